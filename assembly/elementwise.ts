@@ -1,0 +1,136 @@
+// Elementwise kernels over n contiguous f32 values. The f32x4 body handles n & ~3 elements and a
+// scalar tail the rest, so any n (including 0) is valid. `out` may alias an input.
+
+// @ts-ignore: decorator
+@inline function binary_simd(out: usize, a: usize, b: usize, n: i32, op: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    let r: v128;
+    if (op == 0) r = f32x4.add(x, y);
+    else if (op == 1) r = f32x4.sub(x, y);
+    else if (op == 2) r = f32x4.mul(x, y);
+    else r = f32x4.div(x, y);
+    v128.store(out + o, r);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(a + o);
+    const y = load<f32>(b + o);
+    let r: f32;
+    if (op == 0) r = x + y;
+    else if (op == 1) r = x - y;
+    else if (op == 2) r = x * y;
+    else r = x / y;
+    store<f32>(out + o, r);
+  }
+}
+
+/** out = a + b */
+export function add_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 0); }
+/** out = a - b */
+export function sub_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 1); }
+/** out = a * b */
+export function mul_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 2); }
+/** out = a / b */
+export function div_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 3); }
+
+/**
+ * out = alpha * a + beta: the affine map that every tensor-scalar op reduces to. beta == 0 skips
+ * the add so that a signed zero survives (-0 * 1 + 0 would be +0), as in IEEE and PyTorch.
+ */
+export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, n: i32): void {
+  if (beta == 0) {
+    scale_f32(out, a, alpha, n);
+    return;
+  }
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(f32x4.mul(v128.load(a + o), va), vb));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * alpha + beta);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function scale_f32(out: usize, a: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(a + o), va));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * alpha);
+  }
+}
+
+/** out = s / a */
+export function rdiv_f32(out: usize, a: usize, s: f32, n: i32): void {
+  const vs = f32x4.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.div(vs, v128.load(a + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, s / load<f32>(a + o));
+  }
+}
+
+/** out = a ** p (scalar: there is no f32x4 pow). */
+export function pow_f32(out: usize, a: usize, p: f32, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, Mathf.pow(load<f32>(a + o), p));
+  }
+}
+
+/** y += alpha * x: gradient accumulation. */
+export function axpy_f32(y: usize, x: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + alpha * load<f32>(x + o));
+  }
+}
+
+/** y += alpha * a * b: the fused product-rule term of a gradient. */
+export function axpby_mul_f32(y: usize, a: usize, b: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, f32x4.mul(v128.load(a + o), v128.load(b + o)))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + alpha * (load<f32>(a + o) * load<f32>(b + o)));
+  }
+}
+
+/** Sum of n values, accumulated in f64 so long reductions stay exact to float32. */
+export function sum_f32(a: usize, n: i32): f64 {
+  let s0: f64 = 0, s1: f64 = 0;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    s0 += <f64>load<f32>(a + (<usize>i << 2));
+    s1 += <f64>load<f32>(a + (<usize>(i + 1) << 2));
+  }
+  if (i < n) s0 += <f64>load<f32>(a + (<usize>i << 2));
+  return s0 + s1;
+}

@@ -1,0 +1,93 @@
+// Reverse-mode autograd in the micrograd style: every differentiable op records its inputs and a
+// backward closure beside its forward (see src/ops/). `backward()` orders the graph
+// topologically and walks it in reverse; each closure adds (+=) its inputs' gradient
+// contributions straight into their buffers, so several terms landing in one buffer are fused.
+// Gradients of leaves accumulate into `.grad` across calls until zeroed, as in PyTorch. The graph
+// is kept after backward (PyTorch's retain_graph=True), so a second backward is allowed.
+import type { Tensor } from './tensor.js';
+import { kernels } from './backend/index.js';
+
+/** Given d(loss)/d(output), adds each input's contribution into `gradOf(input)`; null = not needed. */
+export type BackwardFn = (grad: Float32Array, gradOf: (input: Tensor) => Float32Array | null) => void;
+
+export interface GradNode {
+  /** The op that made the tensor, shown by toString as grad_fn. */
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly backward: BackwardFn;
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` without recording any graph (torch.no_grad) and returns its result. */
+export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
+  const before = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+/** Makes `out` a graph node when grad mode is on and some input requires a gradient. */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.gradFn = { op, inputs, backward };
+    out.requiresGrad = true;
+  }
+  return out;
+}
+
+/** Back-propagates `seed` (d(loss)/d(root)) from `root` into the `.grad` of every leaf below it. */
+export function runBackward(root: Tensor, seed: Float32Array): void {
+  const k = kernels('backward');
+  const grads = new Map<Tensor, Float32Array>([[root, seed]]);
+  const gradOf = (t: Tensor): Float32Array | null => {
+    if (!t.requiresGrad) return null;
+    let g = grads.get(t);
+    if (!g) grads.set(t, (g = new Float32Array(t.size)));
+    return g;
+  };
+  for (const t of reverseTopological(root)) {
+    const g = grads.get(t);
+    if (!g) continue;
+    if (t.gradFn) {
+      t.gradFn.backward(g, gradOf);
+    } else if (t.grad) {
+      k.axpy(t.grad.data, g, 1);
+    } else {
+      t.grad = t.like(g); // every buffer here is freshly allocated, so it can be adopted
+    }
+    grads.delete(t); // each buffer is final once its tensor is visited; free it early
+  }
+}
+
+/** Tensors reachable from root, each after every tensor that uses it (iterative: no stack limit). */
+function reverseTopological(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const next = inputs[i];
+      if (next.requiresGrad && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}

@@ -1,0 +1,33 @@
+import type { BinaryOp, ElementwiseKernels } from '../types.js';
+
+export const elementwise: ElementwiseKernels = {
+  binary(op: BinaryOp, a, b, out) {
+    const n = out.length;
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+    else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+  },
+  affine(a, alpha, beta, out) {
+    const n = out.length;
+    if (beta === 0) for (let i = 0; i < n; i++) out[i] = a[i] * alpha;
+    else for (let i = 0; i < n; i++) out[i] = a[i] * alpha + beta;
+  },
+  rdiv(a, s, out) {
+    for (let i = 0; i < out.length; i++) out[i] = s / a[i];
+  },
+  pow(a, p, out) {
+    for (let i = 0; i < out.length; i++) out[i] = Math.pow(a[i], p);
+  },
+  axpy(y, x, alpha) {
+    for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
+  },
+  axpbyMul(y, a, b, alpha) {
+    for (let i = 0; i < y.length; i++) y[i] += alpha * (a[i] * b[i]);
+  },
+  sum(a) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i];
+    return s;
+  },
+};

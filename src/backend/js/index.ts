@@ -1,0 +1,7 @@
+// The reference backend: plain TypeScript loops, the oracle of the differential tests and the
+// baseline of every benchmark.
+import type { Kernels } from '../types.js';
+import { corr2d } from './corr2d.js';
+import { elementwise } from './elementwise.js';
+
+export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d };

@@ -1,0 +1,125 @@
+// Building tensors from user data, constants, ranges and the seeded generator.
+import { kernels } from './backend/index.js';
+import { generatorFor, type Seed } from './random.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import { checkShape, describe, fmtShape, sizeOf } from './shape.js';
+
+export interface TensorOptions {
+  requiresGrad?: boolean;
+}
+
+function make(op: string, data: Float32Array, shape: number[], opts: TensorOptions = {}): Tensor {
+  kernels(op); // every op refuses to run before init(), creation included
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
+  const requiresGrad = opts.requiresGrad ?? false;
+  if (typeof requiresGrad !== 'boolean') {
+    throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+  }
+  return new Tensor(data, shape, requiresGrad);
+}
+
+/** The shape of nested arrays, checking that every level is rectangular. */
+function nestedShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  const check = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`tensor: expected a number at ${path}, got ${describe(v)}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new RangeError(
+        `tensor: nested arrays are ragged: ${path} has ${Array.isArray(v) ? v.length : 'no'} entries, expected ${shape[dim]}`,
+      );
+    }
+    v.forEach((x, i) => check(x, dim + 1, `${path}[${i}]`));
+  };
+  check(data, 0, 'data');
+  return shape;
+}
+
+/**
+ * A tensor from a number, nested arrays, a flat array or any typed array (always copied).
+ * `shape` reshapes flat data and must account for every value.
+ */
+export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: readonly number[], opts?: TensorOptions): Tensor {
+  let values: Float32Array;
+  let inferred: number[];
+  if (data instanceof Tensor) {
+    values = data.data.slice();
+    inferred = [...data.shape];
+  } else if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    values = Float32Array.from(data as ArrayLike<number>);
+    inferred = [values.length];
+  } else if (typeof data === 'number' || Array.isArray(data)) {
+    inferred = nestedShape(data);
+    values = new Float32Array(typeof data === 'number' ? [data] : ((data as unknown[]).flat(Infinity) as number[]));
+  } else {
+    throw new TypeError(`tensor: data must be a number, an array or a typed array, got ${describe(data)}`);
+  }
+  if (shape === undefined) return make('tensor', values, inferred, opts);
+  const dims = checkShape('tensor', shape);
+  if (sizeOf(dims) !== values.length) {
+    throw new RangeError(`tensor: data has ${values.length} values but shape ${fmtShape(dims)} needs ${sizeOf(dims)}`);
+  }
+  return make('tensor', values, dims, opts);
+}
+
+export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
+  const dims = checkShape('full', shape);
+  if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
+  return make('full', new Float32Array(sizeOf(dims)).fill(value), dims, opts);
+}
+
+export function zeros(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
+  const dims = checkShape('zeros', shape);
+  return make('zeros', new Float32Array(sizeOf(dims)), dims, opts);
+}
+
+export function ones(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
+  const dims = checkShape('ones', shape);
+  return make('ones', new Float32Array(sizeOf(dims)).fill(1), dims, opts);
+}
+
+/** torch.arange: start, start + step, ... up to but excluding end; arange(end) starts at 0. */
+export function arange(start: number, end?: number, step = 1): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`arange: ${name} must be a finite number, got ${describe(v)}`);
+  }
+  if (step === 0) throw new RangeError('arange: step must be nonzero');
+  if ((end - start) * step < 0) {
+    throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  }
+  const n = Math.ceil((end - start) / step);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  return make('arange', values, [n]);
+}
+
+export interface RandomOptions extends TensorOptions {
+  /** Draw from a fresh generator with this seed instead of the global one. */
+  seed?: Seed;
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
+  const dims = checkShape('rand', shape);
+  const gen = generatorFor('rand', opts?.seed);
+  const values = new Float32Array(sizeOf(dims));
+  for (let i = 0; i < values.length; i++) values[i] = gen.uniform();
+  return make('rand', values, dims, opts);
+}
+
+/** Standard normal samples. */
+export function randn(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
+  const dims = checkShape('randn', shape);
+  const gen = generatorFor('randn', opts?.seed);
+  const values = new Float32Array(sizeOf(dims));
+  for (let i = 0; i < values.length; i++) values[i] = gen.normal();
+  return make('randn', values, dims, opts);
+}

@@ -1,0 +1,14 @@
+// The public API of wasmconv, in one explicit list (see ../shared/API.md).
+export { init, type InitOptions } from './wasm/loader.js';
+export { setBackend, getBackend } from './backend/index.js';
+export type { BackendName } from './backend/types.js';
+
+export { Tensor, type NestedArray } from './tensor.js';
+export { tensor, zeros, ones, full, arange, rand, randn, type TensorOptions, type RandomOptions } from './creation.js';
+export { manualSeed, Generator, type Seed } from './random.js';
+export { noGrad } from './autograd.js';
+export type { IndexSpec, IndexItem } from './ops/region.js';
+
+export { add, sub, mul, div, neg, pow, square } from './ops/elementwise.js';
+export { sum, mean } from './ops/reduce.js';
+export { corr2d } from './ops/corr2d.js';

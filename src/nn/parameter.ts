@@ -1,0 +1,11 @@
+import { Tensor } from '../tensor.js';
+import { checkTensor } from '../ops/check.js';
+
+/** A leaf tensor that a Module owns and an optimizer updates; requiresGrad is on by default. */
+export class Parameter extends Tensor {
+  /** Wraps `data`'s values (shared, like torch.nn.Parameter) as a trainable leaf. */
+  constructor(data: Tensor, requiresGrad = true) {
+    checkTensor('Parameter', 'data', data);
+    super(data.data, data.shape, requiresGrad);
+  }
+}

@@ -1,0 +1,55 @@
+// Shape arithmetic and the argument checks that every op shares. Messages start with the op's
+// name and say what was expected and what was given.
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function fmtShape(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** A short description of any value, for "got ..." in error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  return `a ${typeof v}`;
+}
+
+export function checkInt(op: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`${op}: ${name} must be an integer, got ${describe(v)}`);
+  }
+  if (v < min) throw new RangeError(`${op}: ${name} must be >= ${min}, got ${v}`);
+  return v;
+}
+
+/** Validates a shape given as an array of non-negative integers (or a single integer). */
+export function checkShape(op: string, shape: unknown): number[] {
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims)) throw new TypeError(`${op}: shape must be an array of integers, got ${describe(shape)}`);
+  dims.forEach((d, i) => checkInt(op, `shape[${i}]`, d, 0));
+  return [...dims];
+}
+
+/** Reads an int-or-pair option such as stride or kernelSize into [h, w]. */
+export function pair(op: string, name: string, v: unknown, min: number): [number, number] {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) throw new RangeError(`${op}: ${name} must be a number or a pair, got ${v.length} values`);
+    return [checkInt(op, `${name}[0]`, v[0], min), checkInt(op, `${name}[1]`, v[1], min)];
+  }
+  const n = checkInt(op, name, v, min);
+  return [n, n];
+}

@@ -1,0 +1,170 @@
+// The Tensor: a dense, row-major, contiguous float32 array with a shape, plus its place in the
+// autograd graph. Methods are thin: the math lives in src/ops/, one file per op family, each op
+// with its backward beside its forward.
+import { type GradNode, runBackward } from './autograd.js';
+import { formatTensor } from './format.js';
+import { add, div, mul, neg, pow, square, sub } from './ops/elementwise.js';
+import { mean, sum } from './ops/reduce.js';
+import { clone, reshape } from './ops/view.js';
+import { getRegion, type IndexSpec, setRegion } from './ops/region.js';
+import { fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
+
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  /** The values, row-major. Writing into it changes the tensor (like PyTorch's `.data`). */
+  readonly data: Float32Array;
+  readonly shape: Shape;
+  /** The gradient accumulated by backward(); null until then, and for non-leaf tensors. */
+  grad: Tensor | null = null;
+  /** How this tensor was computed (null for leaves, created by the user). */
+  gradFn: GradNode | null = null;
+  private _requiresGrad = false;
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; use `tensor()` to build from user input. */
+  constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this._requiresGrad = requiresGrad;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True for tensors not computed by a recorded op (they receive `.grad`). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(v: boolean) {
+    if (typeof v !== 'boolean') throw new TypeError(`requiresGrad: expected a boolean, got ${typeof v}`);
+    if (!v && this.gradFn) {
+      throw new RangeError('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
+    }
+    this._requiresGrad = v;
+  }
+
+  /** A new leaf tensor of this shape wrapping `data`, outside the graph. */
+  like(data: Float32Array): Tensor {
+    return new Tensor(data, this.shape);
+  }
+
+  add(o: Tensor | number): Tensor {
+    return add(this, o);
+  }
+  sub(o: Tensor | number): Tensor {
+    return sub(this, o);
+  }
+  mul(o: Tensor | number): Tensor {
+    return mul(this, o);
+  }
+  div(o: Tensor | number): Tensor {
+    return div(this, o);
+  }
+  neg(): Tensor {
+    return neg(this);
+  }
+  pow(p: number): Tensor {
+    return pow(this, p);
+  }
+  square(): Tensor {
+    return square(this);
+  }
+  sum(): Tensor {
+    return sum(this);
+  }
+  mean(): Tensor {
+    return mean(this);
+  }
+
+  /** The same values in a new shape; one dimension may be -1. Shares data, like torch's view. */
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return reshape(this, shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : (shape as number[]));
+  }
+
+  /** A copy that stays in the graph (gradients flow back through it). */
+  clone(): Tensor {
+    return clone(this);
+  }
+
+  /** The same data, cut off from the graph (shares memory, like torch's detach). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /**
+   * Reads a region as a new tensor, NumPy/PyTorch style: `x.get(':, 2:6')` is `x[:, 2:6]`.
+   * Differentiable: the gradient lands in the region.
+   */
+  get(index: IndexSpec): Tensor {
+    return getRegion(this, index);
+  }
+
+  /**
+   * Writes `value` (a number, or a tensor broadcastable to the region) into a region in place,
+   * returning this tensor: `X.set(':, 2:6', 0)` is the notebook's `X[:, 2:6] = 0`.
+   */
+  set(index: IndexSpec, value: Tensor | number): this {
+    setRegion(this, index, value);
+    return this;
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new RangeError(`item: only a one-element tensor can be converted to a number, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.data[0];
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * Back-propagates from this tensor into the `.grad` of every leaf that requires it. A scalar
+   * needs no `gradient`; any other tensor needs d(loss)/d(this) of its own shape.
+   */
+  backward(gradient?: Tensor): void {
+    if (!this.requiresGrad) {
+      throw new TypeError('backward: this tensor does not require grad and has no grad_fn (nothing to differentiate)');
+    }
+    let seed: Float32Array;
+    if (gradient === undefined) {
+      if (this.size !== 1) {
+        throw new RangeError(
+          `backward: a gradient can be implied only for a one-element output, got shape ${fmtShape(this.shape)}; pass backward(gradient)`,
+        );
+      }
+      seed = new Float32Array([1]);
+    } else {
+      if (!(gradient instanceof Tensor)) throw new TypeError(`backward: gradient must be a Tensor, got ${typeof gradient}`);
+      if (!sameShape(gradient.shape, this.shape)) {
+        throw new RangeError(
+          `backward: gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
+        );
+      }
+      seed = gradient.data.slice();
+    }
+    runBackward(this, seed);
+  }
+}

@@ -1,0 +1,83 @@
+// A bump allocator over WebAssembly memory, owned by TypeScript. Each kernel call starts with
+// `reset()`, allocates what it needs, copies inputs in, runs, and copies results out; the same
+// bytes are reused by the next call, so nothing leaks. Memory only grows (to the high-water mark
+// of the largest call), and a grow detaches every earlier view, so views are fetched through
+// `f32()` after the last allocation of a call, never kept across one.
+
+const PAGE = 65536;
+const MAX_BYTES = 65536 * PAGE; // 4 GiB: all a 32-bit module can address
+const ALIGN = 64; // a cache line: f32x4 loads never straddle one
+
+export class Arena {
+  private top: number;
+  private view: Float32Array;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly base: number,
+  ) {
+    this.base = align(base);
+    this.top = this.base;
+    this.view = new Float32Array(memory.buffer);
+  }
+
+  /** Forgets every allocation; the next call reuses the same bytes. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Reserves `floats` float32 slots and returns their byte pointer; grows memory when needed. */
+  alloc(floats: number, op: string): number {
+    const ptr = this.top;
+    const end = ptr + align(floats * 4);
+    if (end > MAX_BYTES) {
+      throw new RangeError(
+        `${op}: needs ${end} bytes of WebAssembly memory, more than the ${MAX_BYTES} (4 GiB) a 32-bit module can address`,
+      );
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch {
+        throw new RangeError(`${op}: could not grow WebAssembly memory to ${end} bytes (the engine refused)`);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Allocates room for `src` and copies it in. */
+  put(src: Float32Array, op: string): number {
+    const ptr = this.alloc(src.length, op);
+    this.f32().set(src, ptr >>> 2);
+    return ptr;
+  }
+
+  /** Allocates `floats` slots and zeroes them. */
+  zeros(floats: number, op: string): number {
+    const ptr = this.alloc(floats, op);
+    this.f32().fill(0, ptr >>> 2, (ptr >>> 2) + floats);
+    return ptr;
+  }
+
+  /** Copies `dst.length` floats from `ptr` into `dst`. */
+  read(ptr: number, dst: Float32Array): void {
+    dst.set(this.f32().subarray(ptr >>> 2, (ptr >>> 2) + dst.length));
+  }
+
+  /** A float32 view of all of memory, re-created when a grow has detached the old one. */
+  f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** Bytes of WebAssembly memory in use by the runtime so far (for memory tests). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+function align(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
