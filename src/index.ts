@@ -12,3 +12,6 @@ export type { IndexSpec, IndexItem } from './ops/region.js';
 export { add, sub, mul, div, neg, pow, square } from './ops/elementwise.js';
 export { sum, mean } from './ops/reduce.js';
 export { corr2d } from './ops/corr2d.js';
+
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';

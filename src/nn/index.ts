@@ -1,0 +1,3 @@
+// wc.nn: layers and their base class.
+export { Module } from './module.js';
+export { Parameter } from './parameter.js';

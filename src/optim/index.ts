@@ -1,0 +1,2 @@
+// wc.optim: optimizers.
+export {};
