@@ -1,6 +1,7 @@
 // Instantiates the embedded WebAssembly module once and hands out its exports. The kernels import
-// nothing, so instantiation needs no import object.
-import { WASM_BASE64 } from './module.generated.js';
+// nothing, so instantiation needs no import object. Two builds are embedded (see
+// scripts/embed-wasm.mjs); by default the relaxed-SIMD one runs wherever the engine validates it.
+import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 import { Arena } from './arena.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets into `memory`). */
@@ -10,14 +11,20 @@ export interface WasmExports {
   [kernel: string]: unknown;
 }
 
+/** Which embedded build runs: plain f32x4 SIMD, or with relaxed SIMD (fused multiply-add). */
+export type WasmBuild = 'simd' | 'relaxed-simd';
+
 export interface InitOptions {
   /** The module to use instead of the embedded copy: its bytes, a compiled module, or a URL. */
   wasm?: BufferSource | WebAssembly.Module | URL | string;
+  /** Which embedded build to run; 'auto' (the default) picks relaxed-simd where supported. */
+  build?: 'auto' | WasmBuild;
 }
 
 interface Runtime {
   exports: WasmExports;
   arena: Arena;
+  build: WasmBuild | 'custom';
 }
 
 let runtime: Runtime | null = null;
@@ -31,17 +38,45 @@ export function init(opts: InitOptions = {}): Promise<void> {
   if (opts === null || typeof opts !== 'object') {
     return Promise.reject(new TypeError(`init: expected an options object, got ${describe(opts)}`));
   }
-  pending ??= instantiate(opts.wasm).then(
-    (instance) => {
-      const exports = instance.exports as unknown as WasmExports;
-      runtime = { exports, arena: new Arena(exports.memory, exports.heap_base()) };
-    },
-    (err: unknown) => {
-      pending = null; // a failed attempt (bad bytes, unreachable URL) may be retried
-      throw err;
-    },
-  );
+  pending ??= (async () => {
+    const build = opts.wasm === undefined ? chooseBuild(opts.build) : 'custom';
+    const exports = (await instantiate(opts.wasm, build)).exports as unknown as WasmExports;
+    runtime = { exports, arena: new Arena(exports.memory, exports.heap_base()), build };
+  })().catch((err: unknown) => {
+    pending = null; // a failed attempt (bad bytes, unreachable URL) may be retried
+    throw err;
+  });
   return pending;
+}
+
+/** The build `init()` loaded ('custom' for opts.wasm), or null before init. */
+export function wasmBuild(): WasmBuild | 'custom' | null {
+  return runtime?.build ?? null;
+}
+
+/** True when this engine runs relaxed SIMD (checked by validating a one-instruction module). */
+export function relaxedSimdSupported(): boolean {
+  // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
+  const v128zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const bytes = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+    0x03, 0x02, 0x01, 0x00, // function section
+    0x0a, 0x3d, 0x01, 0x3b, 0x00, ...v128zero, ...v128zero, ...v128zero, 0xfd, 0x85, 0x02, 0x0b, // code
+  ]);
+  return WebAssembly.validate(bytes);
+}
+
+function chooseBuild(build: InitOptions['build'] = 'auto'): WasmBuild {
+  if (build === 'auto') return relaxedSimdSupported() ? 'relaxed-simd' : 'simd';
+  if (build === 'simd') return 'simd';
+  if (build === 'relaxed-simd') {
+    if (!relaxedSimdSupported()) {
+      throw new RangeError('init: build "relaxed-simd" was asked for but this engine does not support relaxed SIMD');
+    }
+    return 'relaxed-simd';
+  }
+  throw new TypeError(`init: opts.build must be 'auto', 'simd' or 'relaxed-simd', got ${describe(build)}`);
 }
 
 /** True once `init()` has resolved. */
@@ -59,8 +94,11 @@ export function notInitialized(op: string): Error {
   return new Error(`${op}: wasmconv is not initialised; call \`await init()\` once before using any op`);
 }
 
-async function instantiate(source: InitOptions['wasm']): Promise<WebAssembly.Instance> {
-  if (source === undefined) return WebAssembly.instantiate(await WebAssembly.compile(decodeBase64(WASM_BASE64)));
+async function instantiate(source: InitOptions['wasm'], build: WasmBuild | 'custom'): Promise<WebAssembly.Instance> {
+  if (source === undefined) {
+    const b64 = build === 'relaxed-simd' ? WASM_RELAXED_SIMD_BASE64 : WASM_SIMD_BASE64;
+    return WebAssembly.instantiate(await WebAssembly.compile(decodeBase64(b64)));
+  }
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return WebAssembly.instantiate(await WebAssembly.compile(source));
