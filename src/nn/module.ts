@@ -13,7 +13,10 @@ export abstract class Module {
   namedParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
+    const visited = new Set<Module>(); // a child that refers back to its parent is walked once
     const walk = (m: Module, prefix: string) => {
+      if (visited.has(m)) return;
+      visited.add(m);
       for (const [key, v] of Object.entries(m)) {
         if (v instanceof Parameter) {
           if (!seen.has(v)) out.push([prefix + key, v]);
@@ -46,7 +49,7 @@ export abstract class Module {
       throw new TypeError(`loadStateDict: expected an object of name → Tensor, got ${describe(state)}`);
     }
     const params = new Map(this.namedParameters());
-    const missing = [...params.keys()].filter((n) => !(n in state));
+    const missing = [...params.keys()].filter((n) => !Object.hasOwn(state, n));
     const unexpected = Object.keys(state).filter((n) => !params.has(n));
     if (missing.length || unexpected.length) {
       throw new RangeError(

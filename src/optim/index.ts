@@ -1,2 +1,2 @@
 // wc.optim: optimizers.
-export {};
+export { SGD, type SGDOptions } from './sgd.js';
