@@ -38,14 +38,10 @@ export function mul_f32(out: usize, a: usize, b: usize, n: i32): void { binary_s
 export function div_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 3); }
 
 /**
- * out = alpha * a + beta: the affine map that every tensor-scalar op reduces to. beta == 0 skips
- * the add so that a signed zero survives (-0 * 1 + 0 would be +0), as in IEEE and PyTorch.
+ * out = alpha * a + beta: the map that add, sub, mul and neg by a number reduce to. A pure scale
+ * passes beta = -0, since x + (-0) == x for every x, signed zeros included (IEEE 754).
  */
 export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, n: i32): void {
-  if (beta == 0) {
-    scale_f32(out, a, alpha, n);
-    return;
-  }
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
   let i = 0;
@@ -59,17 +55,17 @@ export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, n: i32):
   }
 }
 
-// @ts-ignore: decorator
-@inline function scale_f32(out: usize, a: usize, alpha: f32, n: i32): void {
-  const va = f32x4.splat(alpha);
+/** out = a / s (a true division, not a * (1/s), so results match PyTorch to the bit). */
+export function div_scalar_f32(out: usize, a: usize, s: f32, n: i32): void {
+  const vs = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, f32x4.mul(v128.load(a + o), va));
+    v128.store(out + o, f32x4.div(v128.load(a + o), vs));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * alpha);
+    store<f32>(out + o, load<f32>(a + o) / s);
   }
 }
 

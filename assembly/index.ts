@@ -7,5 +7,10 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
+export * from './bias';
 export * from './corr2d';
 export * from './elementwise';
+export * from './gemm';
+export * from './im2col';
+export * from './optim';
+export * from './pad';

@@ -12,6 +12,14 @@ export type { IndexSpec, IndexItem } from './ops/region.js';
 export { add, sub, mul, div, neg, pow, square } from './ops/elementwise.js';
 export { sum, mean } from './ops/reduce.js';
 export { corr2d } from './ops/corr2d.js';
+export { pad, type PadMode } from './ops/pad.js';
+export { kernelToMatrix } from './ops/kernel-to-matrix.js';
+export { conv2d, type Conv2dOptions, type PaddingMode } from './ops/conv2d.js';
+export { convTranspose2d, type ConvTranspose2dOptions } from './ops/conv-transpose2d.js';
+export { unfold, fold } from './ops/unfold.js';
+export type { Padding, WindowOptions } from './ops/conv-geometry.js';
+export { matmul } from './ops/matmul.js';
+export { mseLoss, type LossOptions, type Reduction } from './ops/loss.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -34,6 +34,53 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
+/** Asserts that `fn` throws an error of class `kind` whose message starts with `prefix` (the op name). */
+export function expectError(fn: () => unknown, kind: new (...args: never[]) => Error, prefix: string): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, `expected a ${kind.name} starting with ${JSON.stringify(prefix)}`).toBeInstanceOf(kind);
+  expect((thrown as Error).message.startsWith(prefix), `message: ${(thrown as Error).message}`).toBe(true);
+}
+
+/**
+ * The float64 reference of a broadcasting binary op, from PyTorch's rules (shapes align on the
+ * right, a dimension of 1 or a missing one stretches): the output shape, and f applied per element.
+ */
+export function broadcastRef(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  f: (x: number, y: number) => number,
+): { shape: number[]; ref: (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array } {
+  const rank = Math.max(aShape.length, bShape.length);
+  const pad = (s: readonly number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
+  const A = pad(aShape);
+  const B = pad(bShape);
+  const shape = A.map((d, i) => (d === 1 ? B[i] : d));
+  const ref = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    const out = new Float64Array(shape.reduce((p, q) => p * q, 1));
+    for (let flat = 0; flat < out.length; flat++) {
+      let rem = flat;
+      let ia = 0;
+      let ib = 0;
+      for (let d = rank - 1, sa = 1, sb = 1; d >= 0; d--) {
+        const i = rem % shape[d];
+        rem = Math.floor(rem / shape[d]);
+        ia += (A[d] === 1 ? 0 : i) * sa;
+        ib += (B[d] === 1 ? 0 : i) * sb;
+        sa *= A[d];
+        sb *= B[d];
+      }
+      out[flat] = f(a[ia], b[ib]);
+    }
+    return out;
+  };
+  return { shape, ref };
+}
+
 /** Runs `fn` on the given backend and restores the previous one. */
 export function onBackend<T>(name: wc.BackendName, fn: () => T): T {
   const before = wc.getBackend();
@@ -54,6 +101,11 @@ export interface GradcheckCase {
   ref: (...xs: Float64Array[]) => ArrayLike<number>;
   /** Which inputs to differentiate (default all). */
   wrt?: number[];
+  /**
+   * Where each input's gradient lands, called after the backward pass (default: the input tensors
+   * themselves). For layers whose Parameters wrap the inputs' values, e.g. `(xs) => [xs[0], layer.weight]`.
+   */
+  leaves?: (xs: Tensor[]) => Tensor[];
   atol?: number;
   rtol?: number;
   eps?: number;
@@ -89,7 +141,7 @@ export function gradcheck(c: GradcheckCase): void {
       minus[idx][j] -= eps;
       numeric[j] = (loss(plus) - loss(minus)) / (2 * eps);
     }
-    const g = xs[idx].grad;
+    const g = (c.leaves?.(xs) ?? xs)[idx].grad;
     expect(g, `gradient of input ${idx}`).not.toBeNull();
     expectClose(g!.data, numeric, atol, rtol);
   }

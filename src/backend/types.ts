@@ -9,8 +9,10 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export interface ElementwiseKernels {
   /** out = a op b, all of one length. */
   binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  /** out = alpha * a + beta (beta 0 keeps signed zeros). */
+  /** out = alpha * a + beta; a pure scale passes beta = -0, which keeps signed zeros. */
   affine(a: Float32Array, alpha: number, beta: number, out: Float32Array): void;
+  /** out = a / s */
+  divScalar(a: Float32Array, s: number, out: Float32Array): void;
   /** out = s / a */
   rdiv(a: Float32Array, s: number, out: Float32Array): void;
   /** out = a ** p */
@@ -38,6 +40,116 @@ export interface Corr2dKernels {
   corr2dGradInput(g: Float32Array, k: Float32Array, dx: Float32Array, dims: Corr2dDims): void;
 }
 
-export interface Kernels extends ElementwiseKernels, Corr2dKernels {
+/** One torch.optim.SGD step's settings for one parameter (the equations are in assembly/optim.ts). */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** The parameter's first step with momentum: the buffer starts as a copy of the update. */
+  firstStep: boolean;
+}
+
+export interface OptimKernels {
+  /** One SGD update of p in place; buf (p's momentum buffer) is read/written when momentum != 0, else null. */
+  sgd(p: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: SgdHyper): void;
+}
+
+/** C (+)= op(A) · op(B), row-major: op(A) is [m, k], op(B) is [k, n], C is [m, n]. */
+export interface GemmDesc {
+  m: number;
+  n: number;
+  k: number;
+  /** op(A) = Aᵀ of A stored [k, m]; false: A stored [m, k]. */
+  transA: boolean;
+  /** op(B) = Bᵀ of B stored [n, k]; false: B stored [k, n]. Not combined with transA (no caller needs Aᵀ·Bᵀ). */
+  transB: boolean;
+  /** Add into C instead of overwriting it. */
+  accumulate: boolean;
+}
+
+export interface GemmKernels {
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, desc: GemmDesc): void;
+}
+
+/**
+ * The sliding windows of one image [c, h, w] (im2col, torch's unfold): outH × outW windows of
+ * kh × kw pixels, window (oy, ox) tap (ky, kx) reading pixel
+ * (oy·strideH + ky·dilationH − padTop, ox·strideW + kx·dilationW − padLeft), zero outside the
+ * image. The padding after the image is implied by outH and outW (so 'same' may be asymmetric).
+ */
+export interface WindowGeometry {
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * A grouped convolution: input [batch, groups·window.c, window.h, window.w], weight
+ * [outChannels, window.c, kh, kw], output [batch, outChannels, outH, outW]; group g maps input
+ * channels [g·c, (g+1)·c) to output channels [g·o, (g+1)·o), o = outChannels / groups.
+ */
+export interface ConvGeometry {
+  batch: number;
+  groups: number;
+  outChannels: number;
+  window: WindowGeometry;
+}
+
+export interface ConvKernels {
+  /** cols[n] = im2col(x[n]) for each image: x [batch, c, h, w] → cols [batch, c·kh·kw, outH·outW]. */
+  im2col(x: Float32Array, cols: Float32Array, batch: number, g: WindowGeometry): void;
+  /** x[n] += col2im(cols[n]) (torch's fold: overlapping windows sum). */
+  col2im(cols: Float32Array, x: Float32Array, batch: number, g: WindowGeometry): void;
+  /** out (+)= conv2d(x, w), no bias. */
+  conv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry, accumulate: boolean): void;
+  /** dx += the input gradient of conv2d for output gradient dy (also conv_transpose2d's forward). */
+  conv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
+  /** dw += the weight gradient of conv2d for input x and output gradient dy. */
+  conv2dGradWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void;
+  /** out[n, o, :] += bias[o] for out viewed [batch, bias.length, plane]. */
+  biasAdd(out: Float32Array, bias: Float32Array, batch: number, plane: number): void;
+  /** dbias[o] += sum of dy[n, o, :] over n and the plane. */
+  biasGrad(dy: Float32Array, dbias: Float32Array, batch: number, plane: number): void;
+}
+
+/**
+ * Where each element of a 2-D pad of `planes` slices [h, w] → [oh, ow] reads from:
+ * out[p, i, j] = x[p, maps[i], maps[oh + j]], or the fill value where either entry is -1.
+ * Output columns [runStart, runStart + runLength) read consecutive input columns starting at
+ * maps[oh + runStart], so kernels may move them as one block.
+ */
+export interface PadPlan {
+  planes: number;
+  h: number;
+  w: number;
+  oh: number;
+  ow: number;
+  /** oh source rows, then ow source columns; -1 = fill. */
+  maps: Int32Array;
+  runStart: number;
+  runLength: number;
+}
+
+export interface PadKernels {
+  /** out = the gather of x through the plan's maps (value where a map says -1). */
+  pad(x: Float32Array, out: Float32Array, plan: PadPlan, value: number): void;
+  /** dx += the scatter-add of g back through the maps (the adjoint of pad). */
+  padGrad(g: Float32Array, dx: Float32Array, plan: PadPlan): void;
+}
+
+export interface Kernels extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels {
   readonly name: BackendName;
 }

@@ -1,3 +1,6 @@
 // wc.nn: layers and their base class.
 export { Module } from './module.js';
 export { Parameter } from './parameter.js';
+export { Corr2d, type Corr2dOptions } from './corr2d.js';
+export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
+export { MSELoss } from './loss.js';

@@ -23,6 +23,7 @@ function binary(op: BinaryOp, a: Tensor, b: Tensor): Operands {
   return { shape, x, y, out };
 }
 
+/** alpha * a + beta; a pure scale passes beta = -0 (x + -0 == x, so -0 inputs stay -0). */
 function affine(op: string, a: Tensor, alpha: number, beta: number): Tensor {
   const out = new Tensor(new Float32Array(a.size), a.shape);
   kernels(op).affine(a.data, alpha, beta, out.data);
@@ -61,7 +62,7 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('mul', 'input', a);
   if (typeof checkOperand('mul', b) === 'number') {
     const s = b as number;
-    const out = affine('mul', a, s, 0);
+    const out = affine('mul', a, s, -0);
     return record(out, 'mul', [a], (g, gradOf) => accumulate(a, a.shape, g, s, gradOf));
   }
   const t = b as Tensor;
@@ -76,7 +77,8 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('div', 'input', a);
   if (typeof checkOperand('div', b) === 'number') {
     const s = b as number;
-    const out = affine('div', a, 1 / s, 0);
+    const out = new Tensor(new Float32Array(a.size), a.shape);
+    kernels('div').divScalar(a.data, s, out.data);
     return record(out, 'div', [a], (g, gradOf) => accumulate(a, a.shape, g, 1 / s, gradOf));
   }
   const t = b as Tensor;
@@ -99,7 +101,7 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
 
 export function neg(a: Tensor): Tensor {
   checkTensor('neg', 'input', a);
-  const out = affine('neg', a, -1, 0);
+  const out = affine('neg', a, -1, -0);
   return record(out, 'neg', [a], (g, gradOf) => accumulate(a, a.shape, g, -1, gradOf));
 }
 
@@ -109,7 +111,8 @@ export function pow(a: Tensor, p: number): Tensor {
   const out = new Tensor(new Float32Array(a.size), a.shape);
   kernels('pow').pow(a.data, p, out.data);
   return record(out, 'pow', [a], (g, gradOf) => {
-    if (p === 0) return; // d(a^0)/da = 0 everywhere, including a = 0 (PyTorch agrees)
+    // d(a^0)/da = 0 everywhere, including a = 0; the gradient is still materialised (as zeros)
+    if (gradOf(a) === null || p === 0) return;
     const d = new Float32Array(a.size);
     kernels('pow').pow(a.data, p - 1, d);
     accumulateProduct(a, a.shape, g, d, p, gradOf);

@@ -54,6 +54,13 @@ export class Arena {
     return ptr;
   }
 
+  /** Allocates room for an int32 array (index maps) and copies it in. */
+  putInt32(src: Int32Array, op: string): number {
+    const ptr = this.alloc(src.length, op); // 4-byte slots, like float32
+    new Int32Array(this.memory.buffer, ptr, src.length).set(src);
+    return ptr;
+  }
+
   /** Allocates `floats` slots and zeroes them. */
   zeros(floats: number, op: string): number {
     const ptr = this.alloc(floats, op);

@@ -9,9 +9,10 @@ export const elementwise: ElementwiseKernels = {
     else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
   },
   affine(a, alpha, beta, out) {
-    const n = out.length;
-    if (beta === 0) for (let i = 0; i < n; i++) out[i] = a[i] * alpha;
-    else for (let i = 0; i < n; i++) out[i] = a[i] * alpha + beta;
+    for (let i = 0; i < out.length; i++) out[i] = Math.fround(a[i] * alpha) + beta;
+  },
+  divScalar(a, s, out) {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] / s;
   },
   rdiv(a, s, out) {
     for (let i = 0; i < out.length; i++) out[i] = s / a[i];

@@ -7,6 +7,7 @@ interface Exports {
   mul_f32(out: number, a: number, b: number, n: number): void;
   div_f32(out: number, a: number, b: number, n: number): void;
   affine_f32(out: number, a: number, alpha: number, beta: number, n: number): void;
+  div_scalar_f32(out: number, a: number, s: number, n: number): void;
   rdiv_f32(out: number, a: number, s: number, n: number): void;
   pow_f32(out: number, a: number, p: number, n: number): void;
   axpy_f32(y: number, x: number, alpha: number, n: number): void;
@@ -36,6 +37,9 @@ export const elementwise: ElementwiseKernels = {
   },
   affine(a, alpha, beta, out) {
     unary('affine', a, out, (e, o, p) => e.affine_f32(o, p, alpha, beta, out.length));
+  },
+  divScalar(a, s, out) {
+    unary('div', a, out, (e, o, p) => e.div_scalar_f32(o, p, s, out.length));
   },
   rdiv(a, s, out) {
     unary('div', a, out, (e, o, p) => e.rdiv_f32(o, p, s, out.length));

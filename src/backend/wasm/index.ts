@@ -1,6 +1,10 @@
 // The WebAssembly backend: the same kernel interface, run by assembly/ over the arena.
 import type { Kernels } from '../types.js';
+import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
 import { elementwise } from './elementwise.js';
+import { gemm } from './gemm.js';
+import { optim } from './optim.js';
+import { pad } from './pad.js';
 
-export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d };
+export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad };

@@ -1,0 +1,47 @@
+// The per-channel bias of an NCHW tensor viewed as [batch, channels, plane] (plane = oh·ow):
+//   forward  out[n, o, l] += bias[o]
+//   backward dbias[o] += sum_{n, l} dy[n, o, l]   (the adjoint of the broadcast)
+
+/** out[n, o, :] += bias[o] */
+export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32, plane: i32): void {
+  let row = out;
+  for (let n = 0; n < batch; n++) {
+    for (let o = 0; o < channels; o++) {
+      const v = load<f32>(bias + (<usize>o << 2));
+      const vv = f32x4.splat(v);
+      let l = 0;
+      for (; l + 4 <= plane; l += 4) {
+        const p = row + (<usize>l << 2);
+        v128.store(p, f32x4.add(v128.load(p), vv));
+      }
+      for (; l < plane; l++) {
+        const p = row + (<usize>l << 2);
+        store<f32>(p, load<f32>(p) + v);
+      }
+      row += <usize>plane << 2;
+    }
+  }
+}
+
+/** dbias[o] += sum over n and the plane of dy[n, o, :], accumulated in f64 (f64x2 lanes). */
+export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32): void {
+  const image = <usize>channels * (<usize>plane << 2);
+  for (let o = 0; o < channels; o++) {
+    let lo = f64x2.splat(0);
+    let hi = f64x2.splat(0);
+    let tail: f64 = 0;
+    for (let n = 0; n < batch; n++) {
+      const row = dy + <usize>n * image + (<usize>(o * plane) << 2);
+      let l = 0;
+      for (; l + 4 <= plane; l += 4) {
+        const v = v128.load(row + (<usize>l << 2));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+        hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      }
+      for (; l < plane; l++) tail += <f64>load<f32>(row + (<usize>l << 2));
+    }
+    const sum = f64x2.add(lo, hi);
+    const p = dbias + (<usize>o << 2);
+    store<f32>(p, <f32>(<f64>load<f32>(p) + f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1) + tail));
+  }
+}

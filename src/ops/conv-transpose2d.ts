@@ -1,0 +1,86 @@
+// torch.nn.functional.conv_transpose2d: the adjoint of conv2d in its input. Weight is
+// [C_in, C_out/groups, kh, kw]; every input pixel scatters its weighted kernel into the output,
+//   out[n, g·C_out/groups + o, i·sh - ph + a·dh, j·sw - pw + b·dw] += x[n, c, i, j] · w[c, o, a, b]
+// (g the group of input channel c, what lands outside dropped), plus bias, with
+//   H_out = (H - 1)·sh - 2ph + dh(kh - 1) + output_padding_h + 1.
+// It is conv2d's input gradient run forward: with the conv2d geometry that maps [C_out, H_out,
+// W_out] to [C_in, H, W], forward = conv2dGradInput, input gradient = conv2d and weight gradient =
+// conv2dGradWeight(dY, X) (the transpose rules are in src/backend/im2col-gemm.ts).
+import { record } from '../autograd.js';
+import { kernels } from '../backend/index.js';
+import type { ConvGeometry } from '../backend/types.js';
+import { Tensor } from '../tensor.js';
+import { checkInt, fmtShape, pair } from '../shape.js';
+import { checkRank, checkTensor } from './check.js';
+import {
+  asBatch,
+  checkBias,
+  checkOptions,
+  type Pair,
+  strideDilation,
+  symmetricPads,
+  windowGeometry,
+} from './conv-geometry.js';
+
+export interface ConvTranspose2dOptions {
+  stride?: number | Pair;
+  padding?: number | Pair;
+  outputPadding?: number | Pair;
+  groups?: number;
+  dilation?: number | Pair;
+}
+
+/** Applies a 2-D transposed convolution over [N, C_in, H, W] or [C_in, H, W]. */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options?: ConvTranspose2dOptions): Tensor {
+  const op = 'convTranspose2d';
+  checkTensor(op, 'input', input);
+  checkTensor(op, 'weight', weight);
+  const opts = checkOptions(op, options);
+  const { stride, dilation } = strideDilation(op, opts);
+  const pads = symmetricPads(op, opts.padding);
+  const outputPadding = pair(op, 'outputPadding', opts.outputPadding ?? 0, 0);
+  const groups = checkInt(op, 'groups', opts.groups ?? 1, 1);
+  const { x, unbatch } = asBatch(op, input);
+  checkRank(op, 'weight', weight, [4], '[C_in, C_out/groups, kh, kw]');
+  const [n, c, h, w] = x.shape;
+  const [inChannels, groupOut, kh, kw] = weight.shape;
+  if (weight.size === 0) throw new RangeError(`${op}: weight must not be empty, got shape ${fmtShape(weight.shape)}`);
+  if (c !== inChannels) {
+    throw new RangeError(`${op}: input has ${c} channels but weight expects ${inChannels} (weight ${fmtShape(weight.shape)}, groups ${groups})`);
+  }
+  if (inChannels % groups !== 0) {
+    throw new RangeError(`${op}: groups ${groups} must divide the ${inChannels} input channels (weight ${fmtShape(weight.shape)})`);
+  }
+  for (const d of [0, 1]) {
+    if (outputPadding[d] >= Math.max(stride[d], dilation[d])) {
+      throw new RangeError(
+        `${op}: outputPadding must be smaller than stride or dilation, got outputPadding ${fmtShape(outputPadding)}, stride ${fmtShape(stride)}, dilation ${fmtShape(dilation)}`,
+      );
+    }
+  }
+  const outChannels = groupOut * groups;
+  const b = checkBias(op, bias, outChannels);
+  const outH = (h - 1) * stride[0] - pads.top - pads.bottom + dilation[0] * (kh - 1) + outputPadding[0] + 1;
+  const outW = (w - 1) * stride[1] - pads.left - pads.right + dilation[1] * (kw - 1) + outputPadding[1] + 1;
+  if (outH < 1 || outW < 1) {
+    throw new RangeError(`${op}: the output would be ${fmtShape([outH, outW])} for input ${fmtShape([h, w])}; padding ${fmtShape([pads.top, pads.left])} is too large`);
+  }
+  const window = windowGeometry(op, [groupOut, outH, outW], [kh, kw], stride, dilation, pads);
+  // the conv2d that maps the output [groupOut, outH, outW] back onto the input's h × w windows
+  const g: ConvGeometry = { batch: n, groups, outChannels: inChannels, window: { ...window, outH: h, outW: w } };
+  const plane = outH * outW;
+  const out = new Tensor(new Float32Array(n * outChannels * plane), [n, outChannels, outH, outW]);
+  const k = kernels(op);
+  k.conv2dGradInput(x.data, weight.data, out.data, g);
+  if (b) k.biasAdd(out.data, b.data, n, plane);
+  const result = record(out, 'convTranspose2d', b ? [x, weight, b] : [x, weight], (dy, gradOf) => {
+    const kern = kernels(op);
+    const dx = gradOf(x);
+    if (dx) kern.conv2d(dy, weight.data, dx, g, true);
+    const dw = gradOf(weight);
+    if (dw) kern.conv2dGradWeight(dy, x.data, dw, g);
+    const db = b && gradOf(b);
+    if (db) kern.biasGrad(dy, db, n, plane);
+  });
+  return unbatch(result);
+}

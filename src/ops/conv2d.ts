@@ -1,0 +1,120 @@
+// torch.nn.functional.conv2d, plus torch.nn.Conv2d's padding modes:
+//   out[n, o, i, j] = bias[o] + sum_{c, a, b} w[o, c, a, b] · xp[n, g(o)·C/groups + c, i·sh + a·dh, j·sw + b·dw]
+// where xp is the input padded by `padding` (zeros, or first by F.pad in the reflect, replicate
+// or circular mode, then convolved without padding, as nn.Conv2d does), g(o) is the group of
+// output channel o, and H_out = floor((H + 2p - d(k-1) - 1)/s) + 1.
+// Forward is im2col + GEMM per image and group; the backward (its transpose rules) is written in
+// src/backend/im2col-gemm.ts.
+import { record } from '../autograd.js';
+import { kernels } from '../backend/index.js';
+import type { ConvGeometry } from '../backend/types.js';
+import { Tensor } from '../tensor.js';
+import { checkInt, describe, fmtShape } from '../shape.js';
+import { checkTensor, checkRank } from './check.js';
+import {
+  asBatch,
+  checkBias,
+  checkConvPadding,
+  type ConvPadding,
+  checkOptions,
+  convPads,
+  type Padding,
+  type Pair,
+  strideDilation,
+  windowGeometry,
+} from './conv-geometry.js';
+import { pad } from './pad.js';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+export interface Conv2dOptions {
+  stride?: number | Pair;
+  padding?: Padding;
+  dilation?: number | Pair;
+  groups?: number;
+  paddingMode?: PaddingMode;
+}
+
+/** The checked options of a 2-D convolution, before the input is known. */
+export interface ConvSettings {
+  stride: [number, number];
+  dilation: [number, number];
+  groups: number;
+  padding: ConvPadding;
+  paddingMode: PaddingMode;
+}
+
+/** Reads and checks conv options (shared with nn.Conv2d, which checks them at construction). */
+export function convSettings(op: string, options: Conv2dOptions | undefined): ConvSettings {
+  const opts = checkOptions(op, options);
+  const { stride, dilation } = strideDilation(op, opts);
+  const groups = checkInt(op, 'groups', opts.groups ?? 1, 1);
+  const paddingMode = opts.paddingMode ?? 'zeros';
+  if (typeof paddingMode !== 'string') throw new TypeError(`${op}: paddingMode must be a string, got ${describe(paddingMode)}`);
+  if (!PADDING_MODES.includes(paddingMode)) {
+    throw new RangeError(`${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(paddingMode)}`);
+  }
+  const padding = checkConvPadding(op, opts.padding ?? 0, stride);
+  return { stride, dilation, groups, padding, paddingMode };
+}
+
+/** Applies a 2-D convolution over an input [N, C, H, W] or [C, H, W] with weight [O, C/groups, kh, kw]. */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts?: Conv2dOptions): Tensor {
+  const op = 'conv2d';
+  checkTensor(op, 'input', input);
+  checkTensor(op, 'weight', weight);
+  const { stride, dilation, groups, padding, paddingMode } = convSettings(op, opts);
+  const { x, unbatch } = asBatch(op, input);
+  checkRank(op, 'weight', weight, [4], '[O, C/groups, kh, kw]');
+  const [n, c, h, w] = x.shape;
+  const [outChannels, groupChannels, kh, kw] = weight.shape;
+  if (weight.size === 0) throw new RangeError(`${op}: weight must not be empty, got shape ${fmtShape(weight.shape)}`);
+  if (outChannels % groups !== 0) {
+    throw new RangeError(`${op}: groups ${groups} must divide the ${outChannels} output channels (weight ${fmtShape(weight.shape)})`);
+  }
+  if (c !== groupChannels * groups) {
+    throw new RangeError(
+      `${op}: input has ${c} channels but weight expects ${groupChannels * groups} (weight ${fmtShape(weight.shape)}, groups ${groups})`,
+    );
+  }
+  const b = checkBias(op, bias, outChannels);
+  const pads = convPads(padding, [kh, kw], dilation);
+  const window = windowGeometry(op, [groupChannels, h, w], [kh, kw], stride, dilation, pads);
+  if (paddingMode === 'zeros' || (pads.top | pads.bottom | pads.left | pads.right) === 0) {
+    return unbatch(convolve(x, weight, b, { batch: n, groups, outChannels, window }));
+  }
+  // nn.Conv2d's other modes: F.pad first, then no padding (the output size is the same)
+  const padded = padFor(x, [pads.left, pads.right, pads.top, pads.bottom], paddingMode);
+  const inner = { ...window, h: padded.shape[2], w: padded.shape[3], padTop: 0, padLeft: 0 };
+  return unbatch(convolve(padded, weight, b, { batch: n, groups, outChannels, window: inner }));
+}
+
+/** F.pad in a conv padding mode; its refusals (reflect needs pad < size, circular pad <= size) reported as conv2d's. */
+function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude<PaddingMode, 'zeros'>): Tensor {
+  try {
+    return pad(x, pads, mode);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`conv2d: paddingMode '${mode}' cannot pad input ${fmtShape(x.shape)} by ${fmtShape(pads)} (${e.message})`);
+  }
+}
+
+/** conv2d on checked arguments: x [N, C, H, W] with zero padding as `g` says. */
+function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
+  const { outH, outW } = g.window;
+  const plane = outH * outW;
+  const out = new Tensor(new Float32Array(g.batch * g.outChannels * plane), [g.batch, g.outChannels, outH, outW]);
+  const k = kernels('conv2d');
+  k.conv2d(x.data, weight.data, out.data, g, false);
+  if (bias) k.biasAdd(out.data, bias.data, g.batch, plane);
+  return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf) => {
+    const kern = kernels('conv2d');
+    const dx = gradOf(x);
+    if (dx) kern.conv2dGradInput(dy, weight.data, dx, g);
+    const dw = gradOf(weight);
+    if (dw) kern.conv2dGradWeight(x.data, dy, dw, g);
+    const db = bias && gradOf(bias);
+    if (db) kern.biasGrad(dy, db, g.batch, plane);
+  });
+}
