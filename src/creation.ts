@@ -8,6 +8,15 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/** A zeroed buffer of n floats; a size the engine cannot allocate is reported under the op's name. */
+function buffer(op: string, n: number): Float32Array {
+  try {
+    return new Float32Array(n);
+  } catch {
+    throw new RangeError(`${op}: cannot allocate a tensor of ${n} float32 values`);
+  }
+}
+
 function make(op: string, data: Float32Array, shape: number[], opts: TensorOptions = {}): Tensor {
   kernels(op); // every op refuses to run before init(), creation included
   if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
@@ -32,9 +41,8 @@ function nestedShape(data: NestedArray): number[] {
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new RangeError(
-        `tensor: nested arrays are ragged: ${path} has ${Array.isArray(v) ? v.length : 'no'} entries, expected ${shape[dim]}`,
-      );
+      const got = Array.isArray(v) ? `has ${v.length} entries` : `is ${describe(v)}`;
+      throw new RangeError(`tensor: nested arrays are ragged: ${path} ${got}, expected ${shape[dim]} entries`);
     }
     v.forEach((x, i) => check(x, dim + 1, `${path}[${i}]`));
   };
@@ -52,14 +60,14 @@ export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: r
   if (data instanceof Tensor) {
     values = data.data.slice();
     inferred = [...data.shape];
-  } else if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+  } else if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array || data instanceof BigUint64Array)) {
     values = Float32Array.from(data as ArrayLike<number>);
     inferred = [values.length];
   } else if (typeof data === 'number' || Array.isArray(data)) {
     inferred = nestedShape(data);
     values = new Float32Array(typeof data === 'number' ? [data] : ((data as unknown[]).flat(Infinity) as number[]));
   } else {
-    throw new TypeError(`tensor: data must be a number, an array or a typed array, got ${describe(data)}`);
+    throw new TypeError(`tensor: data must be a number, an array or a typed array of numbers, got ${describe(data)}`);
   }
   if (shape === undefined) return make('tensor', values, inferred, opts);
   const dims = checkShape('tensor', shape);
@@ -72,17 +80,17 @@ export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: r
 export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
   const dims = checkShape('full', shape);
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  return make('full', new Float32Array(sizeOf(dims)).fill(value), dims, opts);
+  return make('full', buffer('full', sizeOf(dims)).fill(value), dims, opts);
 }
 
 export function zeros(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('zeros', shape);
-  return make('zeros', new Float32Array(sizeOf(dims)), dims, opts);
+  return make('zeros', buffer('zeros', sizeOf(dims)), dims, opts);
 }
 
 export function ones(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('ones', shape);
-  return make('ones', new Float32Array(sizeOf(dims)).fill(1), dims, opts);
+  return make('ones', buffer('ones', sizeOf(dims)).fill(1), dims, opts);
 }
 
 /** torch.arange: start, start + step, ... up to but excluding end; arange(end) starts at 0. */
@@ -96,7 +104,7 @@ export function arange(start: number, end?: number, step = 1): Tensor {
     throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   }
   const n = Math.ceil((end - start) / step);
-  const values = new Float32Array(n);
+  const values = buffer('arange', n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return make('arange', values, [n]);
 }
@@ -110,7 +118,7 @@ export interface RandomOptions extends TensorOptions {
 export function rand(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('rand', shape);
   const gen = generatorFor('rand', opts?.seed);
-  const values = new Float32Array(sizeOf(dims));
+  const values = buffer('rand', sizeOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = gen.uniform();
   return make('rand', values, dims, opts);
 }
@@ -119,7 +127,7 @@ export function rand(shape: readonly number[] | number, opts: RandomOptions = {}
 export function randn(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('randn', shape);
   const gen = generatorFor('randn', opts?.seed);
-  const values = new Float32Array(sizeOf(dims));
+  const values = buffer('randn', sizeOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = gen.normal();
   return make('randn', values, dims, opts);
 }

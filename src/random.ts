@@ -3,6 +3,7 @@
 // bits (exact in float32, in [0, 1)); normals use Marsaglia's polar method with a logarithm
 // computed here from + - * / only. Every step is exactly rounded IEEE arithmetic or integer math,
 // so a seed gives bit-identical numbers on every JavaScript engine, platform and backend.
+import { describe } from './shape.js';
 
 export type Seed = number | bigint;
 
@@ -79,7 +80,7 @@ function rotl(x: number, k: number): number {
 function checkSeed(op: string, seed: unknown): bigint {
   if (typeof seed === 'bigint') return BigInt.asUintN(64, seed);
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw new TypeError(`${op}: seed must be a safe integer or a bigint, got ${String(seed)}`);
+    throw new TypeError(`${op}: seed must be a safe integer or a bigint, got ${describe(seed)}`);
   }
   return BigInt.asUintN(64, BigInt(seed));
 }

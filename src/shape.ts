@@ -24,8 +24,8 @@ export function describe(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `a ${typeof v}`;
+  const kind = typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+  return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 export function checkInt(op: string, name: string, v: unknown, min: number): number {

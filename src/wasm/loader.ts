@@ -41,6 +41,9 @@ export function init(opts: InitOptions = {}): Promise<void> {
   pending ??= (async () => {
     const build = opts.wasm === undefined ? chooseBuild(opts.build) : 'custom';
     const exports = (await instantiate(opts.wasm, build)).exports as unknown as WasmExports;
+    if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports.heap_base !== 'function') {
+      throw new TypeError('init: opts.wasm is not a wasmconv build (it exports no `memory` and `heap_base`)');
+    }
     runtime = { exports, arena: new Arena(exports.memory, exports.heap_base()), build };
   })().catch((err: unknown) => {
     pending = null; // a failed attempt (bad bytes, unreachable URL) may be retried
@@ -104,13 +107,19 @@ async function instantiate(source: InitOptions['wasm'], build: WasmBuild | 'cust
     return WebAssembly.instantiate(await WebAssembly.compile(source));
   }
   if (typeof source === 'string' || source instanceof URL) {
-    return WebAssembly.instantiate(await WebAssembly.compile(await readUrl(new URL(source, baseUrl()))));
+    return WebAssembly.instantiate(await WebAssembly.compile(await readUrl(toUrl(source))));
   }
   throw new TypeError(`init: opts.wasm must be bytes, a WebAssembly.Module or a URL, got ${describe(source)}`);
 }
 
-function baseUrl(): string | undefined {
-  return typeof location === 'undefined' ? undefined : location.href;
+/** A string is resolved against the page in a browser; outside one it must be an absolute URL. */
+function toUrl(source: string | URL): URL {
+  if (source instanceof URL) return source;
+  try {
+    return new URL(source, typeof location === 'undefined' ? undefined : location.href);
+  } catch {
+    throw new TypeError(`init: opts.wasm ${JSON.stringify(source)} is not an absolute URL (in Node use a file: URL)`);
+  }
 }
 
 interface NodeFs {
