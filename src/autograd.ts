@@ -6,6 +6,7 @@
 // is kept after backward (PyTorch's retain_graph=True), so a second backward is allowed.
 import type { Tensor } from './tensor.js';
 import { kernels } from './backend/index.js';
+import { describe, fmtShape, sameShape } from './shape.js';
 
 /** Given d(loss)/d(output), adds each input's contribution into `gradOf(input)`; null = not needed. */
 export type BackwardFn = (grad: Float32Array, gradOf: (input: Tensor) => Float32Array | null) => void;
@@ -54,7 +55,9 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
     if (!g) grads.set(t, (g = new Float32Array(t.size)));
     return g;
   };
-  for (const t of reverseTopological(root)) {
+  const order = reverseTopological(root);
+  order.forEach(checkLeafGrad); // a user-assigned .grad is checked before anything is added into it
+  for (const t of order) {
     const g = grads.get(t);
     if (!g) continue;
     if (t.gradFn) {
@@ -65,6 +68,19 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
       t.grad = t.like(g); // every buffer here is freshly allocated, so it can be adopted
     }
     grads.delete(t); // each buffer is final once its tensor is visited; free it early
+  }
+}
+
+/** A leaf's `.grad` is null or a tensor of the leaf's shape (users may assign it, as in PyTorch). */
+function checkLeafGrad(t: Tensor): void {
+  const g: unknown = t.grad;
+  if (t.gradFn || g === null) return;
+  const shape = (g as Tensor | undefined)?.shape;
+  if (!((g as Tensor | undefined)?.data instanceof Float32Array) || !Array.isArray(shape)) {
+    throw new TypeError(`backward: a leaf's .grad must be a Tensor or null, got ${describe(g)}`);
+  }
+  if (!sameShape(shape, t.shape)) {
+    throw new RangeError(`backward: a leaf of shape ${fmtShape(t.shape)} has a .grad of shape ${fmtShape(shape)}`);
   }
 }
 

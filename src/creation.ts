@@ -2,28 +2,33 @@
 import { kernels } from './backend/index.js';
 import { generatorFor, type Seed } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
-import { checkShape, describe, fmtShape, sizeOf } from './shape.js';
+import { checkOptionKeys, checkShape, checkSize, describe, fmtShape, type Shape, sizeOf } from './shape.js';
 
 export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** A zeroed buffer of n floats; a size the engine cannot allocate is reported under the op's name. */
-function buffer(op: string, n: number): Float32Array {
+/** A zeroed buffer for `shape`; a size too large for wasm or the engine is reported under the op's name. */
+function buffer(op: string, shape: Shape): Float32Array {
+  const n = checkSize(op, shape);
   try {
     return new Float32Array(n);
   } catch {
-    throw new RangeError(`${op}: cannot allocate a tensor of ${n} float32 values`);
+    throw new RangeError(`${op}: cannot allocate a tensor of ${n} float32 values (${n * 4} bytes)`);
   }
 }
 
-function make(op: string, data: Float32Array, shape: number[], opts: TensorOptions = {}): Tensor {
-  kernels(op); // every op refuses to run before init(), creation included
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
-  const requiresGrad = opts.requiresGrad ?? false;
+/** `requiresGrad` from options that may hold only the keys in `allowed`. */
+function requiresGradOf(op: string, opts: TensorOptions | undefined, allowed: readonly string[] = ['requiresGrad']): boolean {
+  const requiresGrad = checkOptionKeys(op, opts, allowed).requiresGrad ?? false;
   if (typeof requiresGrad !== 'boolean') {
     throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
   }
+  return requiresGrad;
+}
+
+function make(op: string, data: Float32Array, shape: number[], requiresGrad = false): Tensor {
+  kernels(op); // every op refuses to run before init(), creation included
   return new Tensor(data, shape, requiresGrad);
 }
 
@@ -55,6 +60,7 @@ function nestedShape(data: NestedArray): number[] {
  * `shape` reshapes flat data and must account for every value.
  */
 export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: readonly number[], opts?: TensorOptions): Tensor {
+  const requiresGrad = requiresGradOf('tensor', opts);
   let values: Float32Array;
   let inferred: number[];
   if (data instanceof Tensor) {
@@ -69,28 +75,31 @@ export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: r
   } else {
     throw new TypeError(`tensor: data must be a number, an array or a typed array of numbers, got ${describe(data)}`);
   }
-  if (shape === undefined) return make('tensor', values, inferred, opts);
+  if (shape === undefined) return make('tensor', values, inferred, requiresGrad);
   const dims = checkShape('tensor', shape);
   if (sizeOf(dims) !== values.length) {
     throw new RangeError(`tensor: data has ${values.length} values but shape ${fmtShape(dims)} needs ${sizeOf(dims)}`);
   }
-  return make('tensor', values, dims, opts);
+  return make('tensor', values, dims, requiresGrad);
 }
 
 export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
   const dims = checkShape('full', shape);
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  return make('full', buffer('full', sizeOf(dims)).fill(value), dims, opts);
+  const requiresGrad = requiresGradOf('full', opts);
+  return make('full', buffer('full', dims).fill(value), dims, requiresGrad);
 }
 
 export function zeros(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('zeros', shape);
-  return make('zeros', buffer('zeros', sizeOf(dims)), dims, opts);
+  const requiresGrad = requiresGradOf('zeros', opts);
+  return make('zeros', buffer('zeros', dims), dims, requiresGrad);
 }
 
 export function ones(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('ones', shape);
-  return make('ones', buffer('ones', sizeOf(dims)).fill(1), dims, opts);
+  const requiresGrad = requiresGradOf('ones', opts);
+  return make('ones', buffer('ones', dims).fill(1), dims, requiresGrad);
 }
 
 /** torch.arange: start, start + step, ... up to but excluding end; arange(end) starts at 0. */
@@ -104,7 +113,7 @@ export function arange(start: number, end?: number, step = 1): Tensor {
     throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   }
   const n = Math.ceil((end - start) / step);
-  const values = buffer('arange', n);
+  const values = buffer('arange', [n]);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return make('arange', values, [n]);
 }
@@ -114,20 +123,24 @@ export interface RandomOptions extends TensorOptions {
   seed?: Seed;
 }
 
+const RANDOM_OPTIONS = ['requiresGrad', 'seed'];
+
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('rand', shape);
-  const gen = generatorFor('rand', opts?.seed);
-  const values = buffer('rand', sizeOf(dims));
+  const requiresGrad = requiresGradOf('rand', opts, RANDOM_OPTIONS);
+  const gen = generatorFor('rand', opts.seed);
+  const values = buffer('rand', dims);
   for (let i = 0; i < values.length; i++) values[i] = gen.uniform();
-  return make('rand', values, dims, opts);
+  return make('rand', values, dims, requiresGrad);
 }
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('randn', shape);
-  const gen = generatorFor('randn', opts?.seed);
-  const values = buffer('randn', sizeOf(dims));
+  const requiresGrad = requiresGradOf('randn', opts, RANDOM_OPTIONS);
+  const gen = generatorFor('randn', opts.seed);
+  const values = buffer('randn', dims);
   for (let i = 0; i < values.length; i++) values[i] = gen.normal();
-  return make('randn', values, dims, opts);
+  return make('randn', values, dims, requiresGrad);
 }

@@ -44,6 +44,37 @@ export function checkShape(op: string, shape: unknown): number[] {
   return [...dims];
 }
 
+/**
+ * `opts` (undefined → {}) checked to be an options object whose keys are all in `allowed`: a
+ * misspelt option (`weight_decay`, `requiresgrad`) is refused instead of silently ignored.
+ */
+export function checkOptionKeys<T extends object>(op: string, opts: T | undefined, allowed: readonly string[]): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${op}: unknown option ${JSON.stringify(key)}; the options are ${allowed.join(', ')}`);
+    }
+  }
+  return opts;
+}
+
+/** The most float32 values one tensor may hold: 2^30 (4 GiB), all that 32-bit WebAssembly memory can address. */
+export const MAX_ELEMENTS = 2 ** 30;
+
+/** Refuses a tensor of `shape` that no wasm kernel could hold, naming the op and the size; returns its size. */
+export function checkSize(op: string, shape: Shape): number {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${op}: a tensor of shape ${fmtShape(shape)} would hold ${n} float32 values (${n * 4} bytes), more than the 2^30 values (4 GiB) that 32-bit WebAssembly memory can address`,
+    );
+  }
+  return n;
+}
+
 /** Reads an int-or-pair option such as stride or kernelSize into [h, w]. */
 export function pair(op: string, name: string, v: unknown, min: number): [number, number] {
   if (Array.isArray(v)) {

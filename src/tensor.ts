@@ -7,7 +7,7 @@ import { add, div, mul, neg, pow, square, sub } from './ops/elementwise.js';
 import { mean, sum } from './ops/reduce.js';
 import { clone, reshape } from './ops/view.js';
 import { getRegion, type IndexSpec, setRegion } from './ops/region.js';
-import { fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
+import { checkShape, describe, fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -23,8 +23,14 @@ export class Tensor {
 
   /** Wraps `data` (not copied) as a tensor of `shape`; use `tensor()` to build from user input. */
   constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
+    if (!(data instanceof Float32Array)) throw new TypeError(`Tensor: data must be a Float32Array, got ${describe(data)}`);
+    const dims = checkShape('Tensor', shape);
+    if (sizeOf(dims) !== data.length) {
+      throw new RangeError(`Tensor: shape ${fmtShape(dims)} needs ${sizeOf(dims)} values but data has ${data.length}`);
+    }
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Tensor: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(dims);
     this._requiresGrad = requiresGrad;
   }
 

@@ -150,6 +150,20 @@ export interface PadKernels {
   padGrad(g: Float32Array, dx: Float32Array, plan: PadPlan): void;
 }
 
-export interface Kernels extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels {
+/**
+ * Direct kernels of a depthwise geometry: window.c == 1, i.e. groups == C and weight
+ * [C·m, 1, kh, kw], each output channel reading one input channel (src/backend/depthwise.ts).
+ */
+export interface DepthwiseKernels {
+  /** out = conv2d(x, w), no bias. */
+  depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry): void;
+  /** dx += the input gradient of conv2d for output gradient dy. */
+  depthwiseConv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
+  /** dw += the weight gradient of conv2d for input x and output gradient dy. */
+  depthwiseConv2dGradWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void;
+}
+
+export interface Kernels
+  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels {
   readonly name: BackendName;
 }

@@ -5,7 +5,7 @@ import { checkRank } from '../ops/check.js';
 import { corr2d } from '../ops/corr2d.js';
 import { add } from '../ops/elementwise.js';
 import { Tensor } from '../tensor.js';
-import { describe, fmtShape, pair } from '../shape.js';
+import { checkOptionKeys, describe, fmtShape, pair } from '../shape.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -25,8 +25,7 @@ export class Corr2d extends Module {
    */
   constructor(weight: Tensor | number | readonly [number, number], opts: Corr2dOptions = {}) {
     super();
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`Corr2d: options must be an object, got ${describe(opts)}`);
-    const bias = opts.bias ?? false;
+    const bias = checkOptionKeys('Corr2d', opts, ['bias']).bias ?? false;
     if (typeof bias !== 'boolean') throw new TypeError(`Corr2d: bias must be a boolean, got ${describe(bias)}`);
     if (weight instanceof Tensor) {
       checkRank('Corr2d', 'weight', weight, [2], '[kh, kw]');

@@ -2,7 +2,7 @@
 // (or a missing one) stretches to match. Expanding and reducing are data movement, not math, so
 // they live here rather than in the backends; the arithmetic still runs on the kernels.
 import type { Tensor } from '../tensor.js';
-import { fmtShape, sameShape, sizeOf, type Shape } from '../shape.js';
+import { checkSize, fmtShape, sameShape, sizeOf, type Shape } from '../shape.js';
 import { kernels } from '../backend/index.js';
 
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
@@ -16,6 +16,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out.push(da === 1 ? db : da);
   }
+  checkSize(op, out);
   return out;
 }
 

@@ -4,7 +4,7 @@
 // Unlike torch.nn.functional.mse_loss, which broadcasts input against a target of another shape
 // with a warning (usually a bug, e.g. [N, 1] against [N]), mismatched shapes are refused.
 import type { Tensor } from '../tensor.js';
-import { describe, fmtShape, sameShape } from '../shape.js';
+import { checkOptionKeys, describe, fmtShape, sameShape } from '../shape.js';
 import { checkTensor } from './check.js';
 import { square, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
@@ -20,8 +20,7 @@ const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
 /** The reduction named by `opts`, checked. */
 export function checkReduction(op: string, opts: LossOptions): Reduction {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
-  const reduction = opts.reduction ?? 'mean';
+  const reduction = checkOptionKeys(op, opts, ['reduction']).reduction ?? 'mean';
   if (typeof reduction !== 'string') throw new TypeError(`${op}: reduction must be a string, got ${describe(reduction)}`);
   if (!REDUCTIONS.includes(reduction)) {
     throw new RangeError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);

@@ -6,7 +6,7 @@
 import { kernels } from '../backend/index.js';
 import type { SgdHyper } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { describe, fmtShape, sameShape } from '../shape.js';
+import { checkOptionKeys, describe, fmtShape, sameShape } from '../shape.js';
 
 export interface SGDOptions {
   /** Learning rate, default 1e-3 (torch's default). */
@@ -47,6 +47,9 @@ export class SGD {
   step(): void {
     const k = kernels('SGD');
     this.params.forEach((p, i) => {
+      if (p.grad !== null && !(p.grad instanceof Tensor)) {
+        throw new TypeError(`SGD: params[${i}].grad must be a Tensor or null, got ${describe(p.grad)}`);
+      }
       if (p.grad !== null && !sameShape(p.grad.shape, p.shape)) {
         throw new RangeError(`SGD: params[${i}] has shape ${fmtShape(p.shape)} but its grad has shape ${fmtShape(p.grad.shape)}`);
       }
@@ -84,15 +87,7 @@ function checkParams(params: Iterable<Tensor>): Tensor[] {
 }
 
 function checkOptions(options: SGDOptions): Required<SGDOptions> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`SGD: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(DEFAULTS, key)) {
-      throw new TypeError(`SGD: unknown option ${JSON.stringify(key)}; the options are ${Object.keys(DEFAULTS).join(', ')}`);
-    }
-  }
-  const o = { ...DEFAULTS, ...options };
+  const o = { ...DEFAULTS, ...checkOptionKeys('SGD', options, Object.keys(DEFAULTS)) };
   for (const name of ['lr', 'momentum', 'dampening', 'weightDecay'] as const) {
     const v = o[name];
     if (typeof v !== 'number') throw new TypeError(`SGD: ${name} must be a number, got ${describe(v)}`);

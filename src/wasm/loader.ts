@@ -3,6 +3,7 @@
 // scripts/embed-wasm.mjs); by default the relaxed-SIMD one runs wherever the engine validates it.
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 import { Arena } from './arena.js';
+import { checkOptionKeys, describe } from '../shape.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets into `memory`). */
 export interface WasmExports {
@@ -32,15 +33,24 @@ let pending: Promise<void> | null = null;
 
 /**
  * Instantiates the WebAssembly kernels. Idempotent: concurrent and repeated calls share one
- * instantiation; once it has succeeded, later calls resolve at once and ignore their options.
+ * instantiation; once it has succeeded, later calls resolve at once and ignore their (valid) options.
  */
 export function init(opts: InitOptions = {}): Promise<void> {
   if (opts === null || typeof opts !== 'object') {
     return Promise.reject(new TypeError(`init: expected an options object, got ${describe(opts)}`));
   }
+  let build: WasmBuild | 'custom';
+  let load: () => Promise<WebAssembly.Instance>;
+  try {
+    // checked before joining a pending instantiation, so one caller's bad options never fail another's init()
+    checkOptionKeys('init', opts, ['wasm', 'build']);
+    build = opts.wasm === undefined ? chooseBuild(opts.build) : 'custom';
+    load = loaderOf(opts.wasm, build);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   pending ??= (async () => {
-    const build = opts.wasm === undefined ? chooseBuild(opts.build) : 'custom';
-    const exports = (await instantiate(opts.wasm, build)).exports as unknown as WasmExports;
+    const exports = (await load()).exports as unknown as WasmExports;
     if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports.heap_base !== 'function') {
       throw new TypeError('init: opts.wasm is not a wasmconv build (it exports no `memory` and `heap_base`)');
     }
@@ -82,6 +92,11 @@ function chooseBuild(build: InitOptions['build'] = 'auto'): WasmBuild {
   throw new TypeError(`init: opts.build must be 'auto', 'simd' or 'relaxed-simd', got ${describe(build)}`);
 }
 
+/** Bytes of WebAssembly memory the instance holds now, 0 before init (internal: for the memory tests). */
+export function memoryBytes(): number {
+  return runtime?.arena.memoryBytes ?? 0;
+}
+
 /** True once `init()` has resolved. */
 export function isInitialized(): boolean {
   return runtime !== null;
@@ -97,17 +112,19 @@ export function notInitialized(op: string): Error {
   return new Error(`${op}: wasmconv is not initialised; call \`await init()\` once before using any op`);
 }
 
-async function instantiate(source: InitOptions['wasm'], build: WasmBuild | 'custom'): Promise<WebAssembly.Instance> {
+/** How to instantiate `source`, decided (and a source of the wrong kind refused) without loading anything yet. */
+function loaderOf(source: InitOptions['wasm'], build: WasmBuild | 'custom'): () => Promise<WebAssembly.Instance> {
   if (source === undefined) {
     const b64 = build === 'relaxed-simd' ? WASM_RELAXED_SIMD_BASE64 : WASM_SIMD_BASE64;
-    return WebAssembly.instantiate(await WebAssembly.compile(decodeBase64(b64)));
+    return async () => WebAssembly.instantiate(await WebAssembly.compile(decodeBase64(b64)));
   }
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source);
+  if (source instanceof WebAssembly.Module) return () => WebAssembly.instantiate(source);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    return WebAssembly.instantiate(await WebAssembly.compile(source));
+    return async () => WebAssembly.instantiate(await WebAssembly.compile(source));
   }
   if (typeof source === 'string' || source instanceof URL) {
-    return WebAssembly.instantiate(await WebAssembly.compile(await readUrl(toUrl(source))));
+    const url = toUrl(source);
+    return async () => WebAssembly.instantiate(await WebAssembly.compile(await readUrl(url)));
   }
   throw new TypeError(`init: opts.wasm must be bytes, a WebAssembly.Module or a URL, got ${describe(source)}`);
 }
@@ -145,10 +162,4 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
 }

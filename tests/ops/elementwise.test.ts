@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { BACKENDS, FC_SEED, expectClose, expectError, gradcheck, randomData } from '../helpers.js';
+import { BACKENDS, FC_SEED, broadcastRef, expectClose, expectError, gradcheck, randomData } from '../helpers.js';
 
 beforeAll(() => wc.init());
 
@@ -22,33 +22,6 @@ const OPS = Object.keys(BINARY) as (keyof typeof BINARY)[];
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** f applied to a and b broadcast against each other (shapes aligned on the right, 1 stretches). */
-function broadcastRef(aShape: number[], bShape: number[], f: Fn): { shape: number[]; ref: (a: Float64Array, b: Float64Array) => Float64Array } {
-  const rank = Math.max(aShape.length, bShape.length);
-  const pad = (s: number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
-  const A = pad(aShape);
-  const B = pad(bShape);
-  const shape = A.map((d, i) => Math.max(d, B[i]));
-  const ref = (a: Float64Array, b: Float64Array) => {
-    const out = new Float64Array(size(shape));
-    for (let flat = 0; flat < out.length; flat++) {
-      let rem = flat;
-      let ia = 0;
-      let ib = 0;
-      for (let d = rank - 1, sa = 1, sb = 1; d >= 0; d--) {
-        const i = rem % shape[d];
-        rem = Math.floor(rem / shape[d]);
-        ia += (A[d] === 1 ? 0 : i) * sa;
-        ib += (B[d] === 1 ? 0 : i) * sb;
-        sa *= A[d];
-        sb *= B[d];
-      }
-      out[flat] = f(a[ia], b[ib]);
-    }
-    return out;
-  };
-  return { shape, ref };
-}
 
 /** A pair of shapes that broadcast: each drops some leading dims of `out` and sets some dims to 1. */
 const broadcastPair = fc

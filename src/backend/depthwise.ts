@@ -1,0 +1,160 @@
+// Depthwise convolution computed directly: conv2d whose every output channel reads one input
+// channel (groups == C, weight [C·m, 1, kh, kw], m = O/C, including C = 1), where im2col + GEMM
+// would run a one-row GEMM per channel. Written once for both backends over their plane
+// primitives (assembly/depthwise.ts, js/depthwise.ts). With xp the input zero-padded by (pt, pl),
+// for image n, input channel c and its output channels o = c·m + q:
+//
+//   forward  y[n, o, i, j]    = sum_{a,b} w[o, a, b] · xp[n, c, i·sh + a·dh, j·sw + b·dw]
+//   weight   dw[o, a, b]     += sum_{n,i,j} dy[n, o, i, j] · xp[n, c, i·sh + a·dh, j·sw + b·dw]
+//   input    dx[n, c, y, x]  += sum_{q,i,j,a,b} dy[n, o, i, j] · w[o, a, b]
+//                                 over y = i·sh − pt + a·dh, x = j·sw − pl + b·dw
+//                             = sum_q sum_{a,b} w[o, kh−1−a, kw−1−b] · u_o[y + a·dh, x + b·dw]
+//
+// where u_o is dy[n, o] spread out by the stride and shifted, u_o[P + i·sh, Q + j·sw] = dy[n, o, i, j]
+// (zeros between), P = (kh−1)·dh − pt, Q = (kw−1)·dw − pl: the input gradient is a stride-1
+// correlation with the kernel rotated by 180°, the transpose rule of the forward's gather.
+// So every pass is "stage a source plane (pad, or spread and shift), then correlate it with a
+// kernel (forward, input gradient) or with dy (weight gradient)".
+import type { ConvGeometry } from './types.js';
+
+/**
+ * Where a source plane [srcH, srcW] lands in a zeroed staging plane [rows, cols]: entry (i, j)
+ * at (top + i·stepY, left + j·stepX), cropped to the plane.
+ */
+export interface StagePlan {
+  rows: number;
+  cols: number;
+  top: number;
+  left: number;
+  stepY: number;
+  stepX: number;
+}
+
+/** out[i, j] (+)= sum_{a,b} k[a, b] · s[i·strideH + a·dilationH, j·strideW + b·dilationW], s with rows of srcRow floats. */
+export interface Correlation {
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+  srcRow: number;
+  /** Read k rotated by 180° (the input gradient). */
+  flip: boolean;
+}
+
+/** The primitives a backend runs on its own buffers B (Float32Array views, or arena pointers). */
+export interface DepthwiseSteps<B> {
+  /** The buffer `floats` elements into `buf`. */
+  at(buf: B, floats: number): B;
+  /** Copies plane src [srcH, srcW] into the zeroed plane dst as the plan says. */
+  stage(src: B, dst: B, srcH: number, srcW: number, plan: StagePlan): void;
+  /** out (+)= the correlation of s with k. */
+  correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean): void;
+  /** dk[a, b] += sum_{i,j} g[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW] */
+  tapSums(g: B, s: B, dk: B, c: Correlation): void;
+}
+
+/** How a pass reads its source planes: staged (plan) into scratch, or in place when that reads the same. */
+interface PlanePass {
+  srcH: number;
+  srcW: number;
+  /** null: the correlation reads the source plane directly (no padding, stride 1, nothing cropped). */
+  stage: StagePlan | null;
+  corr: Correlation;
+}
+
+/** A plan that only crops (or does nothing) is reading the source in place. */
+function pass(srcH: number, srcW: number, plan: StagePlan, corr: Omit<Correlation, 'srcRow'>): PlanePass {
+  const inPlace =
+    plan.top === 0 && plan.left === 0 && plan.stepY === 1 && plan.stepX === 1 && plan.rows <= srcH && plan.cols <= srcW;
+  return inPlace
+    ? { srcH, srcW, stage: null, corr: { ...corr, srcRow: srcW } }
+    : { srcH, srcW, stage: plan, corr: { ...corr, srcRow: plan.cols } };
+}
+
+/** The forward and weight gradient read xp: x padded to just the extent the windows reach. */
+function inputPass({ window: g }: ConvGeometry): PlanePass {
+  const plan = {
+    rows: (g.outH - 1) * g.strideH + (g.kh - 1) * g.dilationH + 1,
+    cols: (g.outW - 1) * g.strideW + (g.kw - 1) * g.dilationW + 1,
+    top: g.padTop,
+    left: g.padLeft,
+    stepY: 1,
+    stepX: 1,
+  };
+  const { kh, kw, strideH, strideW, dilationH, dilationW, outH, outW } = g;
+  return pass(g.h, g.w, plan, { kh, kw, strideH, strideW, dilationH, dilationW, outH, outW, flip: false });
+}
+
+/** The input gradient reads u: dy spread by the stride and shifted by (P, Q), rotated kernel, stride 1. */
+function gradInputPass({ window: g }: ConvGeometry): PlanePass {
+  const { kh, kw, dilationH, dilationW } = g;
+  const plan = {
+    rows: g.h + (kh - 1) * dilationH,
+    cols: g.w + (kw - 1) * dilationW,
+    top: (kh - 1) * dilationH - g.padTop,
+    left: (kw - 1) * dilationW - g.padLeft,
+    stepY: g.strideH,
+    stepX: g.strideW,
+  };
+  const corr = { kh, kw, strideH: 1, strideW: 1, dilationH, dilationW, outH: g.h, outW: g.w, flip: true };
+  return pass(g.outH, g.outW, plan, corr);
+}
+
+/** Floats of zeroed scratch a pass needs (0 when it reads its sources in place). */
+export function depthwiseScratch(g: ConvGeometry, which: 'input' | 'gradInput'): number {
+  const { stage } = which === 'input' ? inputPass(g) : gradInputPass(g);
+  return stage ? stage.rows * stage.cols : 0;
+}
+
+/** For each image n and input channel c: stages x[n, c] when the pass pads, then visit(n, c, plane to read). */
+function eachInputPlane<B>(s: DepthwiseSteps<B>, p: PlanePass, g: ConvGeometry, x: B, scratch: B, visit: (n: number, c: number, plane: B) => void): void {
+  for (let n = 0; n < g.batch; n++) {
+    for (let c = 0; c < g.groups; c++) {
+      const src = s.at(x, (n * g.groups + c) * p.srcH * p.srcW);
+      if (p.stage) s.stage(src, scratch, p.srcH, p.srcW, p.stage);
+      visit(n, c, p.stage ? scratch : src);
+    }
+  }
+}
+
+/** y = depthwise conv2d(x, w); `scratch` holds depthwiseScratch(g, 'input') zeroed floats. */
+export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, scratch: B, y: B, g: ConvGeometry): void {
+  const p = inputPass(g);
+  const { kh, kw, outH, outW } = g.window;
+  const m = g.outChannels / g.groups;
+  eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
+    for (let o = c * m; o < (c + 1) * m; o++) {
+      s.correlate(plane, s.at(w, o * kh * kw), s.at(y, (n * g.outChannels + o) * outH * outW), p.corr, false);
+    }
+  });
+}
+
+/** dw += the weight gradient; `scratch` holds depthwiseScratch(g, 'input') zeroed floats. */
+export function depthwiseGradWeight<B>(s: DepthwiseSteps<B>, x: B, dy: B, scratch: B, dw: B, g: ConvGeometry): void {
+  const p = inputPass(g);
+  const { kh, kw, outH, outW } = g.window;
+  const m = g.outChannels / g.groups;
+  eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
+    for (let o = c * m; o < (c + 1) * m; o++) {
+      s.tapSums(s.at(dy, (n * g.outChannels + o) * outH * outW), plane, s.at(dw, o * kh * kw), p.corr);
+    }
+  });
+}
+
+/** dx += the input gradient; `scratch` holds depthwiseScratch(g, 'gradInput') zeroed floats. */
+export function depthwiseGradInput<B>(s: DepthwiseSteps<B>, dy: B, w: B, scratch: B, dx: B, g: ConvGeometry): void {
+  const p = gradInputPass(g);
+  const { h, w: width, kh, kw } = g.window;
+  for (let n = 0; n < g.batch; n++) {
+    for (let o = 0; o < g.outChannels; o++) {
+      const src = s.at(dy, (n * g.outChannels + o) * p.srcH * p.srcW);
+      if (p.stage) s.stage(src, scratch, p.srcH, p.srcW, p.stage);
+      const c = Math.floor(o / (g.outChannels / g.groups));
+      s.correlate(p.stage ? scratch : src, s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
+    }
+  }
+}
