@@ -1,6 +1,6 @@
 // Argument checks shared by the ops.
 import { Tensor } from '../tensor.js';
-import { describe, fmtShape } from '../shape.js';
+import { checkSize, describe, fmtShape } from '../shape.js';
 
 export function checkTensor(op: string, name: string, v: unknown): Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(v)}`);
@@ -17,4 +17,9 @@ export function checkRank(op: string, name: string, t: Tensor, ranks: readonly n
 export function checkOperand(op: string, v: unknown): Tensor | number {
   if (typeof v === 'number' || v instanceof Tensor) return v;
   throw new TypeError(`${op}: the other operand must be a Tensor or a number, got ${describe(v)}`);
+}
+
+/** A zeroed output tensor of `shape`; one too large for any kernel is refused under the op's name first. */
+export function outputTensor(op: string, shape: readonly number[]): Tensor {
+  return new Tensor(new Float32Array(checkSize(op, shape)), shape);
 }

@@ -7,7 +7,7 @@ import { record } from '../autograd.js';
 import { checkInt, describe, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { isInitialized, notInitialized } from '../wasm/loader.js';
-import { checkRank, checkTensor } from './check.js';
+import { checkRank, checkTensor, outputTensor } from './check.js';
 
 export function kernelToMatrix(k: Tensor, inputSize: readonly [number, number]): Tensor {
   checkTensor('kernelToMatrix', 'kernel', k);
@@ -34,7 +34,7 @@ export function kernelToMatrix(k: Tensor, inputSize: readonly [number, number]):
         for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) visit(row + (i + a) * w + j + b, a * kw + b);
       }
   };
-  const out = new Tensor(new Float32Array(oh * ow * cols), [oh * ow, cols]);
+  const out = outputTensor('kernelToMatrix', [oh * ow, cols]);
   forEachPlacement((m, kIndex) => (out.data[m] = k.data[kIndex]));
   return record(out, 'kernelToMatrix', [k], (g, gradOf) => {
     const gk = gradOf(k);

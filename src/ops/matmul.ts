@@ -4,7 +4,7 @@ import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import { Tensor } from '../tensor.js';
 import { fmtShape } from '../shape.js';
-import { checkRank, checkTensor } from './check.js';
+import { checkRank, checkTensor, outputTensor } from './check.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const op = 'matmul';
@@ -17,7 +17,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (k !== kb) {
     throw new RangeError(`${op}: a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} cannot be multiplied (inner sizes ${k} and ${kb} differ)`);
   }
-  const out = new Tensor(new Float32Array(m * n), [m, n]);
+  const out = outputTensor('matmul', [m, n]);
   kernels(op).gemm(a.data, b.data, out.data, { m, n, k, transA: false, transB: false, accumulate: false });
   return record(out, op, [a, b], (dc, gradOf) => {
     const da = gradOf(a);

@@ -13,7 +13,7 @@ import { kernels } from '../backend/index.js';
 import type { PadPlan } from '../backend/types.js';
 import { checkInt, describe, fmtShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkTensor } from './check.js';
+import { checkTensor, outputTensor } from './check.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
@@ -50,7 +50,7 @@ export function pad(x: Tensor, padding: readonly number[], mode: PadMode = 'cons
   const planes = sizeOf(x.shape.slice(0, -2));
   const plan: PadPlan = { planes, h, w, oh, ow, maps, runStart, runLength: Math.max(0, Math.min(interior, ow - runStart)) };
 
-  const out = new Tensor(new Float32Array(planes * oh * ow), [...x.shape.slice(0, -2), oh, ow]);
+  const out = outputTensor('pad', [...x.shape.slice(0, -2), oh, ow]);
   kernels('pad').pad(x.data, out.data, plan, fill);
   return record(out, 'pad', [x], (g, gradOf) => {
     const gx = gradOf(x);
