@@ -4,18 +4,29 @@
 // Bᵀ of B [n, k]. Element (i, p) of op(A) sits at float offset i·rowA + p·colA with
 // (rowA, colA) = transA ? (1, m) : (k, 1); op(B) the same way. `accumulate` != 0 adds into C
 // (the backward passes sum into gradient buffers); otherwise C is overwritten, so k = 0 gives zeros.
-// Any m, n, k >= 0 is valid: the SIMD kernels cover full tiles and hand the edges to smaller
-// tiles or to the scalar loop.
+//
+// The SIMD path is a packed-panel GEMM (the layout of XNNPACK's f32-gemm and BLIS): op(A) is
+// copied once into panels of 4 rows, [m/4][k][4], so the 4 entries of one column are adjacent and
+// each is one load32_splat; each 8 columns of op(B) are copied into a panel [k][8] just before
+// use, so one row of it is two contiguous v128 loads. Both are zero-padded to whole panels. The
+// B panel (k·32 bytes) stays in L1 while every A panel streams past it, the 4x8 micro-kernel
+// computing a 4 × 8 block of C per A panel. Packing makes every load of the inner loop
+// sequential: with B read in place (stride n) the same loop runs at a third of the speed once
+// k·n outgrows the cache (k = 576), and is still 8% slower for a 1×1 conv's k = 256.
 import { madd } from './simd';
 
-/** C[i0..i1, j0..j1] (+)= the product over those entries, one scalar dot product each. */
-function gemm_block_scalar(
-  c: usize, a: usize, b: usize, n: i32, k: i32,
-  i0: i32, i1: i32, j0: i32, j1: i32,
-  rowA: i32, colA: i32, rowB: i32, colB: i32, accumulate: i32,
-): void {
-  for (let i = i0; i < i1; i++) {
-    for (let j = j0; j < j1; j++) {
+/** Rows of C per micro-kernel block (one load32_splat each) and columns (two f32x4). */
+export const TILE_M = 4;
+export const TILE_N = 8;
+
+/** Scalar reference kernel: every transposition, one dot product per entry of C. */
+export function gemm_f32_scalar(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32): void {
+  const rowA = transA ? 1 : k;
+  const colA = transA ? m : 1;
+  const rowB = transB ? 1 : n;
+  const colB = transB ? k : 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
       const pc = c + (<usize>(i * n + j) << 2);
       let acc: f32 = accumulate ? load<f32>(pc) : 0;
       for (let p = 0; p < k; p++) {
@@ -26,178 +37,141 @@ function gemm_block_scalar(
   }
 }
 
-/** Scalar reference kernel: every transposition, one dot product per entry of C. */
-export function gemm_f32_scalar(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32): void {
-  gemm_block_scalar(c, a, b, n, k, 0, m, 0, n, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, accumulate);
+/** Floats of scratch gemm_f32_simd needs: the packed A, one B panel and an edge block. */
+export function gemm_scratch_f32(m: i32, k: i32): i32 {
+  return round_up(m, TILE_M) * k + TILE_N * k + TILE_M * TILE_N;
 }
 
-/**
- * C (+)= op(A) · B with B stored [k, n]: register tiles of 4 rows × 8 columns (eight f32x4
- * accumulators). Each step p broadcasts four entries of op(A) column p and multiplies them into
- * row p of B, so transA only changes the stride of those broadcasts. Rows beyond a multiple of 4
- * take 1-row tiles, a 4-column remainder a 1-vector tile, and the last n % 4 columns the scalar loop.
- */
-export function gemm_f32_4x8_simd(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, accumulate: i32): void {
-  const rowA = transA ? 1 : k;
-  const colA = transA ? m : 1;
-  const n8 = n & ~7;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    for (let j = 0; j < n8; j += 8) tile_4x8(c, a, b, n, k, i, j, rowA, colA, accumulate, 4, 2);
-    if (n8 < n4) tile_4x8(c, a, b, n, k, i, n8, rowA, colA, accumulate, 4, 1);
-  }
-  for (; i < m; i++) {
-    for (let j = 0; j < n8; j += 8) tile_4x8(c, a, b, n, k, i, j, rowA, colA, accumulate, 1, 2);
-    if (n8 < n4) tile_4x8(c, a, b, n, k, i, n8, rowA, colA, accumulate, 1, 1);
-  }
-  gemm_block_scalar(c, a, b, n, k, 0, m, n4, n, rowA, colA, n, 1, accumulate);
-}
-
-/**
- * One tile of gemm_f32_4x8_simd at C[i, j]: `rows` (4 or 1) × `vecs` (2 or 1) f32x4. Both are
- * constants at every call site, so after inlining the optimizer drops the unused accumulators.
- */
-// @ts-ignore: decorator
-@inline function tile_4x8(
-  c: usize, a: usize, b: usize, n: i32, k: i32, i: i32, j: i32,
-  rowA: i32, colA: i32, accumulate: i32, rows: i32, vecs: i32,
+/** C (+)= op(A) · op(B) on the 4x8 micro-kernel; `scratch` holds gemm_scratch_f32(m, k) floats. */
+export function gemm_f32_simd(
+  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize,
 ): void {
-  const rowC = <usize>n << 2;
-  const c0 = c + (<usize>(i * n + j) << 2);
-  const c1 = c0 + rowC;
-  const c2 = c1 + rowC;
-  const c3 = c2 + rowC;
-  const zero = f32x4.splat(0);
-  let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero;
-  if (accumulate) {
-    x00 = v128.load(c0);
-    if (vecs == 2) x01 = v128.load(c0, 16);
-    if (rows == 4) {
-      x10 = v128.load(c1);
-      x20 = v128.load(c2);
-      x30 = v128.load(c3);
-      if (vecs == 2) {
-        x11 = v128.load(c1, 16);
-        x21 = v128.load(c2, 16);
-        x31 = v128.load(c3, 16);
+  const packedA = scratch;
+  const panel = packedA + (<usize>(round_up(m, TILE_M) * k) << 2);
+  const edge = panel + (<usize>(TILE_N * k) << 2);
+  pack_a_panels(packedA, a, m, k, transA ? 1 : k, transA ? m : 1);
+  const rowB = transB ? 1 : n;
+  const colB = transB ? k : 1;
+  for (let j = 0; j < n; j += TILE_N) {
+    const cols = min(TILE_N, n - j);
+    pack_b_panel(panel, b + (<usize>(j * colB) << 2), k, cols, rowB, colB);
+    gemm_panel(c + (<usize>j << 2), <usize>n << 2, packedA, m, k, panel, TILE_N << 2, cols, accumulate != 0, edge);
+  }
+}
+
+/** n rounded up to a multiple of `to`. */
+// @ts-ignore: decorator
+@inline export function round_up(n: i32, to: i32): i32 {
+  return (n + to - 1) / to * to;
+}
+
+/**
+ * op(A) [m, k] as 4-row panels dst [ceil(m/4)][k][4], rows past m zero; entry (i, p) of op(A)
+ * at a + (i·rowA + p·colA)·4. Scalar: A is a weight matrix, packed once per call.
+ */
+export function pack_a_panels(dst: usize, a: usize, m: i32, k: i32, rowA: i32, colA: i32): void {
+  for (let i = 0; i < m; i += TILE_M) {
+    for (let p = 0; p < k; p++) {
+      for (let r = 0; r < TILE_M; r++) {
+        store<f32>(dst, i + r < m ? load<f32>(a + (<usize>((i + r) * rowA + p * colA) << 2)) : 0);
+        dst += 4;
       }
     }
   }
-  const stepA = <usize>colA << 2;
-  const nextRowA = <usize>rowA << 2;
-  const stepB = <usize>n << 2;
-  let pa = a + (<usize>(i * rowA) << 2);
-  let pb = b + (<usize>j << 2);
+}
+
+/** Columns [0, cols) of op(B) [k, ·] as one panel dst [k][8], columns past cols zero; entry (p, j) at b + (p·rowB + j·colB)·4. */
+export function pack_b_panel(dst: usize, b: usize, k: i32, cols: i32, rowB: i32, colB: i32): void {
+  const rowBytes = <usize>rowB << 2;
+  if (cols == TILE_N && colB == 1) {
+    for (let p = 0; p < k; p++) {
+      v128.store(dst, v128.load(b));
+      v128.store(dst, v128.load(b, 16), 16);
+      b += rowBytes;
+      dst += TILE_N << 2;
+    }
+    return;
+  }
   for (let p = 0; p < k; p++) {
-    const b0 = v128.load(pb);
-    const b1 = vecs == 2 ? v128.load(pb, 16) : zero;
-    const a0 = v128.load32_splat(pa);
-    x00 = madd(a0, b0, x00);
-    if (vecs == 2) x01 = madd(a0, b1, x01);
-    if (rows == 4) {
-      const a1 = v128.load32_splat(pa + nextRowA);
-      const a2 = v128.load32_splat(pa + 2 * nextRowA);
-      const a3 = v128.load32_splat(pa + 3 * nextRowA);
-      x10 = madd(a1, b0, x10);
-      x20 = madd(a2, b0, x20);
-      x30 = madd(a3, b0, x30);
-      if (vecs == 2) {
-        x11 = madd(a1, b1, x11);
-        x21 = madd(a2, b1, x21);
-        x31 = madd(a3, b1, x31);
-      }
-    }
-    pa += stepA;
-    pb += stepB;
-  }
-  v128.store(c0, x00);
-  if (vecs == 2) v128.store(c0, x01, 16);
-  if (rows == 4) {
-    v128.store(c1, x10);
-    v128.store(c2, x20);
-    v128.store(c3, x30);
-    if (vecs == 2) {
-      v128.store(c1, x11, 16);
-      v128.store(c2, x21, 16);
-      v128.store(c3, x31, 16);
-    }
+    for (let q = 0; q < TILE_N; q++) store<f32>(dst + (<usize>q << 2), q < cols ? load<f32>(b + (<usize>(q * colB) << 2)) : 0);
+    b += rowBytes;
+    dst += TILE_N << 2;
   }
 }
 
 /**
- * C (+)= A · Bᵀ with A stored [m, k] and B stored [n, k]: both operands are read along k, so each
- * entry of C is a dot product of two contiguous rows, vectorised along k. Tiles of 4 rows of A ×
- * 2 rows of B (eight f32x4 accumulators) reuse every loaded vector twice or four times; edges take
- * 1-row / 1-column tiles, and the last k % 4 products are added after the horizontal sum.
+ * C[0..m, 0..cols) (+)= A · B for A packed in 4-row panels and one 8-column panel of B (a row of
+ * 8 floats every `strideB` bytes): one micro-kernel block per A panel, C's rows `ldc` bytes apart.
  */
-export function gemm_nt_f32_4x2_simd(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: i32): void {
-  const n2 = n & ~1;
+export function gemm_panel(
+  c: usize, ldc: usize, a: usize, m: i32, k: i32, b: usize, strideB: usize, cols: i32, accumulate: bool, edge: usize,
+): void {
+  const panelBytes = <usize>k << 4;
   let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    for (let j = 0; j < n2; j += 2) tile_nt(c, a, b, n, k, i, j, accumulate, 4, 2);
-    if (n2 < n) tile_nt(c, a, b, n, k, i, n2, accumulate, 4, 1);
+  for (; i + TILE_M <= m; i += TILE_M) {
+    gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge);
+    c += ldc << 2;
+    a += panelBytes;
   }
-  for (; i < m; i++) {
-    for (let j = 0; j < n2; j += 2) tile_nt(c, a, b, n, k, i, j, accumulate, 1, 2);
-    if (n2 < n) tile_nt(c, a, b, n, k, i, n2, accumulate, 1, 1);
-  }
+  if (i < m) gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge);
 }
 
-/** One tile of gemm_nt_f32_4x2_simd at C[i, j]: `rows` (4 or 1) × `cols` (2 or 1), constants. */
+/**
+ * The micro-kernel: the block C[0..4, 0..8) (+)= sum_p a[p][0..4]ᵀ · b[p][0..8] over p < k, held in
+ * eight f32x4 accumulators (4 rows × 2 vectors). With the two B vectors and one broadcast that is
+ * 11 of the 16 xmm registers V8 has on x64, so nothing spills (a 6×8 block would). `a` is a packed
+ * 4-row panel, `b` a row of 8 floats every `strideB` bytes. The block is stored whole when
+ * rows == 4 and cols == 8, else its first rows × cols through `edge` (32 floats of scratch).
+ */
 // @ts-ignore: decorator
-@inline function tile_nt(c: usize, a: usize, b: usize, n: i32, k: i32, i: i32, j: i32, accumulate: i32, rows: i32, cols: i32): void {
-  const row = <usize>k << 2;
-  const a0 = a + <usize>i * row;
-  const a1 = a0 + row;
-  const a2 = a1 + row;
-  const a3 = a2 + row;
-  const b0 = b + <usize>j * row;
-  const b1 = b0 + row;
-  const zero = f32x4.splat(0);
-  let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero;
-  const k4 = k & ~3;
-  for (let p = 0; p < k4; p += 4) {
-    const o = <usize>p << 2;
-    const vb0 = v128.load(b0 + o);
-    const vb1 = cols == 2 ? v128.load(b1 + o) : zero;
-    const va0 = v128.load(a0 + o);
-    x00 = madd(va0, vb0, x00);
-    if (cols == 2) x01 = madd(va0, vb1, x01);
-    if (rows == 4) {
-      const va1 = v128.load(a1 + o);
-      const va2 = v128.load(a2 + o);
-      const va3 = v128.load(a3 + o);
-      x10 = madd(va1, vb0, x10);
-      x20 = madd(va2, vb0, x20);
-      x30 = madd(va3, vb0, x30);
-      if (cols == 2) {
-        x11 = madd(va1, vb1, x11);
-        x21 = madd(va2, vb1, x21);
-        x31 = madd(va3, vb1, x31);
-      }
-    }
+@inline export function gemm_f32_4x8_simd(
+  c: usize, ldc: usize, a: usize, b: usize, strideB: usize, k: i32, rows: i32, cols: i32, accumulate: bool, edge: usize,
+): void {
+  let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s = v128.load32_splat(a);
+    x00 = madd(s, b0, x00);
+    x01 = madd(s, b1, x01);
+    s = v128.load32_splat(a, 4);
+    x10 = madd(s, b0, x10);
+    x11 = madd(s, b1, x11);
+    s = v128.load32_splat(a, 8);
+    x20 = madd(s, b0, x20);
+    x21 = madd(s, b1, x21);
+    s = v128.load32_splat(a, 12);
+    x30 = madd(s, b0, x30);
+    x31 = madd(s, b1, x31);
+    a += TILE_M << 2;
+    b += strideB;
   }
-  const pc = c + (<usize>(i * n + j) << 2);
-  const rowC = <usize>n << 2;
-  finish_dot(pc, x00, a0, b0, k4, k, accumulate);
-  if (cols == 2) finish_dot(pc + 4, x01, a0, b1, k4, k, accumulate);
-  if (rows == 4) {
-    finish_dot(pc + rowC, x10, a1, b0, k4, k, accumulate);
-    finish_dot(pc + 2 * rowC, x20, a2, b0, k4, k, accumulate);
-    finish_dot(pc + 3 * rowC, x30, a3, b0, k4, k, accumulate);
-    if (cols == 2) {
-      finish_dot(pc + rowC + 4, x11, a1, b1, k4, k, accumulate);
-      finish_dot(pc + 2 * rowC + 4, x21, a2, b1, k4, k, accumulate);
-      finish_dot(pc + 3 * rowC + 4, x31, a3, b1, k4, k, accumulate);
-    }
-  }
+  const full = rows == TILE_M && cols == TILE_N;
+  const out = full ? c : edge;
+  const stride = full ? ldc : TILE_N << 2;
+  const add = full && accumulate;
+  store_row(out, x00, x01, add);
+  store_row(out + stride, x10, x11, add);
+  store_row(out + 2 * stride, x20, x21, add);
+  store_row(out + 3 * stride, x30, x31, add);
+  if (!full) store_edge(c, ldc, edge, rows, cols, accumulate);
 }
 
-/** Stores (or adds) one dot product: the lanes of `acc` plus the products p in [k4, k). */
+/** Stores (or adds) 8 floats. */
 // @ts-ignore: decorator
-@inline function finish_dot(pc: usize, acc: v128, ra: usize, rb: usize, k4: i32, k: i32, accumulate: i32): void {
-  let s: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-  for (let p = k4; p < k; p++) s += load<f32>(ra + (<usize>p << 2)) * load<f32>(rb + (<usize>p << 2));
-  store<f32>(pc, accumulate ? load<f32>(pc) + s : s);
+@inline function store_row(p: usize, lo: v128, hi: v128, add: bool): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), lo) : lo);
+  v128.store(p, add ? f32x4.add(v128.load(p, 16), hi) : hi, 16);
+}
+
+/** C[0..rows, 0..cols) (+)= the block held in edge [4][8]. */
+function store_edge(c: usize, ldc: usize, edge: usize, rows: i32, cols: i32, accumulate: bool): void {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const pc = c + (<usize>q << 2);
+      const v = load<f32>(edge + (<usize>(r * TILE_N + q) << 2));
+      store<f32>(pc, accumulate ? load<f32>(pc) + v : v);
+    }
+    c += ldc;
+  }
 }

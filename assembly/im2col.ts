@@ -1,104 +1,312 @@
 // Sliding windows of one image x [c, h, w] as the columns of cols [c·kh·kw, oh·ow] (im2col,
-// torch.nn.functional.unfold), and back (col2im, torch.nn.functional.fold). Row (ci, ky, kx) of
-// cols holds, at column oy·ow + ox, the pixel
+// torch.nn.functional.unfold), and back (col2im, torch.nn.functional.fold). Row k = (ci, ky, kx)
+// of cols holds, at column l = oy·ow + ox, the pixel
 //   x[ci, oy·sh + ky·dh − padTop, ox·sw + kx·dw − padLeft]      (0 outside the image),
 // which is zero padding of padTop rows / padLeft columns before the image; the padding after it
 // is whatever oh, ow imply. col2im adds each entry of cols back onto that pixel (overlapping
 // windows sum), so it is the adjoint of im2col: <im2col(x), cols> = <x, col2im(cols)>.
-// For one (ky, kx) the pixels inside the image form a rectangle of output positions
-// [oy0, oy1) × [ox0, ox1), found once, so the inner loops carry no bounds checks.
+//
+// Every window reads the zero-padded image xp [c, hp, wp] (pad_image), which covers all the
+// windows, so no index is ever checked and the entry of cols is one load:
+//   cols[k, l] = xp[tap(k) + pos(l)],  tap(ci, ky, kx) = (ci·hp + ky·dh)·wp + kx·dw,
+//                                      pos(oy, ox)     = oy·sh·wp + ox·sw.
+// For stride 1 the 8 positions of a GEMM panel (gather_panel) are then one run of 8 floats per
+// tap, or two runs when the panel wraps onto the next output row.
+import { TILE_N } from './gemm';
 
-/** The first output position o >= 0 whose pixel o·stride + offset is >= 0. */
+/** One image's window geometry; TypeScript writes these i32 fields in this order (src/backend/wasm/conv.ts). */
+@unmanaged export class Window {
+  c: i32;
+  h: i32;
+  w: i32;
+  kh: i32;
+  kw: i32;
+  strideH: i32;
+  strideW: i32;
+  padTop: i32;
+  padLeft: i32;
+  dilationH: i32;
+  dilationW: i32;
+  outH: i32;
+  outW: i32;
+}
+
+/** Rows of the padded image the windows span. */
 // @ts-ignore: decorator
-@inline function first_inside(offset: i32, stride: i32, count: i32): i32 {
-  return offset >= 0 ? 0 : min((stride - 1 - offset) / stride, count);
+@inline export function padded_h(g: Window): i32 {
+  return (g.outH - 1) * g.strideH + (g.kh - 1) * g.dilationH + 1;
 }
 
-/** One past the last output position o < count whose pixel o·stride + offset is < size (>= first). */
+/** Columns of the padded image the windows span. */
 // @ts-ignore: decorator
-@inline function end_inside(offset: i32, size: i32, stride: i32, count: i32, first: i32): i32 {
-  const last = size - 1 - offset;
-  return last < 0 ? first : max(first, min(last / stride + 1, count));
+@inline export function padded_w(g: Window): i32 {
+  return (g.outW - 1) * g.strideW + (g.kw - 1) * g.dilationW + 1;
 }
 
-/** cols = im2col(x): every entry of cols is written. */
-export function im2col_f32(
-  cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, padTop: i32, padLeft: i32, dh: i32, dw: i32, oh: i32, ow: i32,
-): void {
-  window_pass(cols, x, c, h, w, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow, true);
+/** Rows of cols: c·kh·kw. */
+// @ts-ignore: decorator
+@inline export function taps(g: Window): i32 {
+  return g.c * g.kh * g.kw;
 }
 
-/** x += col2im(cols): each entry of cols is added onto its pixel; padding positions are dropped. */
-export function col2im_f32(
-  x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, padTop: i32, padLeft: i32, dh: i32, dw: i32, oh: i32, ow: i32,
-): void {
-  window_pass(cols, x, c, h, w, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow, false);
+/** Columns of cols: oh·ow. */
+// @ts-ignore: decorator
+@inline export function positions(g: Window): i32 {
+  return g.outH * g.outW;
+}
+
+/** Floats of one padded image. */
+// @ts-ignore: decorator
+@inline export function padded_size(g: Window): i32 {
+  return g.c * padded_h(g) * padded_w(g);
+}
+
+/** False when xp would equal x (no padding, every pixel read): the windows may read x itself. */
+// @ts-ignore: decorator
+@inline export function needs_padding(g: Window): bool {
+  return (g.padTop | g.padLeft) != 0 || padded_h(g) != g.h || padded_w(g) != g.w;
+}
+
+/** pos(l) in floats: where the window of output position l starts in xp. */
+// @ts-ignore: decorator
+@inline function pos(g: Window, wp: i32, l: i32): i32 {
+  const oy = l / g.outW;
+  return oy * g.strideH * wp + (l - oy * g.outW) * g.strideW;
+}
+
+/** toff[k] = tap(k) as i32 for k < taps(g), then 0 up to `count` (rows of a padded GEMM operand). */
+export function tap_offsets(toff: usize, g: Window, count: i32): void {
+  const hp = padded_h(g);
+  const wp = padded_w(g);
+  let k = 0;
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let ky = 0; ky < g.kh; ky++) {
+      for (let kx = 0; kx < g.kw; kx++) {
+        store<i32>(toff + (<usize>k << 2), (ci * hp + ky * g.dilationH) * wp + kx * g.dilationW);
+        k++;
+      }
+    }
+  }
+  for (; k < count; k++) store<i32>(toff + (<usize>k << 2), 0);
 }
 
 /**
- * Walks the rows (ci, ky, kx) of cols and, within each, the rectangle of positions inside the
- * image: `gather` (a constant at both call sites) copies pixels into cols and zeroes the rest
- * (im2col); otherwise the entries are added back onto their pixels (col2im).
+ * xp [c, hp, wp] = x [c, h, w] shifted by (padTop, padLeft), zero around it, cropped to xp (a
+ * negative pad crops the start of x: the input-gradient phases of conv.ts may need that).
+ * Rows are short, so they are moved by v128 loops: V8 runs memory.copy / memory.fill as calls
+ * into the runtime, which would cost more than the rows themselves.
+ */
+export function pad_image(xp: usize, x: usize, g: Window): void {
+  const hp = padded_h(g);
+  const wp = padded_w(g);
+  const skipped = max(0, -g.padLeft);
+  const left = min(max(0, g.padLeft), wp);
+  const copied = max(0, min(g.w - skipped, wp - left));
+  const right = wp - left - copied;
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let r = 0; r < hp; r++) {
+      const y = r - g.padTop;
+      if (y < 0 || y >= g.h) {
+        fill_zero(xp, wp);
+      } else {
+        fill_zero(xp, left);
+        copy_run(xp + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
+        fill_zero(xp + (<usize>(left + copied) << 2), right);
+      }
+      xp += <usize>wp << 2;
+    }
+  }
+}
+
+/** dst[i] = 0 for i < count. */
+// @ts-ignore: decorator
+@inline function fill_zero(dst: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), zero);
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+/** dst[i] = src[i] for i < count. */
+// @ts-ignore: decorator
+@inline function copy_run(dst: usize, src: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** x += the pixels of xp that pad_image took from x (the adjoint of pad_image). */
+export function unpad_add(x: usize, xp: usize, g: Window): void {
+  const hp = padded_h(g);
+  const wp = padded_w(g);
+  const y0 = max(0, -g.padTop);
+  const y1 = min(g.h, hp - g.padTop);
+  const x0 = max(0, -g.padLeft);
+  const x1 = min(g.w, wp - g.padLeft);
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let y = y0; y < y1; y++) {
+      const dst = x + (<usize>((ci * g.h + y) * g.w + x0) << 2);
+      add_run(dst, xp + (<usize>((ci * hp + y + g.padTop) * wp + x0 + g.padLeft) << 2), x1 - x0);
+    }
+  }
+}
+
+/** dst[i] += src[i] for i < count. */
+// @ts-ignore: decorator
+@inline function add_run(dst: usize, src: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** Floats of scratch im2col_f32 and col2im_f32 need: one padded image. */
+export function im2col_scratch_f32(g: usize): i32 {
+  return padded_size(changetype<Window>(g));
+}
+
+/** cols[n] = im2col(x[n]) for `batch` images; `xp` is im2col_scratch_f32 floats of scratch. */
+export function im2col_f32(cols: usize, x: usize, d: usize, batch: i32, xp: usize): void {
+  const g = changetype<Window>(d);
+  for (let n = 0; n < batch; n++) {
+    pad_image(xp, x, g);
+    rows_pass(cols, xp, g, true);
+    x += <usize>(g.c * g.h * g.w) << 2;
+    cols += <usize>(taps(g) * positions(g)) << 2;
+  }
+}
+
+/** x[n] += col2im(cols[n]) for `batch` images: each entry of cols is added onto its pixel. */
+export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32, xp: usize): void {
+  const g = changetype<Window>(d);
+  for (let n = 0; n < batch; n++) {
+    col2im_image(x, cols, g, xp);
+    x += <usize>(g.c * g.h * g.w) << 2;
+    cols += <usize>(taps(g) * positions(g)) << 2;
+  }
+}
+
+/** x += col2im(cols) for one image, through the padded image `xp` (padded_size floats of scratch) if there is padding. */
+export function col2im_image(x: usize, cols: usize, g: Window, xp: usize): void {
+  if (!needs_padding(g)) {
+    rows_pass(cols, x, g, false);
+    return;
+  }
+  fill_zero(xp, padded_size(g));
+  rows_pass(cols, xp, g, false);
+  unpad_add(x, xp, g);
+}
+
+/**
+ * cols = the windows of xp (`gather`, a constant at both call sites), or xp += their adjoint, with
+ * cols row-major: each row k is, per output row oy, a run of ow entries of xp from
+ * tap(k) + oy·sh·wp, sw apart. Consecutive runs of one tap never overlap, so no add waits on the
+ * store before it.
  */
 // @ts-ignore: decorator
-@inline function window_pass(
-  cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, padTop: i32, padLeft: i32, dh: i32, dw: i32, oh: i32, ow: i32, gather: bool,
-): void {
-  const rowBytes = <usize>ow << 2;
-  let row = cols;
-  for (let ci = 0; ci < c; ci++) {
-    const plane = x + (<usize>(ci * h * w) << 2);
-    for (let ky = 0; ky < kh; ky++) {
-      const offY = ky * dh - padTop;
-      const oy0 = first_inside(offY, sh, oh);
-      const oy1 = end_inside(offY, h, sh, oh, oy0);
-      for (let kx = 0; kx < kw; kx++) {
-        const offX = kx * dw - padLeft;
-        const ox0 = first_inside(offX, sw, ow);
-        const ox1 = end_inside(offX, w, sw, ow, ox0);
-        if (gather) {
-          memory.fill(row, 0, <usize>oy0 * rowBytes);
-          memory.fill(row + <usize>oy1 * rowBytes, 0, <usize>(oh - oy1) * rowBytes);
+@inline function rows_pass(cols: usize, xp: usize, g: Window, gather: bool): void {
+  const wp = padded_w(g);
+  const rowStep = <usize>(g.strideH * wp) << 2;
+  const colStep = <usize>g.strideW << 2;
+  const outW = g.outW;
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let ky = 0; ky < g.kh; ky++) {
+      for (let kx = 0; kx < g.kw; kx++) {
+        let src = xp + (<usize>((ci * padded_h(g) + ky * g.dilationH) * wp + kx * g.dilationW) << 2);
+        for (let oy = 0; oy < g.outH; oy++) {
+          if (gather && colStep == 4) copy_run(cols, src, outW);
+          else if (gather) for (let ox = 0; ox < outW; ox++) store<f32>(cols + (<usize>ox << 2), load<f32>(src + <usize>ox * colStep));
+          else if (colStep == 4) add_run(src, cols, outW);
+          else for (let ox = 0; ox < outW; ox++) store<f32>(src + <usize>ox * colStep, load<f32>(src + <usize>ox * colStep) + load<f32>(cols + (<usize>ox << 2)));
+          src += rowStep;
+          cols += <usize>outW << 2;
         }
-        for (let oy = oy0; oy < oy1; oy++) {
-          const entries = row + <usize>oy * rowBytes;
-          const pixels = plane + (<usize>((oy * sh + offY) * w + offX) << 2);
-          if (gather) gather_run(entries, pixels, ox0, ox1, ow, sw);
-          else scatter_run(entries, pixels, ox0, ox1, sw);
-        }
-        row += <usize>oh * rowBytes;
       }
     }
   }
 }
 
-/** entries[ox] = pixels[ox·sw] for ox in [ox0, ox1), 0 elsewhere in [0, ow). */
-// @ts-ignore: decorator
-@inline function gather_run(entries: usize, pixels: usize, ox0: i32, ox1: i32, ow: i32, sw: i32): void {
-  memory.fill(entries, 0, <usize>ox0 << 2);
-  if (sw == 1) {
-    memory.copy(entries + (<usize>ox0 << 2), pixels + (<usize>ox0 << 2), <usize>(ox1 - ox0) << 2);
+/**
+ * panel[k][q] = cols[k, l0 + q] for k < taps(g), q < 8: one B panel of the GEMM, read straight from
+ * the padded image `xp` (tap offsets `toff`). Lanes from `count` on repeat the last position (the
+ * GEMM drops those columns). Three shapes, each moved by its own loop over the taps:
+ *  - the 8 positions lie on one output row, stride 1 or 2: one run of xp, two v128 per tap
+ *    (for stride 2, the even lanes of four);
+ *  - they wrap onto the next output row: two such runs, blended by lane;
+ *  - otherwise 8 scalar lanes at offsets kept in `lanes` (8 i32 of scratch). They go through
+ *    memory on purpose: V8 would rematerialise them, divisions included, inside the tap loop.
+ */
+export function gather_panel(panel: usize, xp: usize, toff: usize, g: Window, l0: i32, count: i32, lanes: usize): void {
+  const k = taps(g);
+  const wp = padded_w(g);
+  const sw = g.strideW;
+  const oy = l0 / g.outW;
+  const ox = l0 - oy * g.outW;
+  const first = xp + (<usize>pos(g, wp, l0) << 2);
+  // a stride-2 run reads one float past its last lane: not in the image's last panel
+  const runs = count == TILE_N && (sw == 1 || (sw == 2 && l0 + TILE_N < positions(g)));
+  if (runs && ox + TILE_N <= g.outW) {
+    gather_runs(panel, first, first, TILE_N, toff, k, sw);
+  } else if (runs && g.outW >= TILE_N) {
+    // lanes [0, a) end output row oy, lanes [a, 8) start row oy + 1; lane q of the second run
+    // is at second + q·sw, which lies a·sw floats before that row's start
+    const a = g.outW - ox;
+    gather_runs(panel, first, xp + (<usize>((oy + 1) * g.strideH * wp - a * sw) << 2), a, toff, k, sw);
   } else {
-    for (let ox = ox0; ox < ox1; ox++) store<f32>(entries + (<usize>ox << 2), load<f32>(pixels + (<usize>(ox * sw) << 2)));
+    const last = l0 + count - 1;
+    for (let q = 0; q < TILE_N; q++) store<i32>(lanes + (<usize>q << 2), pos(g, wp, min(l0 + q, last)) << 2);
+    gather_lanes(panel, xp, toff, k, lanes);
   }
-  memory.fill(entries + (<usize>ox1 << 2), 0, <usize>(ow - ox1) << 2);
 }
 
-/** pixels[ox·sw] += entries[ox] for ox in [ox0, ox1). */
+/** Lanes from..from+3 below a, as a mask. */
 // @ts-ignore: decorator
-@inline function scatter_run(entries: usize, pixels: usize, ox0: i32, ox1: i32, sw: i32): void {
-  let ox = ox0;
-  if (sw == 1) {
-    for (; ox + 4 <= ox1; ox += 4) {
-      const o = <usize>ox << 2;
-      v128.store(pixels + o, f32x4.add(v128.load(pixels + o), v128.load(entries + o)));
-    }
+@inline function lanes_below(a: i32, from: i32): v128 {
+  return i32x4.lt_s(i32x4(from, from + 1, from + 2, from + 3), i32x4.splat(a));
+}
+
+/** Floats p[0], p[2], p[4], p[6] (a stride-2 run). */
+// @ts-ignore: decorator
+@inline function evens(p: usize): v128 {
+  return i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** Lanes [0, a) from the run at `first`, [a, 8) from the one at `second` (a = 8: one run), stride sw in {1, 2}. */
+function gather_runs(panel: usize, first: usize, second: usize, a: i32, toff: usize, k: i32, sw: i32): void {
+  const lo = lanes_below(a, 0);
+  const hi = lanes_below(a, 4);
+  const end = toff + (<usize>k << 2);
+  if (sw == 1 && a == TILE_N) runs_loop(panel, first, second, lo, hi, toff, end, 1, false);
+  else if (sw == 1) runs_loop(panel, first, second, lo, hi, toff, end, 1, true);
+  else if (a == TILE_N) runs_loop(panel, first, second, lo, hi, toff, end, 2, false);
+  else runs_loop(panel, first, second, lo, hi, toff, end, 2, true);
+}
+
+/** gather_runs for one stride and whether there are two runs (both constants at every call). */
+// @ts-ignore: decorator
+@inline function runs_loop(panel: usize, first: usize, second: usize, lo: v128, hi: v128, toff: usize, end: usize, sw: i32, blend: bool): void {
+  for (let t = toff; t < end; t += 4) {
+    const o = <usize>load<i32>(t) << 2;
+    const p = first + o;
+    const q = second + o;
+    const p0 = sw == 1 ? v128.load(p) : evens(p);
+    const p1 = sw == 1 ? v128.load(p, 16) : evens(p + 32);
+    v128.store(panel, blend ? v128.bitselect(p0, sw == 1 ? v128.load(q) : evens(q), lo) : p0);
+    v128.store(panel, blend ? v128.bitselect(p1, sw == 1 ? v128.load(q, 16) : evens(q + 32), hi) : p1, 16);
+    panel += TILE_N << 2;
   }
-  for (; ox < ox1; ox++) {
-    const p = pixels + (<usize>(ox * sw) << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(entries + (<usize>ox << 2)));
+}
+
+function gather_lanes(panel: usize, xp: usize, toff: usize, k: i32, lanes: usize): void {
+  const end = toff + (<usize>k << 2);
+  for (let t = toff; t < end; t += 4) {
+    const src = xp + (<usize>load<i32>(t) << 2);
+    for (let q: usize = 0; q < <usize>TILE_N; q++) store<f32>(panel + (q << 2), load<f32>(src + <usize>load<i32>(lanes + (q << 2))));
+    panel += TILE_N << 2;
   }
 }

@@ -1,90 +1,11 @@
-// matmul against a float64 reference and finite differences on both backends, and the GEMM
-// kernels underneath it: SIMD vs scalar vs js on every transposition, for sizes that are not
-// multiples of the 4x8 tile, with NaN-filled outputs so an unwritten entry cannot pass.
-import fc from 'fast-check';
+// matmul against a float64 reference and finite differences on both backends (the GEMM kernels
+// underneath it are tested in tests/backend/gemm.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
-import { gemm as jsGemm } from '../../src/backend/js/gemm.js';
-import type { GemmDesc } from '../../src/backend/types.js';
-import { gemmWith } from '../../src/backend/wasm/gemm.js';
-import { BACKENDS, expectClose, FC_SEED, gradcheck, randomData } from '../helpers.js';
+import { BACKENDS, expectClose, gradcheck, randomData } from '../helpers.js';
 import { matmulRef } from '../reference/naive.js';
 
 beforeAll(() => wc.init());
-
-/** C = op(A)·op(B) (+ C0) in float64, from the definition. */
-function gemmRef(a: Float32Array, b: Float32Array, c0: Float32Array, d: GemmDesc): Float64Array {
-  const out = new Float64Array(d.m * d.n);
-  for (let i = 0; i < d.m; i++)
-    for (let j = 0; j < d.n; j++) {
-      let s = d.accumulate ? c0[i * d.n + j] : 0;
-      for (let p = 0; p < d.k; p++) {
-        const av = d.transA ? a[p * d.m + i] : a[i * d.k + p];
-        const bv = d.transB ? b[j * d.k + p] : b[p * d.n + j];
-        s += av * bv;
-      }
-      out[i * d.n + j] = s;
-    }
-  return out;
-}
-
-const VARIANTS: [boolean, boolean][] = [
-  [false, false],
-  [true, false],
-  [false, true],
-];
-
-describe('GEMM kernels', () => {
-  const sizes = [0, 1, 3, 4, 5, 7, 8, 9, 13, 17];
-
-  it.each(VARIANTS)('transA %s, transB %s: simd, scalar and js agree with float64 on a sweep of odd sizes', (transA, transB) => {
-    for (const m of sizes)
-      for (const n of sizes)
-        for (const k of [0, 1, 3, 4, 6, 9]) {
-          for (const accumulate of [false, true]) {
-            const d: GemmDesc = { m, n, k, transA, transB, accumulate };
-            const a = randomData(m * k, 1 + m);
-            const b = randomData(k * n, 2 + n);
-            const c0 = randomData(m * n, 3 + k);
-            const want = gemmRef(a, b, c0, d);
-            for (const run of [
-              (c: Float32Array) => gemmWith('simd', a, b, c, d),
-              (c: Float32Array) => gemmWith('scalar', a, b, c, d),
-              (c: Float32Array) => jsGemm.gemm(a, b, c, d),
-            ]) {
-              const c = accumulate ? c0.slice() : new Float32Array(m * n).fill(NaN);
-              run(c);
-              expectClose(c, want, 1e-5, 1e-5);
-            }
-          }
-        }
-  });
-
-  it('simd equals scalar on random shapes, transpositions and accumulation (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 33 }),
-        fc.integer({ min: 0, max: 33 }),
-        fc.integer({ min: 0, max: 40 }),
-        fc.constantFrom(...VARIANTS),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 1000 }),
-        (m, n, k, [transA, transB], accumulate, seed) => {
-          const d: GemmDesc = { m, n, k, transA, transB, accumulate };
-          const a = randomData(m * k, seed);
-          const b = randomData(k * n, seed + 1);
-          const c0 = randomData(m * n, seed + 2);
-          const simd = accumulate ? c0.slice() : new Float32Array(m * n).fill(NaN);
-          const scalar = accumulate ? c0.slice() : new Float32Array(m * n).fill(NaN);
-          gemmWith('simd', a, b, simd, d);
-          gemmWith('scalar', a, b, scalar, d);
-          expectClose(simd, scalar, 1e-5, 1e-5);
-        },
-      ),
-      { seed: FC_SEED, numRuns: 150 },
-    );
-  });
-});
 
 describe.each(BACKENDS)('matmul on %s', (backend) => {
   beforeAll(() => wc.setBackend(backend));

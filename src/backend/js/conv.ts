@@ -48,8 +48,7 @@ function forEachRun(g: WindowGeometry, visit: (col: number, pixel: number, count
   }
 }
 
-const steps: ConvSteps<Float32Array> = {
-  at: (buf, floats) => buf.subarray(floats),
+const steps: ConvSteps = {
   im2col(x, cols, g) {
     cols.fill(0, 0, colsSize(g));
     forEachRun(g, (col, pixel, count, stride) => {
@@ -67,9 +66,9 @@ const steps: ConvSteps<Float32Array> = {
 export const conv: ConvKernels = {
   im2col: (x, cols, batch, g) => im2colBatch(steps, x, cols, batch, g),
   col2im: (cols, x, batch, g) => col2imBatch(steps, cols, x, batch, g),
-  conv2d: (x, w, out, g, accumulate) => convForward(steps, x, w, new Float32Array(colsSize(g.window)), out, g, accumulate),
-  conv2dGradInput: (dy, w, dx, g) => convGradInput(steps, dy, w, new Float32Array(colsSize(g.window)), dx, g),
-  conv2dGradWeight: (x, dy, dw, g) => convGradWeight(steps, x, dy, new Float32Array(colsSize(g.window)), dw, g),
+  conv2d: (x, w, out, g, accumulate) => convForward(steps, x, w, out, g, accumulate),
+  conv2dGradInput: (dy, w, dx, g) => convGradInput(steps, dy, w, dx, g),
+  conv2dGradWeight: (x, dy, dw, g) => convGradWeight(steps, x, dy, dw, g),
   biasAdd(out, bias, batch, plane) {
     const channels = bias.length;
     for (let n = 0; n < batch; n++) {

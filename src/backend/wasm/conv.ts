@@ -1,93 +1,129 @@
-// The convolution kernels on WebAssembly: each call stages its buffers in the arena once, then
-// runs the shared im2col + GEMM passes of ../im2col-gemm.ts with assembly/im2col.ts and
-// assembly/gemm.ts on pointers, and copies the result out.
-import {
-  col2imBatch,
-  colsSize,
-  convForward,
-  convGradInput,
-  convGradWeight,
-  type ConvSteps,
-  im2colBatch,
-} from '../im2col-gemm.js';
-import type { ConvKernels, WindowGeometry } from '../types.js';
-import { gemmAt, type GemmExports } from './gemm.js';
+// The convolution kernels on WebAssembly: one arena session per op, which copies the inputs in
+// once, runs the packed-panel passes of assembly/conv.ts (forward and dW; their equations are in
+// ../im2col-gemm.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
+// out once.
+import type { Arena } from '../../wasm/arena.js';
+import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
+import { type InputGradPhase, inputGradPhases, phaseCost } from './conv-phases.js';
 import { begin } from './runtime.js';
 
-type WindowFn = (
-  out: number, input: number, c: number, h: number, w: number, kh: number, kw: number,
-  strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
-  outH: number, outW: number,
-) => void;
-
-interface Exports extends GemmExports {
-  im2col_f32: WindowFn;
-  col2im_f32: WindowFn;
+interface Exports {
+  im2col_scratch_f32(desc: number): number;
+  im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
+  col2im_f32(x: number, cols: number, desc: number, batch: number, scratch: number): void;
+  conv2d_scratch_f32(desc: number): number;
+  conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
+  conv2d_grad_input_scratch_f32(desc: number): number;
+  conv2d_grad_input_f32(dx: number, dy: number, w: number, desc: number, scratch: number, first: number, end: number): void;
+  conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
+  conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
+  conv2d_grad_weight_f32(dw: number, x: number, dy: number, desc: number, scratch: number, first: number, end: number): void;
   bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
   bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number): void;
 }
 
-/** The geometry as the kernels' positional i32 arguments, in their order. */
-function windowArgs(g: WindowGeometry) {
+/** The i32 fields of assembly/im2col.ts `Window`, in its order. */
+function windowFields(g: WindowGeometry): number[] {
   const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
-  return [c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW] as const;
+  return [c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW];
 }
 
-function stepsOf(e: Exports): ConvSteps<number> {
-  return {
-    at: (ptr, floats) => ptr + floats * 4,
-    im2col: (x, cols, g) => e.im2col_f32(cols, x, ...windowArgs(g)),
-    col2im: (cols, x, g) => e.col2im_f32(x, cols, ...windowArgs(g)),
-    gemm: (a, b, c, d) => gemmAt(e, a, b, c, d),
-  };
+/** The i32 fields of assembly/conv.ts `ConvDesc`: the window, then batch, groups, outPerGroup. */
+function convFields(g: ConvGeometry): Int32Array {
+  return Int32Array.from([...windowFields(g.window), g.batch, g.groups, g.outChannels / g.groups]);
+}
+
+/** The i32 fields of assembly/conv.ts `Phase`: the phase's ConvDesc, then a, b, ky0, kyStep, kx0, kxStep. */
+function phaseFields(p: InputGradPhase): Int32Array {
+  return Int32Array.from([...convFields(p.conv), p.a, p.b, p.ky0, p.kyStep, p.kx0, p.kxStep]);
+}
+
+/** conv2d_f32's work units: (image, group, 8-column panel) (assembly/gemm.ts TILE_N). */
+function forwardUnits(g: ConvGeometry): number {
+  return g.batch * g.groups * Math.ceil((g.window.outH * g.window.outW) / 8);
+}
+
+/** Above this many multiply-adds per needed one, the phases lose to col2im (measured on case d: 2.6). */
+const PHASE_COST_LIMIT = 1.5;
+
+/**
+ * dx += conv2d's input gradient, on arena pointers (`desc` holds g): phase by phase
+ * (./conv-phases.ts), each phase's kernel cut from w and its forward convolution of dy run into
+ * dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
+ * pixels; or as col2im(Wᵀ·dY) where the phases would mostly multiply padding.
+ */
+function gradInputAt(arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry): void {
+  const op = 'conv2d';
+  const phases = inputGradPhases(g);
+  if (phaseCost(g, phases) > PHASE_COST_LIMIT) {
+    e.conv2d_grad_input_f32(pdx, pdy, pw, desc, arena.alloc(e.conv2d_grad_input_scratch_f32(desc), op), 0, g.batch * g.groups);
+    return;
+  }
+  const direct = g.window.strideH === 1 && g.window.strideW === 1;
+  const descs = phases.map((p) => arena.putInt32(phaseFields(p), op));
+  const kernel = arena.alloc(g.outChannels * g.window.c * g.window.kh * g.window.kw, op);
+  const denseSize = (p: InputGradPhase) => p.conv.batch * p.conv.outChannels * p.conv.window.outH * p.conv.window.outW;
+  const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
+  const scratch = arena.alloc(Math.max(0, ...descs.map((d) => e.conv2d_scratch_f32(d))), op);
+  phases.forEach((p, i) => {
+    e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
+    e.conv2d_f32(dense, pdy, kernel, descs[i], +direct, scratch, 0, forwardUnits(p.conv));
+    if (!direct) e.conv2d_phase_add_f32(pdx, dense, desc, descs[i]);
+  });
 }
 
 /**
- * One arena session: copies `inputs` in, allocates `out` (copied in too when `keep`, as for the
- * accumulating kernels) and `scratch` floats, runs `body` on the pointers, copies `out` back.
+ * One arena session: the descriptor and `inputs` copied in, `out` allocated (copied in too when
+ * `keep`, for the kernels that add into it), then scratch sized by the module; `body` gets the
+ * pointers (and the arena, to allocate what depends on its own work), then `out` is copied back.
  */
 function staged(
   op: string,
+  fields: Int32Array,
   inputs: Float32Array[],
   out: Float32Array,
   keep: boolean,
-  scratch: number,
-  body: (e: Exports, ptrs: number[], out: number, scratch: number) => void,
+  scratchOf: ((e: Exports, desc: number) => number) | null,
+  body: (e: Exports, desc: number, ptrs: number[], out: number, scratch: number, arena: Arena) => void,
 ): void {
   const { arena, exports } = begin<Exports>(op);
+  const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));
   const po = keep ? arena.put(out, op) : arena.alloc(out.length, op);
-  const ps = arena.alloc(scratch, op);
-  body(exports, ptrs, po, ps);
+  const ps = scratchOf ? arena.alloc(scratchOf(exports, desc), op) : 0;
+  body(exports, desc, ptrs, po, ps, arena);
   arena.read(po, out);
 }
 
+const convScratch = (e: Exports, desc: number) => e.conv2d_scratch_f32(desc);
+const imageScratch = (e: Exports, desc: number) => e.im2col_scratch_f32(desc);
+
 export const conv: ConvKernels = {
   im2col(x, cols, batch, g) {
-    staged('unfold', [x], cols, false, 0, (e, [px], pc) => im2colBatch(stepsOf(e), px, pc, batch, g));
+    staged('unfold', Int32Array.from(windowFields(g)), [x], cols, false, imageScratch, (e, d, [px], pc, ps) => e.im2col_f32(pc, px, d, batch, ps));
   },
   col2im(cols, x, batch, g) {
-    staged('fold', [cols], x, true, 0, (e, [pc], px) => col2imBatch(stepsOf(e), pc, px, batch, g));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, true, imageScratch, (e, d, [pc], px, ps) => e.col2im_f32(px, pc, d, batch, ps));
   },
   conv2d(x, w, out, g, accumulate) {
-    staged('conv2d', [x, w], out, accumulate, colsSize(g.window), (e, [px, pw], py, pcols) =>
-      convForward(stepsOf(e), px, pw, pcols, py, g, accumulate),
+    staged('conv2d', convFields(g), [x, w], out, accumulate, convScratch, (e, d, [px, pw], py, ps) =>
+      e.conv2d_f32(py, px, pw, d, +accumulate, ps, 0, forwardUnits(g)),
     );
   },
   conv2dGradInput(dy, w, dx, g) {
-    staged('conv2d', [dy, w], dx, true, colsSize(g.window), (e, [pdy, pw], pdx, pcols) =>
-      convGradInput(stepsOf(e), pdy, pw, pcols, pdx, g),
+    staged('conv2d', convFields(g), [dy, w], dx, true, null, (e, d, [pdy, pw], pdx, _s, arena) =>
+      gradInputAt(arena, e, d, pdy, pw, pdx, g),
     );
   },
   conv2dGradWeight(x, dy, dw, g) {
-    staged('conv2d', [x, dy], dw, true, colsSize(g.window), (e, [px, pdy], pdw, pcols) =>
-      convGradWeight(stepsOf(e), px, pdy, pcols, pdw, g),
+    staged('conv2d', convFields(g), [x, dy], dw, true, convScratch, (e, d, [px, pdy], pdw, ps) =>
+      e.conv2d_grad_weight_f32(pdw, px, pdy, d, ps, 0, g.batch),
     );
   },
   biasAdd(out, bias, batch, plane) {
-    staged('bias', [bias], out, true, 0, (e, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
+    staged('bias', new Int32Array(0), [bias], out, true, null, (e, _d, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
-    staged('bias', [dy], dbias, true, 0, (e, [pdy], pdb) => e.bias_grad_f32(pdb, pdy, batch, dbias.length, plane));
+    staged('bias', new Int32Array(0), [dy], dbias, true, null, (e, _d, [pdy], pdb) => e.bias_grad_f32(pdb, pdy, batch, dbias.length, plane));
   },
 };

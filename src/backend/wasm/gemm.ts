@@ -3,29 +3,25 @@ import { begin } from './runtime.js';
 
 export interface GemmExports {
   gemm_f32_scalar(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void;
-  gemm_f32_4x8_simd(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, accumulate: number): void;
-  gemm_nt_f32_4x2_simd(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: number): void;
+  gemm_f32_simd(
+    c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, scratch: number,
+  ): void;
+  gemm_scratch_f32(m: number, k: number): number;
 }
 
+/** Which kernel runs: the packed 4x8 SIMD GEMM, or the scalar reference (for the differential tests). */
 export type GemmVariant = 'simd' | 'scalar';
 
-/** Runs C (+)= op(A)·op(B) on arena pointers: A·Bᵀ on the dot-product kernel, the rest on the 4x8 tile. */
-export function gemmAt(e: GemmExports, pa: number, pb: number, pc: number, d: GemmDesc, variant: GemmVariant = 'simd'): void {
-  const { m, n, k } = d;
-  const [transA, transB, accumulate] = [+d.transA, +d.transB, +d.accumulate];
-  if (variant === 'scalar') e.gemm_f32_scalar(pc, pa, pb, m, n, k, transA, transB, accumulate);
-  else if (!transB) e.gemm_f32_4x8_simd(pc, pa, pb, m, n, k, transA, accumulate);
-  else if (!transA) e.gemm_nt_f32_4x2_simd(pc, pa, pb, m, n, k, accumulate);
-  else throw new Error('gemm: Aᵀ·Bᵀ has no SIMD kernel (nothing needs it)');
-}
-
-/** C (+)= op(A)·op(B) through the arena; the scalar variant is exported for the differential tests. */
+/** C (+)= op(A)·op(B) through the arena (equations in assembly/gemm.ts). */
 export function gemmWith(variant: GemmVariant, a: Float32Array, b: Float32Array, c: Float32Array, d: GemmDesc): void {
-  const { arena, exports } = begin<GemmExports>('gemm');
+  const { arena, exports: e } = begin<GemmExports>('gemm');
+  const { m, n, k } = d;
   const pa = arena.put(a, 'gemm');
   const pb = arena.put(b, 'gemm');
   const pc = d.accumulate ? arena.put(c, 'gemm') : arena.alloc(c.length, 'gemm');
-  gemmAt(exports, pa, pb, pc, d, variant);
+  const [transA, transB, accumulate] = [+d.transA, +d.transB, +d.accumulate];
+  if (variant === 'scalar') e.gemm_f32_scalar(pc, pa, pb, m, n, k, transA, transB, accumulate);
+  else e.gemm_f32_simd(pc, pa, pb, m, n, k, transA, transB, accumulate, arena.alloc(e.gemm_scratch_f32(m, k), 'gemm'));
   arena.read(pc, c);
 }
 

@@ -1,0 +1,366 @@
+// Convolution as a packed-panel GEMM (the equations and transpose rules are written once in
+// src/backend/im2col-gemm.ts). For image n and group g, with cols = im2col(x[n, g]) [K, L] and
+// the group's weight W[g] [o, K]:
+//   forward  Y[n, g]  = W[g] · cols        B panels gathered from the padded image (im2col.ts)
+//   dW       dW[g]   += dY[n, g] · colsᵀ   4 rows of cols read in place at their tap offsets
+//   dX       a sum of forward convolutions of dY (src/backend/wasm/conv-phases.ts), one per
+//            stride phase, with conv2d_phase_weights_f32 and conv2d_phase_add_f32 below; or,
+//            where those would mostly multiply padding, col2im(W[g]ᵀ · dY[n, g])
+// cols is never formed. Work units, each writing its own part of the output, so that workers may
+// split a range of them: the forward's (image, group, 8-column panel) units are independent; dW's
+// images each add into all of dW, so workers would take ranges of images into private copies of
+// dW and sum them.
+import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } from './gemm';
+import {
+  col2im_image,
+  gather_panel,
+  needs_padding,
+  pad_image,
+  padded_size,
+  padded_w,
+  positions,
+  tap_offsets,
+  taps,
+  Window,
+} from './im2col';
+import { madd } from './simd';
+
+/** A grouped convolution (src/backend/types.ts ConvGeometry): the window of one group, then these. */
+@unmanaged class ConvDesc extends Window {
+  batch: i32;
+  groups: i32;
+  /** Output channels per group. */
+  outPerGroup: i32;
+}
+
+// The scratch every pass shares: [padded image | packed operand | panel | tap offsets | edge | lanes].
+// @ts-ignore: decorator
+@inline function packed_at(s: usize, g: ConvDesc): usize {
+  return s + (<usize>padded_size(g) << 2);
+}
+// @ts-ignore: decorator
+@inline function panel_at(s: usize, g: ConvDesc): usize {
+  const packed = max(g.groups * round_up(g.outPerGroup, TILE_M) * taps(g), round_up(g.outPerGroup, TILE_N) * positions(g));
+  return packed_at(s, g) + (<usize>packed << 2);
+}
+// @ts-ignore: decorator
+@inline function offsets_at(s: usize, g: ConvDesc): usize {
+  return panel_at(s, g) + (<usize>(taps(g) * TILE_N) << 2);
+}
+// @ts-ignore: decorator
+@inline function edge_at(s: usize, g: ConvDesc): usize {
+  return offsets_at(s, g) + (<usize>round_up(taps(g), TILE_M) << 2);
+}
+// @ts-ignore: decorator
+@inline function lanes_at(s: usize, g: ConvDesc): usize {
+  return edge_at(s, g) + ((TILE_M * TILE_N) << 2);
+}
+
+/** Floats of scratch conv2d_f32 and conv2d_grad_weight_f32 need for descriptor `d`. */
+export function conv2d_scratch_f32(d: usize): i32 {
+  return <i32>((lanes_at(0, changetype<ConvDesc>(d)) >> 2) + TILE_N);
+}
+
+/** Block u of a buffer of blocks of `size` floats. */
+// @ts-ignore: decorator
+@inline function block(base: usize, u: i32, size: i32): usize {
+  return base + ((<usize>u * <usize>size) << 2);
+}
+
+/** y (+)= conv2d(x, w) over units [first, end) of (image, group, 8-column panel), in that order. */
+export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i32, scratch: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const xp = scratch;
+  const packed = packed_at(scratch, g);
+  const panel = panel_at(scratch, g);
+  const toff = offsets_at(scratch, g);
+  const edge = edge_at(scratch, g);
+  const lanes = lanes_at(scratch, g);
+  const panelsPerImage = (l + TILE_N - 1) / TILE_N;
+  const packedGroup = round_up(o, TILE_M) * k;
+  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, packedGroup), block(w, grp, o * k), o, k, k, 1);
+  tap_offsets(toff, g, k);
+  const padded = needs_padding(g);
+  let image = -1;
+  for (let u = first; u < end; u++) {
+    const ng = u / panelsPerImage;
+    const j = (u - ng * panelsPerImage) * TILE_N;
+    let src = block(x, ng, g.c * g.h * g.w);
+    if (padded) {
+      if (ng != image) pad_image(xp, src, g);
+      src = xp;
+    }
+    image = ng;
+    const cols = min(TILE_N, l - j);
+    gather_panel(panel, src, toff, g, j, cols, lanes);
+    const out = block(y, ng, o * l) + (<usize>j << 2);
+    gemm_panel(out, <usize>l << 2, block(packed, ng % g.groups, packedGroup), o, k, panel, TILE_N << 2, cols, accumulate != 0, edge);
+  }
+}
+
+/**
+ * One stride phase of the input gradient (src/backend/wasm/conv-phases.ts): a convolution of dY
+ * of its own (the ConvDesc fields), whose output pixel (Y, X) is dX pixel (a + sh·Y, b + sw·X),
+ * and whose kernel taps (m, n) are the original taps (ky0 + (M−1−m)·kyStep, kx0 + (N−1−n)·kxStep).
+ */
+@unmanaged class Phase extends ConvDesc {
+  a: i32;
+  b: i32;
+  ky0: i32;
+  kyStep: i32;
+  kx0: i32;
+  kxStep: i32;
+}
+
+/**
+ * dst [groups][c][o][M][N] = the phase's kernel: w [groups][o][c][kh][kw] with in/out channels
+ * swapped, taps picked and flipped. With every tap (stride 1) a kernel is copied reversed.
+ */
+export function conv2d_phase_weights_f32(dst: usize, w: usize, d: usize, p: usize): void {
+  const g = changetype<ConvDesc>(d);
+  const ph = changetype<Phase>(p);
+  const o = g.outPerGroup;
+  const kernel = g.kh * g.kw;
+  const all = ph.kh * ph.kw == kernel;
+  const nextOut = <usize>(g.c * kernel) << 2;
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let ci = 0; ci < g.c; ci++) {
+      let src = block(w, grp * o * g.c + ci, kernel);
+      for (let co = 0; co < o; co++) {
+        if (all) {
+          for (let t = kernel - 1; t >= 0; t--) {
+            store<f32>(dst, load<f32>(src + (<usize>t << 2)));
+            dst += 4;
+          }
+        } else {
+          for (let m = ph.kh - 1; m >= 0; m--) {
+            const row = src + (<usize>((ph.ky0 + m * ph.kyStep) * g.kw) << 2);
+            for (let n = ph.kw - 1; n >= 0; n--) {
+              store<f32>(dst, load<f32>(row + (<usize>(ph.kx0 + n * ph.kxStep) << 2)));
+              dst += 4;
+            }
+          }
+        }
+        src += nextOut;
+      }
+    }
+  }
+}
+
+/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for every image and channel plane of the phase. */
+export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize): void {
+  const g = changetype<ConvDesc>(d);
+  const ph = changetype<Phase>(p);
+  const planes = g.batch * g.groups * g.c;
+  const colStep = <usize>g.strideW << 2;
+  for (let plane = 0; plane < planes; plane++) {
+    for (let yy = 0; yy < ph.outH; yy++) {
+      let dst = block(dx, plane * g.h + ph.a + yy * g.strideH, g.w) + (<usize>ph.b << 2);
+      for (let xx = 0; xx < ph.outW; xx++) {
+        store<f32>(dst, load<f32>(dst) + load<f32>(dense));
+        dst += colStep;
+        dense += 4;
+      }
+    }
+  }
+}
+
+/** Floats of scratch conv2d_grad_input_f32 needs: [padded image | Wᵀ panels | columns | dY panel | edge]. */
+export function conv2d_grad_input_scratch_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  return padded_size(g) + g.groups * round_up(k, TILE_M) * g.outPerGroup + k * positions(g) + (g.outPerGroup + TILE_M) * TILE_N;
+}
+
+/**
+ * dx += the input gradient of conv2d for dy as col2im(W[g]ᵀ · dY[n, g]), over units [first, end)
+ * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's rows read in place)
+ * writes the image's column matrix, which col2im adds back onto the pixels, a row at a time.
+ */
+export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, scratch: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  const k4 = round_up(k, TILE_M);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const xp = scratch;
+  const packed = xp + (<usize>padded_size(g) << 2);
+  const cols = packed + (<usize>(g.groups * k4 * o) << 2);
+  const panel = cols + (<usize>(k * l) << 2);
+  const edge = panel + (<usize>(o * TILE_N) << 2);
+  // op(A) = W[g]ᵀ: entry (tap, channel) at channel·k + tap
+  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, k4 * o), block(w, grp, o * k), k, o, 1, k);
+  for (let u = first; u < end; u++) {
+    const rows = block(dy, u, o * l);
+    const a = block(packed, u % g.groups, k4 * o);
+    for (let j = 0; j < l; j += TILE_N) {
+      const count = min(TILE_N, l - j);
+      let b = rows + (<usize>j << 2);
+      let strideB = <usize>l << 2;
+      if (count < TILE_N) {
+        // the last panel is copied, so that no read passes the end of dy
+        pack_b_panel(panel, b, o, count, l, 1);
+        b = panel;
+        strideB = TILE_N << 2;
+      }
+      gemm_panel(cols + (<usize>j << 2), <usize>l << 2, a, k, o, b, strideB, count, false, edge);
+    }
+    col2im_image(block(dx, u, g.c * g.h * g.w), cols, g, xp);
+  }
+}
+
+/**
+ * dw += the weight gradient of conv2d for x and dy, over images [first, end). Per image and group,
+ * dYᵀ is packed into 8-channel panels [L][8], and every block of 4 taps × 8 channels runs over
+ * all L positions: its 4 broadcasts come from 4 rows of cols, i.e. straight from the padded image
+ * at tap(k) + pos(l). The block is dWᵀ, added into dw transposed.
+ */
+export function conv2d_grad_weight_f32(dw: usize, x: usize, dy: usize, d: usize, scratch: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  const k4 = round_up(k, TILE_M);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const o8 = round_up(o, TILE_N);
+  const xp = scratch;
+  const dyT = packed_at(scratch, g);
+  const toff = offsets_at(scratch, g);
+  const edge = edge_at(scratch, g);
+  tap_offsets(toff, g, k4);
+  const padded = needs_padding(g);
+  for (let n = first; n < end; n++) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      const ng = n * g.groups + grp;
+      let src = block(x, ng, g.c * g.h * g.w);
+      if (padded) {
+        pad_image(xp, src, g);
+        src = xp;
+      }
+      pack_transposed(dyT, block(dy, ng, o * l), o, l);
+      const dwg = block(dw, grp, o * k);
+      for (let t = 0; t < k4; t += TILE_M) {
+        for (let c = 0; c < o8; c += TILE_N) {
+          weight_grad_4x8(dwg, src, toff + (<usize>t << 2), dyT + (<usize>(c * l) << 2), g, t, c, o, k, edge);
+        }
+      }
+    }
+  }
+}
+
+/** dst [o8/8][l][8] = the 8-channel panels of rows [o, l]ᵀ (channels past o repeat the last). */
+function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
+  const row = <usize>l << 2;
+  for (let c = 0; c < o; c += TILE_N) {
+    const r0 = rows + <usize>c * row;
+    const r1 = rows + <usize>min(c + 1, o - 1) * row;
+    const r2 = rows + <usize>min(c + 2, o - 1) * row;
+    const r3 = rows + <usize>min(c + 3, o - 1) * row;
+    const r4 = rows + <usize>min(c + 4, o - 1) * row;
+    const r5 = rows + <usize>min(c + 5, o - 1) * row;
+    const r6 = rows + <usize>min(c + 6, o - 1) * row;
+    const r7 = rows + <usize>min(c + 7, o - 1) * row;
+    let p = 0;
+    for (; p + 4 <= l; p += 4) {
+      const off = <usize>p << 2;
+      const out = dst + (off << 3);
+      store_transposed(out, TILE_N << 2, v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), false);
+      store_transposed(out + 16, TILE_N << 2, v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), false);
+    }
+    for (; p < l; p++) {
+      const off = <usize>p << 2;
+      const out = dst + (off << 3);
+      store<f32>(out, load<f32>(r0 + off));
+      store<f32>(out, load<f32>(r1 + off), 4);
+      store<f32>(out, load<f32>(r2 + off), 8);
+      store<f32>(out, load<f32>(r3 + off), 12);
+      store<f32>(out, load<f32>(r4 + off), 16);
+      store<f32>(out, load<f32>(r5 + off), 20);
+      store<f32>(out, load<f32>(r6 + off), 24);
+      store<f32>(out, load<f32>(r7 + off), 28);
+    }
+    dst += <usize>l << 5;
+  }
+}
+
+/** Stores (or adds) the columns of the 4×4 block with rows r0..r3 as 4 vectors `stride` bytes apart. */
+// @ts-ignore: decorator
+@inline function store_transposed(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, add: bool): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  store_vec(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5), add);
+  store_vec(dst + stride, i32x4.shuffle(t0, t2, 2, 3, 6, 7), add);
+  store_vec(dst + 2 * stride, i32x4.shuffle(t1, t3, 0, 1, 4, 5), add);
+  store_vec(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7), add);
+}
+
+// @ts-ignore: decorator
+@inline function store_vec(p: usize, v: v128, add: bool): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
+}
+
+/**
+ * dW[c0..c0+8, t0..t0+4] += (sum over positions l of cols[t0 + r, l] · dY[c0 + q, l])ᵀ: the 4x8
+ * micro-kernel of gemm.ts with its A rows read in place from `src` at the tap offsets `toff`
+ * (stepping sw floats per position and sh rows per output row) and B the packed dYᵀ panel.
+ */
+function weight_grad_4x8(dw: usize, src: usize, toff: usize, b: usize, g: ConvDesc, t0: i32, c0: i32, o: i32, k: i32, edge: usize): void {
+  const a0 = src + (<usize>load<i32>(toff) << 2);
+  const a1 = src + (<usize>load<i32>(toff, 4) << 2);
+  const a2 = src + (<usize>load<i32>(toff, 8) << 2);
+  const a3 = src + (<usize>load<i32>(toff, 12) << 2);
+  const rowStep = <usize>(g.strideH * padded_w(g)) << 2;
+  const colStep = <usize>g.strideW << 2;
+  // the sizes as locals: read from the descriptor, they would be loaded again every step
+  const outH = g.outH;
+  const outW = g.outW;
+  let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
+  for (let oy = 0; oy < outH; oy++) {
+    const row = <usize>oy * rowStep;
+    let p0 = a0 + row;
+    let p1 = a1 + row;
+    let p2 = a2 + row;
+    let p3 = a3 + row;
+    for (let ox = 0; ox < outW; ox++) {
+      const b0 = v128.load(b);
+      const b1 = v128.load(b, 16);
+      let s = v128.load32_splat(p0);
+      x00 = madd(s, b0, x00);
+      x01 = madd(s, b1, x01);
+      s = v128.load32_splat(p1);
+      x10 = madd(s, b0, x10);
+      x11 = madd(s, b1, x11);
+      s = v128.load32_splat(p2);
+      x20 = madd(s, b0, x20);
+      x21 = madd(s, b1, x21);
+      s = v128.load32_splat(p3);
+      x30 = madd(s, b0, x30);
+      x31 = madd(s, b1, x31);
+      p0 += colStep;
+      p1 += colStep;
+      p2 += colStep;
+      p3 += colStep;
+      b += TILE_N << 2;
+    }
+  }
+  const row = <usize>k << 2;
+  const out = dw + <usize>c0 * row + (<usize>t0 << 2);
+  if (c0 + TILE_N <= o && t0 + TILE_M <= k) {
+    store_transposed(out, row, x00, x10, x20, x30, true);
+    store_transposed(out + (row << 2), row, x01, x11, x21, x31, true);
+    return;
+  }
+  // a partial block: dWᵀ through edge [8][4], then the channels < o and taps < k
+  store_transposed(edge, 16, x00, x10, x20, x30, false);
+  store_transposed(edge + 64, 16, x01, x11, x21, x31, false);
+  for (let c = 0; c < min(TILE_N, o - c0); c++) {
+    for (let t = 0; t < min(TILE_M, k - t0); t++) {
+      const p = out + <usize>c * row + (<usize>t << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(edge + (<usize>(c * TILE_M + t) << 2)));
+    }
+  }
+}

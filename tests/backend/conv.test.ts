@@ -1,0 +1,200 @@
+// The wasm convolution kernels against the js reference kernels (im2col + one dot product per
+// entry), on geometries chosen to reach every path of assembly/im2col.ts and assembly/conv.ts:
+// GEMM panels that lie on one output row, wrap onto the next, or neither (stride 2 runs, stride 3
+// lanes, rows narrower than a panel, the last partial panel); channel and tap counts that are not
+// multiples of the 4x8 tile; padding on one side only, negative phase padding (more padding than
+// the kernel reaches), dilation with stride, groups; outputs filled with NaN so that an entry the
+// kernel forgets cannot pass, and accumulation onto existing values.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as wc from '../../src/index.js';
+import { jsKernels } from '../../src/backend/js/index.js';
+import type { ConvGeometry } from '../../src/backend/types.js';
+import { wasmKernels } from '../../src/backend/wasm/index.js';
+import { inputGradPhases, phaseCost } from '../../src/backend/wasm/conv-phases.js';
+import { expectClose, FC_SEED, randomData } from '../helpers.js';
+
+beforeAll(() => wc.init());
+
+interface Shape {
+  batch?: number;
+  groups?: number;
+  c: number;
+  o: number;
+  h: number;
+  w: number;
+  k: [number, number];
+  stride?: [number, number];
+  dilation?: [number, number];
+  /** top, left; bottom and right follow from `out` when given, else the same. */
+  pad?: [number, number];
+  out?: [number, number];
+}
+
+function geometry(s: Shape): ConvGeometry {
+  const [kh, kw] = s.k;
+  const [sh, sw] = s.stride ?? [1, 1];
+  const [dh, dw] = s.dilation ?? [1, 1];
+  const [pt, pl] = s.pad ?? [0, 0];
+  const outH = s.out?.[0] ?? Math.floor((s.h + 2 * pt - dh * (kh - 1) - 1) / sh) + 1;
+  const outW = s.out?.[1] ?? Math.floor((s.w + 2 * pl - dw * (kw - 1) - 1) / sw) + 1;
+  const groups = s.groups ?? 1;
+  return {
+    batch: s.batch ?? 1,
+    groups,
+    outChannels: groups * s.o,
+    window: { c: s.c, h: s.h, w: s.w, kh, kw, strideH: sh, strideW: sw, padTop: pt, padLeft: pl, dilationH: dh, dilationW: dw, outH, outW },
+  };
+}
+
+const sizes = (g: ConvGeometry) => {
+  const win = g.window;
+  return {
+    x: g.batch * g.groups * win.c * win.h * win.w,
+    w: g.outChannels * win.c * win.kh * win.kw,
+    y: g.batch * g.outChannels * win.outH * win.outW,
+  };
+};
+
+/** Forward (overwriting a NaN-filled output, then accumulating), dX and dW: wasm against js. */
+function compare(g: ConvGeometry, seed = 1): void {
+  const n = sizes(g);
+  const x = randomData(n.x, seed);
+  const w = randomData(n.w, seed + 1);
+  const dy = randomData(n.y, seed + 2);
+  const start = { x: randomData(n.x, seed + 3), w: randomData(n.w, seed + 4), y: randomData(n.y, seed + 5) };
+  const run = (k: typeof jsKernels) => {
+    const y = new Float32Array(n.y).fill(NaN);
+    k.conv2d(x, w, y, g, false);
+    const yAcc = start.y.slice();
+    k.conv2d(x, w, yAcc, g, true);
+    const dx = start.x.slice();
+    k.conv2dGradInput(dy, w, dx, g);
+    const dw = start.w.slice();
+    k.conv2dGradWeight(x, dy, dw, g);
+    return { y, yAcc, dx, dw };
+  };
+  const want = run(jsKernels);
+  const got = run(wasmKernels);
+  const tol = 2e-5 * Math.sqrt(g.window.c * g.window.kh * g.window.kw * g.outChannels + g.batch * g.window.outH * g.window.outW);
+  for (const key of ['y', 'yAcc', 'dx', 'dw'] as const) {
+    expect(got[key].some(Number.isNaN), `${key} has NaN`).toBe(false);
+    expectClose(got[key], want[key], tol, 1e-4);
+  }
+}
+
+describe('wasm conv kernels equal the js reference', () => {
+  it.each<[string, Shape]>([
+    ['panels on one row (width 16)', { c: 3, o: 5, h: 6, w: 16, k: [3, 3], pad: [1, 1] }],
+    ['panels wrapping rows (width 10), valid', { batch: 2, c: 6, o: 16, h: 14, w: 14, k: [5, 5] }],
+    ['rows narrower than a panel (width 5)', { c: 2, o: 3, h: 7, w: 5, k: [3, 2], pad: [1, 0] }],
+    ['stride 2: runs, wrapped runs, and the last panel', { c: 4, o: 9, h: 23, w: 21, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
+    ['stride 3 and stride (1, 2)', { c: 2, o: 4, h: 20, w: 26, k: [3, 4], stride: [3, 2], pad: [1, 2] }],
+    ['stride (2, 1) with width 9', { c: 3, o: 4, h: 12, w: 9, k: [2, 3], stride: [2, 1], pad: [0, 1] }],
+    ['dilation 2 with padding 2', { c: 5, o: 6, h: 12, w: 12, k: [3, 3], dilation: [2, 2], pad: [2, 2] }],
+    ['dilation 2 with stride 2 (phase taps every tap)', { c: 2, o: 3, h: 15, w: 17, k: [3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 2] }],
+    ['dilation 3 with stride 2', { c: 2, o: 3, h: 16, w: 16, k: [3, 2], dilation: [3, 3], stride: [2, 2], pad: [2, 1] }],
+    ["'same' padding with an even kernel (one side only)", { c: 3, o: 4, h: 9, w: 11, k: [4, 2], pad: [1, 0], out: [9, 11] }],
+    ['padding wider than the kernel reaches (negative phase padding)', { c: 2, o: 3, h: 5, w: 9, k: [1, 3], pad: [2, 3] }],
+    ['stride leaves trailing pixels unread', { c: 2, o: 5, h: 11, w: 13, k: [3, 3], stride: [3, 4] }],
+    ['1x1 stride 1 unpadded (the input is the GEMM operand)', { batch: 2, c: 7, o: 9, h: 6, w: 10, k: [1, 1] }],
+    ['1x1 stride 2', { c: 5, o: 6, h: 9, w: 11, k: [1, 1], stride: [2, 2] }],
+    ['groups 3 with 2 → 3 channels each, batch 2', { batch: 2, groups: 3, c: 2, o: 3, h: 9, w: 12, k: [3, 3], pad: [1, 1] }],
+    ['depthwise shape through the GEMM path', { groups: 4, c: 1, o: 2, h: 10, w: 10, k: [3, 3], pad: [1, 1] }],
+    ['many channels: tap and channel counts past several tiles', { c: 17, o: 33, h: 8, w: 9, k: [3, 3], pad: [1, 1] }],
+    ['single output pixel', { c: 3, o: 2, h: 3, w: 3, k: [3, 3] }],
+  ])('%s', (_, s) => compare(geometry(s)));
+
+  it('random geometries (property)', () => {
+    const shape = fc.record({
+      batch: fc.integer({ min: 1, max: 2 }),
+      groups: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 5 }),
+      o: fc.integer({ min: 1, max: 10 }),
+      h: fc.integer({ min: 1, max: 14 }),
+      w: fc.integer({ min: 1, max: 20 }),
+      k: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+      stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+      dilation: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+      pad: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+    });
+    const valid = shape.filter((s) => {
+      const g = geometry(s);
+      return g.window.outH >= 1 && g.window.outW >= 1;
+    });
+    fc.assert(
+      fc.property(valid, fc.integer({ min: 1, max: 1000 }), (s, seed) => compare(geometry(s), seed)),
+      { seed: FC_SEED, numRuns: 150 },
+    );
+  });
+
+  it('unfold and fold (im2col, col2im) equal the js loops, fold adding onto existing values', () => {
+    for (const s of [
+      { batch: 2, c: 3, o: 1, h: 7, w: 9, k: [3, 2], stride: [2, 1], pad: [1, 2], dilation: [1, 2] },
+      { c: 2, o: 1, h: 10, w: 10, k: [3, 3], stride: [3, 3] },
+    ] as Shape[]) {
+      const g = geometry(s).window;
+      const batch = s.batch ?? 1;
+      const colsLength = batch * g.c * g.kh * g.kw * g.outH * g.outW;
+      const x = randomData(batch * g.c * g.h * g.w, 3);
+      const cols = randomData(colsLength, 4);
+      const [a, b] = [new Float32Array(colsLength).fill(NaN), new Float32Array(colsLength).fill(NaN)];
+      jsKernels.im2col(x, a, batch, g);
+      wasmKernels.im2col(x, b, batch, g);
+      expect(Array.from(b)).toEqual(Array.from(a));
+      const [fa, fb] = [x.slice(), x.slice()];
+      jsKernels.col2im(cols, fa, batch, g);
+      wasmKernels.col2im(cols, fb, batch, g);
+      expectClose(fb, fa, 1e-6, 1e-6);
+    }
+  });
+});
+
+describe('input-gradient phases', () => {
+  it('pair every dX pixel with every tap that reaches it exactly once', () => {
+    for (const s of [
+      { c: 1, o: 1, h: 11, w: 7, k: [3, 3], stride: [2, 3], pad: [1, 1] },
+      { c: 1, o: 1, h: 16, w: 16, k: [3, 2], dilation: [3, 2], stride: [2, 4], pad: [2, 1] },
+      { c: 1, o: 1, h: 5, w: 9, k: [1, 3], pad: [2, 3] },
+    ] as Shape[]) {
+      const g = geometry(s);
+      const win = g.window;
+      // every (pixel, tap, output position) triple of the forward, as a set of strings
+      const want = new Set<string>();
+      for (let oy = 0; oy < win.outH; oy++)
+        for (let ox = 0; ox < win.outW; ox++)
+          for (let ky = 0; ky < win.kh; ky++)
+            for (let kx = 0; kx < win.kw; kx++) {
+              const y = oy * win.strideH + ky * win.dilationH - win.padTop;
+              const x = ox * win.strideW + kx * win.dilationW - win.padLeft;
+              if (y >= 0 && y < win.h && x >= 0 && x < win.w) want.add(`${y},${x},${ky},${kx},${oy},${ox}`);
+            }
+      const got: string[] = [];
+      for (const p of inputGradPhases(g)) {
+        const pw = p.conv.window;
+        for (let Y = 0; Y < pw.outH; Y++)
+          for (let X = 0; X < pw.outW; X++)
+            for (let m = 0; m < pw.kh; m++)
+              for (let n = 0; n < pw.kw; n++) {
+                const oy = Y + m * pw.dilationH - pw.padTop;
+                const ox = X + n * pw.dilationW - pw.padLeft;
+                if (oy < 0 || oy >= win.outH || ox < 0 || ox >= win.outW) continue;
+                const ky = p.ky0 + (pw.kh - 1 - m) * p.kyStep;
+                const kx = p.kx0 + (pw.kw - 1 - n) * p.kxStep;
+                got.push(`${p.a + win.strideH * Y},${p.b + win.strideW * X},${ky},${kx},${oy},${ox}`);
+              }
+      }
+      expect(got.length).toBe(want.size);
+      expect(new Set(got)).toEqual(want);
+    }
+  });
+
+  it('cost next to nothing for convs that keep the image size or stride, and 2.6× for a valid 5×5 conv of 14×14 (where col2im runs)', () => {
+    const same = geometry({ c: 64, o: 64, h: 56, w: 56, k: [3, 3], pad: [1, 1] });
+    const strided = geometry({ c: 64, o: 128, h: 56, w: 56, k: [3, 3], stride: [2, 2], pad: [1, 1] });
+    const valid = geometry({ batch: 64, c: 6, o: 16, h: 14, w: 14, k: [5, 5] });
+    expect(phaseCost(same, inputGradPhases(same))).toBe(1);
+    expect(phaseCost(strided, inputGradPhases(strided))).toBe(1);
+    expect(phaseCost(valid, inputGradPhases(valid))).toBeCloseTo((8 * 16 * 25 * 14 * 14) / (6 * 16 * 25 * 10 * 10), 6);
+  });
+});
