@@ -9,8 +9,18 @@ export function heap_base(): usize {
 
 export * from './bias';
 export * from './corr2d';
+export * from './depthwise';
 export * from './elementwise';
-export * from './gemm';
-export * from './im2col';
+export {
+  conv2d_f32,
+  conv2d_grad_input_f32,
+  conv2d_grad_input_scratch_f32,
+  conv2d_grad_weight_f32,
+  conv2d_phase_add_f32,
+  conv2d_phase_weights_f32,
+  conv2d_scratch_f32,
+} from './conv';
+export { gemm_f32_scalar, gemm_f32_simd, gemm_scratch_f32 } from './gemm';
+export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';
 export * from './optim';
 export * from './pad';

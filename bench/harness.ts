@@ -1,22 +1,38 @@
 // The benchmark runner shared by every suite: a case is a small declarative object, the runner
-// builds its inputs outside the timed function, times it on each backend with tinybench, and
-// prints one markdown table of medians. Every speed-up is the ratio of two medians of the same
-// run, never of numbers from different runs.
+// builds its inputs outside the timed function, times it with tinybench on each runner (a
+// wasmconv backend, or another library: bench/peers.ts), and suites print markdown tables of
+// medians. Every speed-up is the ratio of two medians of the same run, never of numbers from
+// different runs.
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import * as wc from 'wasmconv';
 
-/** The backends every case runs on; the first is compared against the second. */
+/** Who runs a case: a column of the tables. */
+export interface Runner {
+  /** What `setup` receives, and the key of the results. */
+  name: string;
+  /** Makes this runner current: before a case's setup and again before its timed iterations. */
+  activate(): void | Promise<void>;
+}
+
+/** The wasmconv backends as runners; the first is compared against the second. */
 export const BACKENDS = ['wasm', 'js'] as const satisfies readonly wc.BackendName[];
 export type Backend = (typeof BACKENDS)[number];
+export const backendRunner = (backend: Backend): Runner => ({ name: backend, activate: () => wc.setBackend(backend) });
+
+/** What a case's setup returns when a runner cannot run it (shown as n/a with the reason). */
+export class Skip {
+  constructor(readonly reason: string) {}
+}
 
 export interface BenchCase {
   /** Shown in the table and matched by `--filter`. */
   name: string;
   /** Floating-point operations per call (a multiply-add counts 2), for the GFLOP/s column. */
   flops?: number;
-  /** Builds the inputs (not timed) with `backend` active and returns the call to time. */
-  setup(backend: Backend): () => unknown;
+  /** Builds the inputs (not timed) with `runner` active and returns the call to time, or a Skip. */
+  setup(runner: string): (() => unknown) | Skip;
 }
 
 export interface RunOptions {
@@ -26,44 +42,118 @@ export interface RunOptions {
   filter?: string;
 }
 
-interface Row {
+/** One case on one runner: the median of its samples, or why it did not run. */
+export interface Timing {
   name: string;
-  backend: Backend;
-  medianMs: number;
-  samples: number;
+  runner: string;
+  medianMs?: number;
+  samples?: number;
   flops?: number;
+  skipped?: string;
 }
 
-/** Runs every selected case on every backend and prints the table. */
-export async function runCases(cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
-  await wc.init();
+/** The wasm build of this process: plain SIMD, unless it is the child timing the relaxed-SIMD one. */
+let build: wc.WasmBuild = 'simd';
+
+/** Instantiates wasmconv once, with the build this process times. */
+export async function initWasm(which: wc.WasmBuild = build): Promise<void> {
+  build = which;
+  await wc.init({ build });
+}
+
+export function selectCases<C extends BenchCase>(cases: readonly C[], opts: RunOptions): C[] {
   const needle = opts.filter?.toLowerCase();
-  const selected = cases.filter((c) => needle === undefined || c.name.toLowerCase().includes(needle));
-  if (selected.length === 0) throw new Error(`bench: no case matches --filter ${JSON.stringify(opts.filter)}`);
-  console.log(environment(opts));
-  const rows: Row[] = [];
-  for (const c of selected) {
-    for (const backend of BACKENDS) rows.push(await timeCase(c, backend, opts));
-  }
-  console.log(table(rows));
+  return cases.filter((c) => needle === undefined || c.name.toLowerCase().includes(needle));
 }
 
-async function timeCase(c: BenchCase, backend: Backend, opts: RunOptions): Promise<Row> {
-  wc.setBackend(backend);
-  const fn = c.setup(backend);
+/** Times every case on every runner, in this process. */
+export async function measure(cases: readonly BenchCase[], runners: readonly Runner[], opts: RunOptions): Promise<Timing[]> {
+  await initWasm();
+  const out: Timing[] = [];
+  for (const c of cases) {
+    for (const r of runners) out.push(await timeCase(c, r, opts));
+  }
+  return out;
+}
+
+async function timeCase(c: BenchCase, runner: Runner, opts: RunOptions): Promise<Timing> {
+  await runner.activate();
+  const fn = c.setup(runner.name);
+  if (fn instanceof Skip) return { name: c.name, runner: runner.name, skipped: fn.reason, flops: c.flops };
+  // every task starts from a collected heap (`npm run bench` passes --expose-gc), so that garbage
+  // left by an earlier runner (TF.js cpu's seconds-long calls) is not collected on a later one's clock
+  (globalThis as { gc?: () => void }).gc?.();
+  // a first call sizes the run: a call of seconds (the plain-JS runners on the big cases) is
+  // timed a few times instead of the default 64, and one of tens of seconds (TF.js cpu's filter
+  // gradient on the big cases) only this once, reported as one sample
+  const t0 = performance.now();
+  fn();
+  const pilot = performance.now() - t0;
+  if (pilot > (opts.quick ? 300 : 3000)) return { name: c.name, runner: runner.name, medianMs: pilot, samples: 1, flops: c.flops };
+  const slow = pilot > 50;
   const bench = new Bench({
     throws: true,
-    ...(opts.quick ? { time: 50, iterations: 5, warmupTime: 10, warmupIterations: 2 } : { time: 1000, warmupTime: 250 }),
+    ...(opts.quick
+      ? { time: 50, iterations: slow ? 2 : 5, warmup: !slow, warmupTime: 10, warmupIterations: 2 }
+      : { time: 1000, iterations: slow ? Math.max(3, Math.min(64, Math.ceil(2000 / pilot))) : 64, warmup: !slow, warmupTime: 250 }),
   });
-  // tinybench runs the hook right before the timed iterations, so the backend is certain
-  bench.add(`${c.name} [${backend}]`, fn, { beforeAll: () => wc.setBackend(backend) });
+  // tinybench runs the hook right before the timed iterations, so the runner is certain
+  bench.add(`${c.name} [${runner.name}]`, fn, { beforeAll: () => runner.activate() });
   const [task] = await bench.run();
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench: ${task.name} did not complete (${result.state})`);
-  return { name: c.name, backend, medianMs: result.latency.p50, samples: result.latency.samplesCount, flops: c.flops };
+  return { name: c.name, runner: runner.name, medianMs: result.latency.p50, samples: result.latency.samplesCount, flops: c.flops };
 }
 
-function environment(opts: RunOptions): string {
+const CHILD_MARK = '@@bench-timings ';
+
+/**
+ * Times `cases` on the wasm backend with the relaxed-SIMD build, in a child process running this
+ * same entry with `--child relaxed-simd` (one module instance per process; Node 20 also needs
+ * --experimental-wasm-relaxed-simd). The timings come back under runner name `as`.
+ */
+export async function measureRelaxedInChild(opts: RunOptions, as: string): Promise<Timing[]> {
+  const flags = wc.relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
+  const args = [...flags, ...process.execArgv, process.argv[1], '--child', 'relaxed-simd'];
+  if (opts.quick) args.push('--quick');
+  if (opts.filter !== undefined) args.push('--filter', opts.filter);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench: the relaxed-SIMD child exited with ${code}`))));
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith(CHILD_MARK));
+  if (!line) throw new Error('bench: the relaxed-SIMD child printed no timings');
+  return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => ({ ...t, runner: as }));
+}
+
+/** The child's side of measureRelaxedInChild: time `cases` on wasm with `which`, print them for the parent. */
+export async function childMain(which: wc.WasmBuild, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
+  await initWasm(which);
+  if (wc.wasmBuild() !== which) throw new Error(`bench: child asked for ${which} but runs ${wc.wasmBuild()}`);
+  const timings = await measure(cases, [backendRunner('wasm')], opts);
+  console.log(CHILD_MARK + JSON.stringify(timings));
+}
+
+/** Runs a simple suite on both backends and prints one table: median, GFLOP/s, wasm speed-up. */
+export async function runCases(cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
+  const selected = selectCases(cases, opts);
+  if (selected.length === 0) return;
+  const timings = await measure(selected, BACKENDS.map(backendRunner), opts);
+  const [fast, base] = BACKENDS;
+  const header = ['case', 'backend', 'median', 'GFLOP/s', 'samples', `${fast} speed-up (${base} median / ${fast} median)`];
+  const rows = timings.map((t) => {
+    const other = timings.find((o) => o.name === t.name && o.runner === base);
+    const speedup = t.runner === fast ? ratio(other, t) : '';
+    return [t.name, t.runner, formatTime(t.medianMs), gflops(t), String(t.samples ?? ''), speedup === '' ? '' : `${speedup}×`];
+  });
+  console.log(markdownTable(header, rows));
+}
+
+/** The first lines of every report: what ran, where. */
+export function environment(opts: RunOptions): string {
   const cpus = os.cpus();
   return [
     `wasmconv benchmarks${opts.quick ? ' (--quick: smoke run, numbers are rough)' : ''}`,
@@ -72,22 +162,27 @@ function environment(opts: RunOptions): string {
   ].join('\n');
 }
 
-function formatTime(ms: number): string {
+export function formatTime(ms: number | undefined): string {
+  if (ms === undefined) return 'n/a';
+  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
   if (ms >= 1) return `${ms.toPrecision(3)} ms`;
   return `${(ms * 1000).toPrecision(3)} µs`;
 }
 
-/** Markdown: one row per case and backend; the speed-up sits on the first backend's row. */
-function table(rows: Row[]): string {
-  const [fast, base] = BACKENDS;
-  const header = ['case', 'backend', 'median', 'GFLOP/s', 'samples', `${fast} speed-up (${base} median / ${fast} median)`];
-  const lines = rows.map((r) => {
-    const gflops = r.flops === undefined ? '' : (r.flops / (r.medianMs * 1e6)).toPrecision(3);
-    const other = rows.find((o) => o.name === r.name && o.backend === base);
-    const speedup = r.backend === fast && other ? `${(other.medianMs / r.medianMs).toFixed(2)}×` : '';
-    return [r.name, r.backend, formatTime(r.medianMs), gflops, String(r.samples), speedup];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+export function gflops(t: Timing | undefined): string {
+  if (t?.medianMs === undefined || t.flops === undefined) return '';
+  return (t.flops / (t.medianMs * 1e6)).toPrecision(3);
+}
+
+/** slow median ÷ fast median, two decimals ('' when either is missing). */
+export function ratio(slow: Timing | undefined, fast: Timing | undefined): string {
+  if (slow?.medianMs === undefined || fast?.medianMs === undefined) return '';
+  return (slow.medianMs / fast.medianMs).toFixed(2);
+}
+
+/** A markdown table with padded columns. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((l) => l[i].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
+  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n');
 }

@@ -14,8 +14,9 @@
 // (zeros between), P = (kh−1)·dh − pt, Q = (kw−1)·dw − pl: the input gradient is a stride-1
 // correlation with the kernel rotated by 180°, the transpose rule of the forward's gather.
 // So every pass is "stage a source plane (pad, or spread and shift), then correlate it with a
-// kernel (forward, input gradient) or with dy (weight gradient)".
-import type { ConvGeometry } from './types.js';
+// kernel (forward, input gradient) or with dy (weight gradient)"; the bias gradient
+// db[o] += sum_{n,i,j} dy[n, o, i, j] runs in the same backward pass.
+import type { ConvGeometry, ConvGrads } from './types.js';
 
 /**
  * Where a source plane [srcH, srcW] lands in a zeroed staging plane [rows, cols]: entry (i, j)
@@ -55,6 +56,8 @@ export interface DepthwiseSteps<B> {
   correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean): void;
   /** dk[a, b] += sum_{i,j} g[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW] */
   tapSums(g: B, s: B, dk: B, c: Correlation): void;
+  /** db[o] += sum of dy[n, o, :] for dy viewed [batch, channels, plane] (the bias gradient). */
+  biasGrad(dy: B, db: B, batch: number, channels: number, plane: number): void;
 }
 
 /** How a pass reads its source planes: staged (plan) into scratch, or in place when that reads the same. */
@@ -66,13 +69,11 @@ interface PlanePass {
   corr: Correlation;
 }
 
-/** A plan that only crops (or does nothing) is reading the source in place. */
-function pass(srcH: number, srcW: number, plan: StagePlan, corr: Omit<Correlation, 'srcRow'>): PlanePass {
+/** A plan that only crops (or does nothing) reads the source in place: no staging. */
+function stagePlan(srcH: number, srcW: number, plan: StagePlan): StagePlan | null {
   const inPlace =
     plan.top === 0 && plan.left === 0 && plan.stepY === 1 && plan.stepX === 1 && plan.rows <= srcH && plan.cols <= srcW;
-  return inPlace
-    ? { srcH, srcW, stage: null, corr: { ...corr, srcRow: srcW } }
-    : { srcH, srcW, stage: plan, corr: { ...corr, srcRow: plan.cols } };
+  return inPlace ? null : plan;
 }
 
 /** The forward and weight gradient read xp: x padded to just the extent the windows reach. */
@@ -85,29 +86,61 @@ function inputPass({ window: g }: ConvGeometry): PlanePass {
     stepY: 1,
     stepX: 1,
   };
-  const { kh, kw, strideH, strideW, dilationH, dilationW, outH, outW } = g;
-  return pass(g.h, g.w, plan, { kh, kw, strideH, strideW, dilationH, dilationW, outH, outW, flip: false });
+  const stage = stagePlan(g.h, g.w, plan);
+  const corr: Correlation = {
+    kh: g.kh,
+    kw: g.kw,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    outH: g.outH,
+    outW: g.outW,
+    srcRow: stage ? stage.cols : g.w,
+    flip: false,
+  };
+  return { srcH: g.h, srcW: g.w, stage, corr };
 }
 
 /** The input gradient reads u: dy spread by the stride and shifted by (P, Q), rotated kernel, stride 1. */
 function gradInputPass({ window: g }: ConvGeometry): PlanePass {
-  const { kh, kw, dilationH, dilationW } = g;
   const plan = {
-    rows: g.h + (kh - 1) * dilationH,
-    cols: g.w + (kw - 1) * dilationW,
-    top: (kh - 1) * dilationH - g.padTop,
-    left: (kw - 1) * dilationW - g.padLeft,
+    rows: g.h + (g.kh - 1) * g.dilationH,
+    cols: g.w + (g.kw - 1) * g.dilationW,
+    top: (g.kh - 1) * g.dilationH - g.padTop,
+    left: (g.kw - 1) * g.dilationW - g.padLeft,
     stepY: g.strideH,
     stepX: g.strideW,
   };
-  const corr = { kh, kw, strideH: 1, strideW: 1, dilationH, dilationW, outH: g.h, outW: g.w, flip: true };
-  return pass(g.outH, g.outW, plan, corr);
+  const stage = stagePlan(g.outH, g.outW, plan);
+  const corr: Correlation = {
+    kh: g.kh,
+    kw: g.kw,
+    strideH: 1,
+    strideW: 1,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    outH: g.h,
+    outW: g.w,
+    srcRow: stage ? stage.cols : g.outW,
+    flip: true,
+  };
+  return { srcH: g.outH, srcW: g.outW, stage, corr };
 }
 
-/** Floats of zeroed scratch a pass needs (0 when it reads its sources in place). */
-export function depthwiseScratch(g: ConvGeometry, which: 'input' | 'gradInput'): number {
-  const { stage } = which === 'input' ? inputPass(g) : gradInputPass(g);
-  return stage ? stage.rows * stage.cols : 0;
+/** Floats of a pass's staging plane (0 when it reads its sources in place). */
+function stageFloats(p: PlanePass): number {
+  return p.stage ? p.stage.rows * p.stage.cols : 0;
+}
+
+/** Floats of zeroed scratch the forward needs. */
+export function forwardScratch(g: ConvGeometry): number {
+  return stageFloats(inputPass(g));
+}
+
+/** Floats of zeroed scratch a backward needs: a plane to stage x for dW, one to stage dy for dX. */
+export function backwardScratch(g: ConvGeometry, grads: ConvGrads<unknown>): number {
+  return (grads.dw ? stageFloats(inputPass(g)) : 0) + (grads.dx ? stageFloats(gradInputPass(g)) : 0);
 }
 
 /** For each image n and input channel c: stages x[n, c] when the pass pads, then visit(n, c, plane to read). */
@@ -121,8 +154,8 @@ function eachInputPlane<B>(s: DepthwiseSteps<B>, p: PlanePass, g: ConvGeometry, 
   }
 }
 
-/** y = depthwise conv2d(x, w); `scratch` holds depthwiseScratch(g, 'input') zeroed floats. */
-export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, scratch: B, y: B, g: ConvGeometry): void {
+/** y = depthwise conv2d(x, w); `scratch` holds forwardScratch(g) zeroed floats. */
+export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scratch: B, g: ConvGeometry): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
@@ -133,28 +166,31 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, scratch: B
   });
 }
 
-/** dw += the weight gradient; `scratch` holds depthwiseScratch(g, 'input') zeroed floats. */
-export function depthwiseGradWeight<B>(s: DepthwiseSteps<B>, x: B, dy: B, scratch: B, dw: B, g: ConvGeometry): void {
-  const p = inputPass(g);
-  const { kh, kw, outH, outW } = g.window;
+/**
+ * dx, dw, db += the gradients for output gradient dy (the ones not null), in one pass so that a
+ * backend stages dy once for all three; `scratch` holds backwardScratch(g, grads) zeroed floats.
+ */
+export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry): void {
+  const { h, w: width, kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
-  eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-    for (let o = c * m; o < (c + 1) * m; o++) {
-      s.tapSums(s.at(dy, (n * g.outChannels + o) * outH * outW), plane, s.at(dw, o * kh * kw), p.corr);
-    }
-  });
-}
-
-/** dx += the input gradient; `scratch` holds depthwiseScratch(g, 'gradInput') zeroed floats. */
-export function depthwiseGradInput<B>(s: DepthwiseSteps<B>, dy: B, w: B, scratch: B, dx: B, g: ConvGeometry): void {
-  const p = gradInputPass(g);
-  const { h, w: width, kh, kw } = g.window;
-  for (let n = 0; n < g.batch; n++) {
-    for (let o = 0; o < g.outChannels; o++) {
-      const src = s.at(dy, (n * g.outChannels + o) * p.srcH * p.srcW);
-      if (p.stage) s.stage(src, scratch, p.srcH, p.srcW, p.stage);
-      const c = Math.floor(o / (g.outChannels / g.groups));
-      s.correlate(p.stage ? scratch : src, s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
+  const dyPlane = (n: number, o: number) => s.at(dy, (n * g.outChannels + o) * outH * outW);
+  const { dx, dw, db } = grads;
+  if (dw) {
+    const p = inputPass(g);
+    eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
+      for (let o = c * m; o < (c + 1) * m; o++) s.tapSums(dyPlane(n, o), plane, s.at(dw, o * kh * kw), p.corr);
+    });
+  }
+  if (dx) {
+    const p = gradInputPass(g);
+    const staging = dw ? s.at(scratch, stageFloats(inputPass(g))) : scratch;
+    for (let n = 0; n < g.batch; n++) {
+      for (let o = 0; o < g.outChannels; o++) {
+        if (p.stage) s.stage(dyPlane(n, o), staging, outH, outW, p.stage);
+        const c = Math.floor(o / m);
+        s.correlate(p.stage ? staging : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
+      }
     }
   }
+  if (db) s.biasGrad(dy, db, g.batch, g.outChannels, outH * outW);
 }

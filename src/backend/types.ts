@@ -64,7 +64,7 @@ export interface GemmDesc {
   k: number;
   /** op(A) = Aᵀ of A stored [k, m]; false: A stored [m, k]. */
   transA: boolean;
-  /** op(B) = Bᵀ of B stored [n, k]; false: B stored [k, n]. Not combined with transA (no caller needs Aᵀ·Bᵀ). */
+  /** op(B) = Bᵀ of B stored [n, k]; false: B stored [k, n]. */
   transB: boolean;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
@@ -150,6 +150,13 @@ export interface PadKernels {
   padGrad(g: Float32Array, dx: Float32Array, plan: PadPlan): void;
 }
 
+/** The gradient buffers a backward pass adds into; null where no gradient is needed. */
+export interface ConvGrads<B = Float32Array> {
+  dx: B | null;
+  dw: B | null;
+  db: B | null;
+}
+
 /**
  * Direct kernels of a depthwise geometry: window.c == 1, i.e. groups == C and weight
  * [C·m, 1, kh, kw], each output channel reading one input channel (src/backend/depthwise.ts).
@@ -157,10 +164,8 @@ export interface PadKernels {
 export interface DepthwiseKernels {
   /** out = conv2d(x, w), no bias. */
   depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry): void;
-  /** dx += the input gradient of conv2d for output gradient dy. */
-  depthwiseConv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
-  /** dw += the weight gradient of conv2d for input x and output gradient dy. */
-  depthwiseConv2dGradWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void;
+  /** dx, dw, db += the gradients of conv2d(x, w) + bias for output gradient dy, in one pass. */
+  depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry): void;
 }
 
 export interface Kernels

@@ -4,7 +4,9 @@
 // or circular mode, then convolved without padding, as nn.Conv2d does), g(o) is the group of
 // output channel o, and H_out = floor((H + 2p - d(k-1) - 1)/s) + 1.
 // Forward is im2col + GEMM per image and group; the backward (its transpose rules) is written in
-// src/backend/im2col-gemm.ts.
+// src/backend/im2col-gemm.ts. When every output channel reads one input channel (groups == C,
+// weight [C·m, 1, kh, kw], C = 1 included) the direct kernels of src/backend/depthwise.ts run
+// instead, which need no im2col buffer and no one-row GEMMs.
 import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
@@ -106,15 +108,16 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometr
   const plane = outH * outW;
   const out = new Tensor(new Float32Array(g.batch * g.outChannels * plane), [g.batch, g.outChannels, outH, outW]);
   const k = kernels('conv2d');
-  k.conv2d(x.data, weight.data, out.data, g, false);
+  const depthwise = g.window.c === 1;
+  if (depthwise) k.depthwiseConv2d(x.data, weight.data, out.data, g);
+  else k.conv2d(x.data, weight.data, out.data, g, false);
   if (bias) k.biasAdd(out.data, bias.data, g.batch, plane);
   return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf) => {
     const kern = kernels('conv2d');
-    const dx = gradOf(x);
+    const [dx, dw, db] = [gradOf(x), gradOf(weight), bias && gradOf(bias)];
+    if (depthwise) return kern.depthwiseConv2dBackward(x.data, weight.data, dy, { dx, dw, db }, g);
     if (dx) kern.conv2dGradInput(dy, weight.data, dx, g);
-    const dw = gradOf(weight);
     if (dw) kern.conv2dGradWeight(x.data, dy, dw, g);
-    const db = bias && gradOf(bias);
     if (db) kern.biasGrad(dy, db, g.batch, plane);
   });
 }

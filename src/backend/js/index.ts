@@ -3,9 +3,10 @@
 import type { Kernels } from '../types.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
+import { depthwise } from './depthwise.js';
 import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
 
-export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad };
+export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };

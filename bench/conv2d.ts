@@ -1,0 +1,265 @@
+// conv2d: the ten cases of the speed issue (a: the notebook's 6×8 image … j: a 1×1 conv of 256
+// channels), forward, input gradient, weight gradient, the whole backward (dX + dW + db) and one
+// SGD training step, on wasmconv's wasm backend (the plain SIMD build here, the relaxed-SIMD
+// build in a child process), its js backend, and TF.js's CPU and wasm backends (bench/peers.ts),
+// then the issue's targets checked on ratios of this run's medians.
+// GFLOP/s counts 2·N·O·Ho·Wo·(C/groups)·kh·kw per forward, as much again for each of the input
+// and weight gradients (the bias terms are not counted): backward 2×, a training step (forward,
+// then dX, dW, db, the MSE loss and the SGD update: a hidden layer's step) 3×.
+import * as wc from 'wasmconv';
+import {
+  backendRunner,
+  type BenchCase,
+  formatTime,
+  gflops,
+  markdownTable,
+  measure,
+  measureRelaxedInChild,
+  ratio,
+  type RunOptions,
+  type Runner,
+  selectCases,
+  Skip,
+  type Timing,
+} from './harness.js';
+import { type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
+
+interface ConvCase extends ConvSpec {
+  id: string;
+}
+
+const conv = (id: string, [n, c, h, w]: number[], o: number, [kh, kw]: number[], opts: Partial<ConvSpec> = {}): ConvCase => ({
+  id, n, c, h, w, o, kh, kw, stride: 1, pad: 0, dilation: 1, groups: 1, ...opts,
+});
+
+export const CONV_CASES: ConvCase[] = [
+  conv('a', [1, 1, 6, 8], 1, [1, 2]),
+  conv('b', [1, 1, 256, 256], 1, [3, 3], { pad: 1 }),
+  conv('c', [64, 1, 28, 28], 6, [5, 5], { pad: 2 }),
+  conv('d', [64, 6, 14, 14], 16, [5, 5]),
+  conv('e', [1, 64, 56, 56], 64, [3, 3], { pad: 1 }),
+  conv('f', [8, 64, 56, 56], 64, [3, 3], { pad: 1 }),
+  conv('g', [1, 64, 56, 56], 128, [3, 3], { stride: 2, pad: 1 }),
+  conv('h', [1, 32, 112, 112], 32, [3, 3], { pad: 1, groups: 32 }),
+  conv('i', [1, 32, 64, 64], 32, [3, 3], { pad: 2, dilation: 2 }),
+  conv('j', [1, 256, 28, 28], 256, [1, 1]),
+];
+
+/** The --quick subset: the tiny case, one big single-channel image, a LeNet layer, the depthwise case. */
+const QUICK = ['a', 'b', 'd', 'h'];
+
+/** Cases whose plain-JS runs (our js backend, TF.js cpu) take ~10 s a call: skipped there. */
+const TOO_SLOW_FOR_JS = new Skip('f is e on 8 images: ~10 s a call in plain JS, see e');
+
+type Mode = 'forward' | 'dX' | 'dW' | 'backward' | 'train';
+const MODES: Mode[] = ['forward', 'dX', 'dW', 'backward', 'train'];
+/** Forward FLOPs per call, per mode. */
+const FLOP_FACTOR: Record<Mode, number> = { forward: 1, dX: 1, dW: 1, backward: 2, train: 3 };
+
+const WASM = 'wasm';
+const JS = 'js';
+const RELAXED = 'wasm-relaxed';
+const ourRunners = [backendRunner('wasm'), backendRunner('js')];
+const [tfCpu, tfWasm] = tfjsRunners;
+/** Who runs each mode in this process (the relaxed build runs every mode, in the child). */
+const RUNNERS: Record<Mode, Runner[]> = {
+  forward: [...ourRunners, tfCpu, tfWasm],
+  dX: [ourRunners[0], tfWasm],
+  dW: [ourRunners[0]],
+  backward: [...ourRunners, tfCpu],
+  train: [...ourRunners, tfCpu],
+};
+
+function outSize(size: number, k: number, s: ConvSpec): number {
+  return Math.floor((size + 2 * s.pad - s.dilation * (k - 1) - 1) / s.stride) + 1;
+}
+
+function outShape(s: ConvSpec): number[] {
+  return [s.n, s.o, outSize(s.h, s.kh, s), outSize(s.w, s.kw, s)];
+}
+
+function forwardFlops(s: ConvSpec): number {
+  const [n, o, ho, wo] = outShape(s);
+  return 2 * n * o * ho * wo * (s.c / s.groups) * s.kh * s.kw;
+}
+
+const caseName = (s: ConvCase, mode: Mode) => `conv2d ${s.id}/${mode}`;
+
+/** The timed call of wasmconv (the active backend) for a case and mode; inputs built here, untimed. */
+function ours(s: ConvSpec, mode: Mode): () => unknown {
+  const opts: wc.Conv2dOptions = { stride: s.stride, padding: s.pad, dilation: s.dilation, groups: s.groups };
+  const x = wc.randn([s.n, s.c, s.h, s.w], { seed: 1 });
+  const w = wc.randn([s.o, s.c / s.groups, s.kh, s.kw], { seed: 2 });
+  const b = wc.randn([s.o], { seed: 3 });
+  if (mode === 'forward') return () => wc.conv2d(x, w, null, opts);
+  if (mode === 'train') {
+    const layer = new wc.nn.Conv2d(s.c, s.o, [s.kh, s.kw], { ...opts, seed: 4 });
+    const sgd = new wc.optim.SGD(layer.parameters(), { lr: 1e-3 });
+    const target = wc.randn(outShape(s), { seed: 5 });
+    x.requiresGrad = true;
+    return () => {
+      sgd.zeroGrad();
+      x.grad = null;
+      wc.mseLoss(layer.forward(x), target).backward();
+      sgd.step();
+    };
+  }
+  // the graph is recorded once; each call runs the backward pass again from the same dY
+  x.requiresGrad = mode !== 'dW';
+  w.requiresGrad = mode !== 'dX';
+  b.requiresGrad = mode === 'backward';
+  const y = wc.conv2d(x, w, mode === 'backward' ? b : null, opts);
+  const dy = wc.randn([...y.shape], { seed: 6 });
+  return () => {
+    x.grad = w.grad = b.grad = null;
+    y.backward(dy);
+  };
+}
+
+function benchCase(s: ConvCase, mode: Mode): BenchCase {
+  return {
+    name: caseName(s, mode),
+    flops: FLOP_FACTOR[mode] * forwardFlops(s),
+    setup(runner) {
+      const plainJs = runner === JS || runner === TFJS_CPU;
+      if (s.id === 'f' && plainJs) return TOO_SLOW_FOR_JS;
+      if (runner === TFJS_CPU || runner === TFJS_WASM) {
+        if (mode === 'forward') return tfForward(s, outShape(s));
+        if (mode === 'dX') return tfGradInput(s);
+        if (mode === 'backward') return tfBackward(s);
+        if (mode === 'train') return tfTrainStep(s);
+        throw new Error(`bench: TF.js has no ${mode} case`);
+      }
+      return ours(s, mode);
+    },
+  };
+}
+
+/** Every conv2d case and mode (the relaxed-SIMD child times these on wasm). */
+export function conv2dCases(opts: RunOptions): BenchCase[] {
+  const specs = CONV_CASES.filter((s) => !opts.quick || QUICK.includes(s.id));
+  return selectCases(
+    specs.flatMap((s) => MODES.map((m) => benchCase(s, m))),
+    opts,
+  );
+}
+
+/** Times every case in this process and the relaxed build in a child, then prints the tables and targets. */
+export async function runConv2d(opts: RunOptions): Promise<void> {
+  const cases = conv2dCases(opts);
+  if (cases.length === 0) return;
+  const timings: Timing[] = [];
+  for (const mode of MODES) {
+    timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
+  }
+  timings.push(...(await measureRelaxedInChild(opts, RELAXED)));
+  console.log(report(timings));
+}
+
+/** "1.23 ms · 45.6": the median and GFLOP/s of one timing, or n/a with a note number. */
+function cell(t: Timing | undefined, notes: string[]): string {
+  if (t === undefined) return '';
+  if (t.skipped !== undefined) {
+    if (!notes.includes(t.skipped)) notes.push(t.skipped);
+    return `n/a (${notes.indexOf(t.skipped) + 1})`;
+  }
+  return `${formatTime(t.medianMs)} · ${gflops(t)}${t.samples === 1 ? ' (1 call)' : ''}`;
+}
+
+const times = (r: string) => (r === '' ? '' : `${r}×`);
+
+function report(timings: Timing[]): string {
+  const at = (s: ConvCase, mode: Mode, runner: string) => timings.find((t) => t.name === caseName(s, mode) && t.runner === runner);
+  const ran = CONV_CASES.filter((s) => MODES.some((m) => at(s, m, WASM)));
+  /** The cases timed in any of `modes` (a --filter may have left some out). */
+  const rowsOf = (modes: Mode[]) => ran.filter((s) => modes.some((m) => at(s, m, WASM)));
+  const shape = (s: ConvCase) =>
+    `${s.id}: ${s.n},${s.c},${s.h},${s.w}→${s.o} ${s.kh}×${s.kw}` +
+    (s.stride > 1 ? ` s${s.stride}` : '') + (s.pad ? ` p${s.pad}` : '') + (s.dilation > 1 ? ` d${s.dilation}` : '') + (s.groups > 1 ? ` g${s.groups}` : '');
+  const notes: string[] = [];
+  const forward = markdownTable(
+    ['case', 'wasm', 'wasm relaxed', 'js', 'TF.js cpu', 'TF.js wasm', 'wasm vs TF.js wasm', 'wasm vs js'],
+    rowsOf(['forward']).map((s) => [
+      shape(s),
+      ...[WASM, RELAXED, JS, TFJS_CPU, TFJS_WASM].map((r) => cell(at(s, 'forward', r), notes)),
+      times(ratio(at(s, 'forward', TFJS_WASM), at(s, 'forward', WASM))),
+      times(ratio(at(s, 'forward', JS), at(s, 'forward', WASM))),
+    ]),
+  );
+  const backward = markdownTable(
+    ['case', 'wasm dX+dW+db', 'wasm relaxed', 'js', 'TF.js cpu', 'wasm dX', 'wasm dW', 'TF.js wasm dX', 'dX vs TF.js wasm', 'backward ÷ forward'],
+    rowsOf(['backward', 'dX', 'dW']).map((s) => [
+      shape(s),
+      ...[WASM, RELAXED, JS, TFJS_CPU].map((r) => cell(at(s, 'backward', r), notes)),
+      cell(at(s, 'dX', WASM), notes),
+      cell(at(s, 'dW', WASM), notes),
+      cell(at(s, 'dX', TFJS_WASM), notes),
+      times(ratio(at(s, 'dX', TFJS_WASM), at(s, 'dX', WASM))),
+      times(ratio(at(s, 'backward', WASM), at(s, 'forward', WASM))),
+    ]),
+  );
+  const train = markdownTable(
+    ['case', 'wasm', 'wasm relaxed', 'js', 'TF.js cpu', 'wasm vs TF.js cpu', 'wasm vs js'],
+    rowsOf(['train']).map((s) => [
+      shape(s),
+      ...[WASM, RELAXED, JS, TFJS_CPU].map((r) => cell(at(s, 'train', r), notes)),
+      times(ratio(at(s, 'train', TFJS_CPU), at(s, 'train', WASM))),
+      times(ratio(at(s, 'train', JS), at(s, 'train', WASM))),
+    ]),
+  );
+  return [
+    '### conv2d forward (median · GFLOP/s)',
+    '',
+    forward,
+    '',
+    '### conv2d backward: dX + dW + db, and each gradient alone (median · GFLOP/s)',
+    '',
+    backward,
+    '',
+    '### conv2d training step: forward, backward, MSE loss, SGD update (median · GFLOP/s)',
+    '',
+    train,
+    '',
+    ...notes.map((n, i) => `(${i + 1}) ${n}`),
+    '',
+    '### The targets, on ratios of the medians above',
+    '',
+    targets(ran, at),
+  ].join('\n');
+}
+
+type Lookup = (s: ConvCase, mode: Mode, runner: string) => Timing | undefined;
+
+/** The speed issue's targets as rows: what was asked, what this run measured, met or not. */
+function targets(ran: ConvCase[], at: Lookup): string {
+  const byId = (ids: string) => ran.filter((s) => ids.includes(s.id));
+  const speedups = (cases: ConvCase[], mode: Mode, slowRunner: string, fastRunner: string, fastMode = mode) =>
+    cases
+      .map((s) => ({ id: s.id, r: ratio(at(s, mode, slowRunner), at(s, fastMode, fastRunner)) }))
+      .filter((x) => x.r !== '');
+  const row = (target: string, values: { id: string; r: string }[], ok: (r: number) => boolean): string[] => {
+    if (values.length === 0) return [target, 'not measured in this run', ''];
+    const measured = values.map((v) => `${v.id} ${v.r}`).join(', ');
+    const failed = values.filter((v) => !ok(Number(v.r))).map((v) => v.id);
+    return [target, measured, failed.length === 0 ? 'yes' : `no: ${failed.join(', ')}`];
+  };
+  const e = byId('e');
+  const dwE = e.map((s) => at(s, 'dW', WASM)).filter((t) => t?.medianMs !== undefined);
+  const a = byId('a').map((s) => at(s, 'forward', WASM)).filter((t) => t?.medianMs !== undefined);
+  return markdownTable(
+    ['target', 'measured (×: ratio of medians)', 'met'],
+    [
+      row('forward ≥ 1.1× TF.js wasm on d–j', speedups(byId('defghij'), 'forward', TFJS_WASM, WASM), (r) => r >= 1.1),
+      row('forward ≥ 3× TF.js wasm on b, c, h', speedups(byId('bch'), 'forward', TFJS_WASM, WASM), (r) => r >= 3),
+      row('input gradient ≥ 10× TF.js wasm on b–j', speedups(byId('bcdefghij'), 'dX', TFJS_WASM, WASM), (r) => r >= 10),
+      row('weight gradient ≥ 25 GFLOP/s on e', dwE.map((t) => ({ id: 'e', r: gflops(t) })), (r) => r >= 25),
+      row('backward (dX+dW+db) ≤ 2.2× our forward', speedups(ran, 'backward', WASM, WASM, 'forward'), (r) => r <= 2.2),
+      row('≥ 50× our js backend on e (forward, backward)', [
+        ...speedups(e, 'forward', JS, WASM).map((v) => ({ ...v, id: 'forward' })),
+        ...speedups(e, 'backward', JS, WASM).map((v) => ({ ...v, id: 'backward' })),
+      ], (r) => r >= 50),
+      row('relaxed SIMD ≥ 1.15× plain SIMD on e (forward)', speedups(e, 'forward', WASM, RELAXED), (r) => r >= 1.15),
+      row('case a < 3 µs per call (forward, µs)', a.map((t) => ({ id: 'a', r: (t!.medianMs! * 1000).toFixed(2) })), (r) => r < 3),
+    ],
+  );
+}
