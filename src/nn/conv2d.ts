@@ -2,7 +2,7 @@
 // Initialised as reset_parameters() does: kaiming_uniform_(weight, a=√5) draws U(-b, b) with
 // b = gain·√(3/fan_in) and gain = √(2/(1 + a²)) = √(1/3), so b = 1/√fan_in; the bias is
 // U(-1/√fan_in, 1/√fan_in); fan_in = (C/groups)·kh·kw. Weight first, then bias, from one generator.
-import { conv2d, type Conv2dOptions, type ConvSettings, convSettings, type PaddingMode } from '../ops/conv2d.js';
+import { CONV2D_KEYS, conv2d, type Conv2dOptions, type ConvSettings, convSettings, type PaddingMode } from '../ops/conv2d.js';
 import type { ConvPadding, Pair } from '../ops/conv-geometry.js';
 import { generatorFor, type Generator, type Seed } from '../random.js';
 import { Tensor } from '../tensor.js';
@@ -44,7 +44,7 @@ export class Conv2d extends Module {
     checkInt(op, 'inChannels', inChannels, 1);
     checkInt(op, 'outChannels', outChannels, 1);
     const [kh, kw] = pair(op, 'kernelSize', kernelSize, 1);
-    const settings: ConvSettings = convSettings(op, opts);
+    const settings: ConvSettings = convSettings(op, opts, [...CONV2D_KEYS, 'bias', 'seed']);
     const { groups } = settings;
     if (inChannels % groups !== 0) throw new RangeError(`${op}: inChannels ${inChannels} must be divisible by groups ${groups}`);
     if (outChannels % groups !== 0) throw new RangeError(`${op}: outChannels ${outChannels} must be divisible by groups ${groups}`);

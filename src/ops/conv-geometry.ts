@@ -26,14 +26,8 @@ export interface Pads {
   right: number;
 }
 
-/** `opts` as an object (undefined → {}), or a TypeError naming the op. */
-export function checkOptions<T extends object>(op: string, opts: T | undefined): T {
-  if (opts === undefined) return {} as T;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(opts)}`);
-  }
-  return opts;
-}
+/** The option names of unfold and fold. */
+export const WINDOW_KEYS = ['stride', 'padding', 'dilation'] as const;
 
 /** stride and dilation (>= 1) of a window op, [h, w]. */
 export function strideDilation(op: string, opts: { stride?: unknown; dilation?: unknown }): { stride: [number, number]; dilation: [number, number] } {

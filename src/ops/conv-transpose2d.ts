@@ -10,12 +10,11 @@ import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { checkInt, fmtShape, pair } from '../shape.js';
-import { checkRank, checkTensor } from './check.js';
+import { checkInt, checkOptionKeys, fmtShape, pair } from '../shape.js';
+import { checkRank, checkTensor, outputTensor } from './check.js';
 import {
   asBatch,
   checkBias,
-  checkOptions,
   type Pair,
   strideDilation,
   symmetricPads,
@@ -35,7 +34,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const op = 'convTranspose2d';
   checkTensor(op, 'input', input);
   checkTensor(op, 'weight', weight);
-  const opts = checkOptions(op, options);
+  const opts = checkOptionKeys(op, options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
   const { stride, dilation } = strideDilation(op, opts);
   const pads = symmetricPads(op, opts.padding);
   const outputPadding = pair(op, 'outputPadding', opts.outputPadding ?? 0, 0);
@@ -69,7 +68,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   // the conv2d that maps the output [groupOut, outH, outW] back onto the input's h × w windows
   const g: ConvGeometry = { batch: n, groups, outChannels: inChannels, window: { ...window, outH: h, outW: w } };
   const plane = outH * outW;
-  const out = new Tensor(new Float32Array(n * outChannels * plane), [n, outChannels, outH, outW]);
+  const out = outputTensor(op, [n, outChannels, outH, outW]);
   const k = kernels(op);
   k.conv2dGradInput(x.data, weight.data, out.data, g);
   if (b) k.biasAdd(out.data, b.data, n, plane);

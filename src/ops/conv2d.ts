@@ -11,14 +11,13 @@ import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { checkInt, describe, fmtShape } from '../shape.js';
-import { checkTensor, checkRank } from './check.js';
+import { checkInt, checkOptionKeys, describe, fmtShape } from '../shape.js';
+import { checkTensor, checkRank, outputTensor } from './check.js';
 import {
   asBatch,
   checkBias,
   checkConvPadding,
   type ConvPadding,
-  checkOptions,
   convPads,
   type Padding,
   type Pair,
@@ -47,9 +46,12 @@ export interface ConvSettings {
   paddingMode: PaddingMode;
 }
 
+/** The option names of conv2d. */
+export const CONV2D_KEYS = ['stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const;
+
 /** Reads and checks conv options (shared with nn.Conv2d, which checks them at construction). */
-export function convSettings(op: string, options: Conv2dOptions | undefined): ConvSettings {
-  const opts = checkOptions(op, options);
+export function convSettings(op: string, options: Conv2dOptions | undefined, allowed: readonly string[] = CONV2D_KEYS): ConvSettings {
+  const opts = checkOptionKeys(op, options, allowed);
   const { stride, dilation } = strideDilation(op, opts);
   const groups = checkInt(op, 'groups', opts.groups ?? 1, 1);
   const paddingMode = opts.paddingMode ?? 'zeros';
@@ -106,7 +108,7 @@ function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude
 function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const { outH, outW } = g.window;
   const plane = outH * outW;
-  const out = new Tensor(new Float32Array(g.batch * g.outChannels * plane), [g.batch, g.outChannels, outH, outW]);
+  const out = outputTensor('conv2d', [g.batch, g.outChannels, outH, outW]);
   const k = kernels('conv2d');
   const depthwise = g.window.c === 1;
   if (depthwise) k.depthwiseConv2d(x.data, weight.data, out.data, g);

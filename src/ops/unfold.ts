@@ -8,13 +8,13 @@ import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { WindowGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { fmtShape, pair } from '../shape.js';
-import { checkRank, checkTensor } from './check.js';
-import { asBatch, checkOptions, type Pair, strideDilation, symmetricPads, type WindowOptions, windowGeometry } from './conv-geometry.js';
+import { checkOptionKeys, fmtShape, pair } from '../shape.js';
+import { checkRank, checkTensor, outputTensor } from './check.js';
+import { asBatch, type Pair, strideDilation, symmetricPads, WINDOW_KEYS, type WindowOptions, windowGeometry } from './conv-geometry.js';
 
 /** The windows of `kernel` over images [c, h, w] with unfold/fold's options (symmetric zero padding). */
 function geometry(op: string, image: readonly number[], kernel: Pair, options: WindowOptions | undefined): WindowGeometry {
-  const opts = checkOptions(op, options);
+  const opts = checkOptionKeys(op, options, WINDOW_KEYS);
   const { stride, dilation } = strideDilation(op, opts);
   return windowGeometry(op, image, kernel, stride, dilation, symmetricPads(op, opts.padding));
 }
@@ -27,7 +27,7 @@ export function unfold(input: Tensor, kernelSize: number | Pair, options?: Windo
   const [n, c, h, w] = x.shape;
   const g = geometry(op, [c, h, w], pair(op, 'kernelSize', kernelSize, 1), options);
   const rows = c * g.kh * g.kw;
-  const out = new Tensor(new Float32Array(n * rows * g.outH * g.outW), [n, rows, g.outH * g.outW]);
+  const out = outputTensor(op, [n, rows, g.outH * g.outW]);
   kernels(op).im2col(x.data, out.data, n, g);
   const result = record(out, op, [x], (dy, gradOf) => {
     const dx = gradOf(x);
@@ -57,7 +57,7 @@ export function fold(input: Tensor, outputSize: number | Pair, kernelSize: numbe
       `${op}: input has ${l} blocks but outputSize [${h},${w}] holds ${g.outH}·${g.outW} = ${g.outH * g.outW} (input shape ${fmtShape(input.shape)})`,
     );
   }
-  const out = new Tensor(new Float32Array(n * c * h * w), [n, c, h, w]);
+  const out = outputTensor(op, [n, c, h, w]);
   kernels(op).col2im(cols.data, out.data, n, g);
   const result = record(out, op, [cols], (dy, gradOf) => {
     const dcols = gradOf(cols);

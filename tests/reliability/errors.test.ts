@@ -242,6 +242,18 @@ const MISUSES: Misuse[] = [
   { prefix: 'pad', kind: TypeError, says: ["'reflect'", 'got 2'], run: () => wc.pad(x33(), [1, 1, 1, 1], 'reflect', 2), valid: VALID.pad },
   { prefix: 'pad', kind: RangeError, says: ['at least 2 dims', '[3]'], run: () => wc.pad(wc.ones([3]), [1, 1]), valid: VALID.pad },
   { prefix: 'pad', kind: TypeError, says: ['integer', '1.5'], run: () => wc.pad(x33(), [1.5, 1, 1, 1]), valid: VALID.pad },
+  // misspelt option keys (PyTorch's snake_case among them) and outputs too large for wasm memory
+  { prefix: 'conv2d', kind: TypeError, says: ['"strides"', 'stride, padding'], run: () => wc.conv2d(img(), w4(), null, { strides: 2 } as any), valid: VALID.conv2d },
+  { prefix: 'convTranspose2d', kind: TypeError, says: ['"output_padding"', 'outputPadding'], run: () => wc.convTranspose2d(wc.ones([1, 2, 3, 3]), wc.ones([2, 1, 3, 3]), null, { output_padding: 1 } as any), valid: VALID.convTranspose2d },
+  { prefix: 'unfold', kind: TypeError, says: ['"strides"', 'stride, padding, dilation'], run: () => wc.unfold(img(), 2, { strides: 2 } as any), valid: VALID.unfold },
+  { prefix: 'fold', kind: TypeError, says: ['"paddin"', 'stride, padding, dilation'], run: () => wc.fold(wc.ones([1, 4, 16]), 5, 2, { paddin: 1 } as any), valid: VALID.fold },
+  { prefix: 'Conv2d', kind: TypeError, says: ['"padding_mode"', 'paddingMode'], run: () => new wc.nn.Conv2d(3, 4, 3, { padding_mode: 'reflect' } as any), valid: VALID.Conv2d },
+  { prefix: 'conv2d', kind: RangeError, says: ['[1,1,200001,200001]', '160001600004 bytes'], run: () => wc.conv2d(wc.ones([1, 1, 1, 1]), wc.ones([1, 1, 1, 1]), null, { padding: 1e5 }), valid: VALID.conv2d },
+  { prefix: 'convTranspose2d', kind: RangeError, says: ['[1,1,100001,100001]', 'bytes'], run: () => wc.convTranspose2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 1, 1]), null, { stride: 1e5 }), valid: VALID.convTranspose2d },
+  { prefix: 'unfold', kind: RangeError, says: ['[1,1,40000400001]', 'bytes'], run: () => wc.unfold(wc.ones([1, 1, 1, 1]), 1, { padding: 1e5 }), valid: VALID.unfold },
+  { prefix: 'pad', kind: RangeError, says: ['[200001,200001]', 'bytes'], run: () => wc.pad(wc.ones([1, 1]), [1e5, 1e5, 1e5, 1e5]), valid: VALID.pad },
+  { prefix: 'matmul', kind: RangeError, says: ['[100000,100000]', 'bytes'], run: () => wc.matmul(wc.ones([1e5, 1]), wc.ones([1, 1e5])), valid: VALID.matmul },
+  { prefix: 'kernelToMatrix', kind: RangeError, says: ['[9999800001,10000000000]', 'bytes'], run: () => wc.kernelToMatrix(wc.ones([2, 2]), [1e5, 1e5]), valid: VALID.kernelToMatrix },
   // conv2d
   { prefix: 'conv2d', kind: RangeError, says: ['2 channels', 'expects 3', '[4,3,3,3]'], run: () => wc.conv2d(wc.ones([1, 2, 5, 5]), w4()), valid: VALID.conv2d },
   { prefix: 'conv2d', kind: RangeError, says: ['[N, C, H, W]', '[5,5]'], run: () => wc.conv2d(wc.ones([5, 5]), w4()), valid: VALID.conv2d },

@@ -154,10 +154,11 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
     it('unfold and fold', () => {
       const x = withSpecials(2 * 2 * 5 * 5, 10, nanInf);
       const opts = { kernelSize: [2, 3] as [number, number], padding: [1, 0] as [number, number], stride: [2, 1] as [number, number] };
-      const cols = run(() => wc.unfold(wc.tensor(x, [2, 2, 5, 5]), opts.kernelSize, opts));
+      const { kernelSize, ...windowOpts } = opts;
+      const cols = run(() => wc.unfold(wc.tensor(x, [2, 2, 5, 5]), kernelSize, windowOpts));
       const ref = unfoldRef(x, [2, 2, 5, 5], opts);
       expectClose(cols.data, ref.data, 0, 0);
-      const back = run(() => wc.fold(cols, [5, 5], opts.kernelSize, opts));
+      const back = run(() => wc.fold(cols, [5, 5], kernelSize, windowOpts));
       expectClose(back.data, foldRef(ref.data, ref.shape, [5, 5], opts).data, 1e-5, 1e-5);
     });
 
