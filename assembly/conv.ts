@@ -1,5 +1,5 @@
 // Convolution as a packed-panel GEMM (the equations and transpose rules are written once in
-// src/backend/im2col-gemm.ts). For image n and group g, with cols = im2col(x[n, g]) [K, L] and
+// src/backend/js/conv.ts). For image n and group g, with cols = im2col(x[n, g]) [K, L] and
 // the group's weight W[g] [o, K]:
 //   forward  Y[n, g]  = W[g] · cols        B panels gathered from the padded image (im2col.ts)
 //   dW       dW[g]   += dY[n, g] · colsᵀ   4 rows of cols read in place at their tap offsets

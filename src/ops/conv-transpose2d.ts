@@ -5,7 +5,7 @@
 //   H_out = (H - 1)·sh - 2ph + dh(kh - 1) + output_padding_h + 1.
 // It is conv2d's input gradient run forward: with the conv2d geometry that maps [C_out, H_out,
 // W_out] to [C_in, H, W], forward = conv2dGradInput, input gradient = conv2d and weight gradient =
-// conv2dGradWeight(dY, X) (the transpose rules are in src/backend/im2col-gemm.ts).
+// conv2dGradWeight(dY, X) (the transpose rules are in src/backend/js/conv.ts).
 import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';

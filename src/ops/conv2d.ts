@@ -3,8 +3,8 @@
 // where xp is the input padded by `padding` (zeros, or first by F.pad in the reflect, replicate
 // or circular mode, then convolved without padding, as nn.Conv2d does), g(o) is the group of
 // output channel o, and H_out = floor((H + 2p - d(k-1) - 1)/s) + 1.
-// Forward is im2col + GEMM per image and group; the backward (its transpose rules) is written in
-// src/backend/im2col-gemm.ts. When every output channel reads one input channel (groups == C,
+// On wasm the forward is im2col + GEMM; the definition and the transpose rules of the backward are in
+// src/backend/js/conv.ts. When every output channel reads one input channel (groups == C,
 // weight [C·m, 1, kh, kw], C = 1 included) the direct kernels of src/backend/depthwise.ts run
 // instead, which need no im2col buffer and no one-row GEMMs.
 import { record } from '../autograd.js';

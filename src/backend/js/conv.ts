@@ -1,74 +1,99 @@
-// The reference convolution kernels: im2col/col2im loops on Float32Array views, driven by the
-// shared im2col + GEMM passes of ../im2col-gemm.ts (equations in assembly/im2col.ts).
-import {
-  col2imBatch,
-  colsSize,
-  convForward,
-  convGradInput,
-  convGradWeight,
-  type ConvSteps,
-  im2colBatch,
-} from '../im2col-gemm.js';
-import type { ConvKernels, WindowGeometry } from '../types.js';
-import { gemmInto } from './gemm.js';
+// The reference convolution kernels: plain loops over PyTorch's definition, so that they are an
+// oracle independent of the wasm backend's packed GEMM. For a grouped convolution (ConvGeometry),
+// with p(i, a) = i·stride - pad + a·dilation and taps outside the image reading zero:
+//
+//   forward          Y[n, o, i, j]   = Σ_{c, a, b} W[o, c, a, b] · X[n, g·C + c, p(i, a), p(j, b)]
+//   weight gradient  dW[o, c, a, b] += Σ_{n, i, j} dY[n, o, i, j] · X[n, g·C + c, p(i, a), p(j, b)]
+//   input gradient   dX[n, g·C + c, p(i, a), p(j, b)] += Σ_o dY[n, o, i, j] · W[o, c, a, b]
+//
+// (g the group of output channel o, C the channels per group.) In matrix form, with cols =
+// im2col(X[n, g]) [C·kh·kw, Ho·Wo] and W[g] viewed as [O/groups, C·kh·kw]: Y = W·cols,
+// dW += dY·colsᵀ, dX += col2im(Wᵀ·dY) — the transpose rules of Y = W·cols, col2im being the
+// adjoint of im2col; the wasm backend computes exactly these products (assembly/conv.ts).
+// conv_transpose2d is the adjoint of conv2d, so it runs the same three with the roles swapped.
+import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
 
-/** The first output position o >= 0 whose pixel o·stride + offset is >= 0. */
-function firstInside(offset: number, stride: number, count: number): number {
-  return offset >= 0 ? 0 : Math.min(Math.ceil(-offset / stride), count);
-}
-
-/** One past the last output position o < count whose pixel o·stride + offset is < size (>= first). */
-function endInside(offset: number, size: number, stride: number, count: number, first: number): number {
-  const last = size - 1 - offset;
-  return last < 0 ? first : Math.max(first, Math.min(Math.floor(last / stride) + 1, count));
-}
+type Visit = (outIndex: number, inIndex: number, weightIndex: number) => void;
 
 /**
- * Calls visit(col, pixel, count, stride) for every run of taps that land inside the image: entries
- * col .. col+count-1 of cols read pixels pixel, pixel+stride, ... of x.
+ * The input index of a tap on the zero padding. Padding takes part as explicit zeros (as in
+ * PyTorch's im2col path), so an infinite weight over it gives 0·Inf = NaN, like the wasm GEMM.
  */
-function forEachRun(g: WindowGeometry, visit: (col: number, pixel: number, count: number, stride: number) => void): void {
-  const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
-  let row = 0;
-  for (let ci = 0; ci < c; ci++) {
-    for (let ky = 0; ky < kh; ky++) {
-      const offY = ky * dilationH - padTop;
-      const oy0 = firstInside(offY, strideH, outH);
-      const oy1 = endInside(offY, h, strideH, outH, oy0);
-      for (let kx = 0; kx < kw; kx++) {
-        const offX = kx * dilationW - padLeft;
-        const ox0 = firstInside(offX, strideW, outW);
-        const ox1 = endInside(offX, w, strideW, outW, ox0);
-        for (let oy = oy0; oy < oy1; oy++) {
-          visit(row + oy * outW + ox0, (ci * h + oy * strideH + offY) * w + offX + ox0 * strideW, ox1 - ox0, strideW);
+const PADDING = -1;
+const at = (x: Float32Array, i: number) => (i === PADDING ? 0 : x[i]);
+
+/** Calls visit for every (output element, input pixel or PADDING, weight tap) product. */
+function forEachProduct({ batch, groups, outChannels, window: win }: ConvGeometry, visit: Visit): void {
+  const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = win;
+  const outPerGroup = outChannels / groups;
+  for (let n = 0; n < batch; n++) {
+    for (let o = 0; o < outChannels; o++) {
+      const inBase = (n * groups + Math.floor(o / outPerGroup)) * c;
+      for (let i = 0; i < outH; i++) {
+        for (let j = 0; j < outW; j++) {
+          const outIndex = ((n * outChannels + o) * outH + i) * outW + j;
+          for (let ci = 0; ci < c; ci++) {
+            for (let a = 0; a < kh; a++) {
+              const y = i * strideH - padTop + a * dilationH;
+              for (let b = 0; b < kw; b++) {
+                const x = j * strideW - padLeft + b * dilationW;
+                const inside = y >= 0 && y < h && x >= 0 && x < w;
+                visit(outIndex, inside ? ((inBase + ci) * h + y) * w + x : PADDING, ((o * c + ci) * kh + a) * kw + b);
+              }
+            }
+          }
         }
-        row += outH * outW;
       }
     }
   }
 }
 
-const steps: ConvSteps = {
-  im2col(x, cols, g) {
-    cols.fill(0, 0, colsSize(g));
-    forEachRun(g, (col, pixel, count, stride) => {
-      for (let i = 0; i < count; i++) cols[col + i] = x[pixel + i * stride];
-    });
-  },
-  col2im(cols, x, g) {
-    forEachRun(g, (col, pixel, count, stride) => {
-      for (let i = 0; i < count; i++) x[pixel + i * stride] += cols[col + i];
-    });
-  },
-  gemm: gemmInto,
-};
+/** The single-group geometry of unfold/fold: one "output channel" per (channel, tap) row. */
+function forEachColumn(x: WindowGeometry, batch: number, visit: (col: number, pixel: number) => void): void {
+  const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = x;
+  for (let n = 0; n < batch; n++) {
+    for (let ci = 0; ci < c; ci++) {
+      for (let a = 0; a < kh; a++) {
+        for (let b = 0; b < kw; b++) {
+          const row = ((n * c + ci) * kh + a) * kw + b;
+          for (let i = 0; i < outH; i++) {
+            const y = i * strideH - padTop + a * dilationH;
+            if (y < 0 || y >= h) continue;
+            for (let j = 0; j < outW; j++) {
+              const px = j * strideW - padLeft + b * dilationW;
+              if (px >= 0 && px < w) visit((row * outH + i) * outW + j, ((n * c + ci) * h + y) * w + px);
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 export const conv: ConvKernels = {
-  im2col: (x, cols, batch, g) => im2colBatch(steps, x, cols, batch, g),
-  col2im: (cols, x, batch, g) => col2imBatch(steps, cols, x, batch, g),
-  conv2d: (x, w, out, g, accumulate) => convForward(steps, x, w, out, g, accumulate),
-  conv2dGradInput: (dy, w, dx, g) => convGradInput(steps, dy, w, dx, g),
-  conv2dGradWeight: (x, dy, dw, g) => convGradWeight(steps, x, dy, dw, g),
+  im2col(x, cols, batch, g) {
+    cols.fill(0, 0, batch * g.c * g.kh * g.kw * g.outH * g.outW);
+    forEachColumn(g, batch, (col, pixel) => (cols[col] = x[pixel]));
+  },
+  col2im(cols, x, batch, g) {
+    forEachColumn(g, batch, (col, pixel) => (x[pixel] += cols[col]));
+  },
+  conv2d(x, w, out, g, accumulate) {
+    // sums in float64, rounded once per output element
+    const sums = new Float64Array(out.length);
+    forEachProduct(g, (o, i, k) => (sums[o] += w[k] * at(x, i)));
+    for (let o = 0; o < out.length; o++) out[o] = accumulate ? out[o] + sums[o] : sums[o];
+  },
+  conv2dGradInput(dy, w, dx, g) {
+    const sums = new Float64Array(dx.length);
+    forEachProduct(g, (o, i, k) => i !== PADDING && (sums[i] += dy[o] * w[k]));
+    for (let i = 0; i < dx.length; i++) dx[i] += sums[i];
+  },
+  conv2dGradWeight(x, dy, dw, g) {
+    const sums = new Float64Array(dw.length);
+    forEachProduct(g, (o, i, k) => (sums[k] += dy[o] * at(x, i)));
+    for (let k = 0; k < dw.length; k++) dw[k] += sums[k];
+  },
   biasAdd(out, bias, batch, plane) {
     const channels = bias.length;
     for (let n = 0; n < batch; n++) {

@@ -1,6 +1,6 @@
 // The convolution kernels on WebAssembly: one arena session per op, which copies the inputs in
 // once, runs the packed-panel passes of assembly/conv.ts (forward and dW; their equations are in
-// ../im2col-gemm.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
+// ../js/conv.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
 // out once.
 import type { Arena } from '../../wasm/arena.js';
 import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
