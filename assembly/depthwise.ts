@@ -1,7 +1,7 @@
 // The plane primitives of the direct depthwise convolution (the passes and their transpose rules
 // are written in src/backend/depthwise.ts). A source plane s, rows of `sRow` floats, has been
-// zero-padded (or spread out by a stride) beforehand by depthwise_stage_f32, so the loops below
-// never test a bound:
+// zero-padded (or spread out by a stride) beforehand into scratch by depthwise_stage_f32, so the
+// loops below never test a bound:
 //   correlate  out[i, j] (+)= sum_{a<kh, b<kw} k[a, b] · s[i·sh + a·dh, j·sw + b·dw]
 //              (k read back to front when `flip`: the 180° rotation of the input gradient)
 //   tap sums   dk[a, b] += sum_{i<oh, j<ow} g[i, j] · s[i·sh + a·dh, j·sw + b·dw]
@@ -10,10 +10,10 @@
 import { madd } from './simd';
 
 /**
- * dst[top + i·stepY, left + j·stepX] = src[i, j] for src [srcH, srcW] into dst [rows, cols]:
- * the zero padding (top, left > 0) or cropping (< 0) and the stride spreading of a source plane.
- * Entries landing outside dst are dropped; the rest of dst is not touched (the caller zeroed it
- * once, and every plane of a pass lands on the same entries).
+ * dst[top + i·stepY, left + j·stepX] = src[i, j] for src [srcH, srcW] into dst [rows, cols], and
+ * zero everywhere else in dst: the zero padding (top, left > 0) or cropping (< 0) and the stride
+ * spreading of a source plane. Entries landing outside dst are dropped. At stride 1 only the
+ * ring around the copied block is zeroed (a full clear of dst measured ~15% of a 3×3 backward).
  */
 export function depthwise_stage_f32(
   dst: usize, src: usize, srcH: i32, srcW: i32,
@@ -23,16 +23,27 @@ export function depthwise_stage_f32(
   const i1 = end_inside(top, rows, stepY, srcH, i0);
   const j0 = first_inside(left, stepX, srcW);
   const j1 = end_inside(left, cols, stepX, srcW, j0);
-  if (j0 >= j1) return;
-  for (let i = i0; i < i1; i++) {
-    const d = dst + (<usize>((top + i * stepY) * cols + left + j0 * stepX) << 2);
-    const s = src + (<usize>(i * srcW + j0) << 2);
-    if (stepX == 1) {
-      memory.copy(d, s, <usize>(j1 - j0) << 2);
-    } else {
+  const rowBytes = <usize>cols << 2;
+  if (stepY != 1 || stepX != 1 || i0 >= i1 || j0 >= j1) {
+    memory.fill(dst, 0, <usize>rows * rowBytes);
+    for (let i = i0; i < i1 && j0 < j1; i++) {
+      const d = dst + (<usize>((top + i * stepY) * cols + left + j0 * stepX) << 2);
+      const s = src + (<usize>(i * srcW + j0) << 2);
       for (let j = 0; j < j1 - j0; j++) store<f32>(d + (<usize>(j * stepX) << 2), load<f32>(s + (<usize>j << 2)));
     }
+    return;
   }
+  // stride 1: rows [top + i0, top + i1) hold the copy in columns [c0, c1), zeros around it
+  const c0 = left + j0;
+  const c1 = left + j1;
+  memory.fill(dst, 0, <usize>(top + i0) * rowBytes);
+  for (let i = i0; i < i1; i++) {
+    const d = dst + <usize>(top + i) * rowBytes;
+    memory.fill(d, 0, <usize>c0 << 2);
+    memory.copy(d + (<usize>c0 << 2), src + (<usize>(i * srcW + j0) << 2), <usize>(c1 - c0) << 2);
+    memory.fill(d + (<usize>c1 << 2), 0, <usize>(cols - c1) << 2);
+  }
+  memory.fill(dst + <usize>(top + i1) * rowBytes, 0, <usize>(rows - top - i1) * rowBytes);
 }
 
 /** The first index i >= 0 (at most count) with offset + i·step >= 0. */

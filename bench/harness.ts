@@ -66,43 +66,93 @@ export function selectCases<C extends BenchCase>(cases: readonly C[], opts: RunO
   return cases.filter((c) => needle === undefined || c.name.toLowerCase().includes(needle));
 }
 
-/** Times every case on every runner, in this process. */
+/**
+ * Times every case on every runner, in this process. The runners of a case take turns: each is
+ * set up once, then timed in ROUNDS short tinybench runs alternating with the others, and its
+ * median is over all its samples; so a slow spell of the shared machine (other jobs come and go
+ * within seconds) falls on every runner of the case alike instead of on whichever ran then.
+ */
 export async function measure(cases: readonly BenchCase[], runners: readonly Runner[], opts: RunOptions): Promise<Timing[]> {
   await initWasm();
   const out: Timing[] = [];
   for (const c of cases) {
-    for (const r of runners) out.push(await timeCase(c, r, opts));
+    const tasks: Task[] = [];
+    for (const r of runners) {
+      const task = await prepare(c, r, opts);
+      if ('fn' in task) tasks.push(task);
+      else out.push(task);
+    }
+    const rounds = opts.quick ? 2 : 5;
+    for (let round = 0; round < rounds; round++) {
+      for (const t of tasks) t.samples = t.samples.concat(await timeRound(t, round, rounds, opts));
+    }
+    out.push(...tasks.map((t) => ({ name: c.name, runner: t.runner.name, medianMs: median(t.samples), samples: t.samples.length, flops: c.flops })));
   }
   return out;
 }
 
-async function timeCase(c: BenchCase, runner: Runner, opts: RunOptions): Promise<Timing> {
+interface Task {
+  runner: Runner;
+  fn: () => unknown;
+  /** The first call's time, which sizes the run. */
+  pilotMs: number;
+  samples: number[];
+}
+
+/**
+ * Sets a case up on a runner and makes one call: it sizes the run, so that a call of seconds (the
+ * plain-JS runners on the big cases) is timed a few times instead of the default 64, and one of
+ * tens of seconds (TF.js cpu's filter gradient on the big cases) only this once, reported as one
+ * sample. A Skip comes back as a Timing at once.
+ */
+async function prepare(c: BenchCase, runner: Runner, opts: RunOptions): Promise<Task | Timing> {
   await runner.activate();
   const fn = c.setup(runner.name);
   if (fn instanceof Skip) return { name: c.name, runner: runner.name, skipped: fn.reason, flops: c.flops };
-  // every task starts from a collected heap (`npm run bench` passes --expose-gc), so that garbage
-  // left by an earlier runner (TF.js cpu's seconds-long calls) is not collected on a later one's clock
-  (globalThis as { gc?: () => void }).gc?.();
-  // a first call sizes the run: a call of seconds (the plain-JS runners on the big cases) is
-  // timed a few times instead of the default 64, and one of tens of seconds (TF.js cpu's filter
-  // gradient on the big cases) only this once, reported as one sample
+  collectGarbage();
   const t0 = performance.now();
   fn();
-  const pilot = performance.now() - t0;
-  if (pilot > (opts.quick ? 300 : 3000)) return { name: c.name, runner: runner.name, medianMs: pilot, samples: 1, flops: c.flops };
-  const slow = pilot > 50;
+  const pilotMs = performance.now() - t0;
+  if (pilotMs > (opts.quick ? 300 : 3000)) return { name: c.name, runner: runner.name, medianMs: pilotMs, samples: 1, flops: c.flops };
+  return { runner, fn, pilotMs, samples: [] };
+}
+
+/** One round of a task: its share of the ~1 s budget (of a few iterations when a call is slow). */
+async function timeRound(t: Task, round: number, rounds: number, opts: RunOptions): Promise<number[]> {
+  const slow = t.pilotMs > 50;
+  const budget = opts.quick ? 50 : 1000;
+  const minIterations = slow ? Math.max(opts.quick ? 2 : 3, Math.min(64, Math.ceil(2000 / t.pilotMs))) : 64;
+  await t.runner.activate();
+  collectGarbage();
   const bench = new Bench({
     throws: true,
-    ...(opts.quick
-      ? { time: 50, iterations: slow ? 2 : 5, warmup: !slow, warmupTime: 10, warmupIterations: 2 }
-      : { time: 1000, iterations: slow ? Math.max(3, Math.min(64, Math.ceil(2000 / pilot))) : 64, warmup: !slow, warmupTime: 250 }),
+    retainSamples: true,
+    time: budget / rounds,
+    iterations: Math.ceil(minIterations / rounds),
+    warmup: !slow,
+    warmupTime: round === 0 && !opts.quick ? 250 : 20,
+    warmupIterations: 2,
   });
   // tinybench runs the hook right before the timed iterations, so the runner is certain
-  bench.add(`${c.name} [${runner.name}]`, fn, { beforeAll: () => runner.activate() });
+  bench.add(t.runner.name, t.fn, { beforeAll: () => t.runner.activate() });
   const [task] = await bench.run();
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench: ${task.name} did not complete (${result.state})`);
-  return { name: c.name, runner: runner.name, medianMs: result.latency.p50, samples: result.latency.samplesCount, flops: c.flops };
+  return result.latency.samples ?? [];
+}
+
+/**
+ * A full collection before every timed run (`npm run bench` passes --expose-gc), so that garbage
+ * left by an earlier runner (TF.js cpu's seconds-long calls) is not collected on a later one's clock.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function median(xs: number[]): number {
+  const s = Float64Array.from(xs).sort();
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const CHILD_MARK = '@@bench-timings ';

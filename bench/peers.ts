@@ -41,17 +41,19 @@ export const tfjsRunners: Runner[] = [
   { name: TFJS_WASM, activate: () => tf.setBackend('wasm').then(() => undefined) },
 ];
 
-/** The tensors of the case being timed, disposed when the next case is set up. */
-let live: tf.Tensor[] = [];
+/**
+ * The tensors of the case being timed on each backend, disposed when the next case is set up on
+ * that backend (the harness sets every runner of a case up before timing them in turns).
+ */
+const live = new Map<string, tf.Tensor[]>();
 
 function fresh(): void {
-  tf.dispose(live);
-  tf.disposeVariables();
-  live = [];
+  tf.dispose(live.get(tf.getBackend()) ?? []);
+  live.set(tf.getBackend(), []);
 }
 
 function keep<T extends tf.Tensor>(t: T): T {
-  live.push(t);
+  live.get(tf.getBackend())!.push(t);
   return t;
 }
 
@@ -148,8 +150,8 @@ export function tfTrainStep(s: ConvSpec): (() => unknown) | Skip {
   if (tf.getBackend() === 'wasm') return new Skip('TF.js wasm has no filter gradient, so it cannot train a conv layer');
   fresh();
   const { x, filter, filterShape, dy: target } = tensors(s);
-  const w = tf.variable(filter);
-  const b = tf.variable(keep(tf.zeros([s.o])));
+  const w = keep(tf.variable(filter));
+  const b = keep(tf.variable(keep(tf.zeros([s.o]))));
   const lr = keep(tf.scalar(1e-3));
   return () => {
     const [loss, dx] = tf.tidy(() => {

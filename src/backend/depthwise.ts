@@ -19,7 +19,7 @@
 import type { ConvGeometry, ConvGrads } from './types.js';
 
 /**
- * Where a source plane [srcH, srcW] lands in a zeroed staging plane [rows, cols]: entry (i, j)
+ * Where a source plane [srcH, srcW] lands in a staging plane [rows, cols] of zeros: entry (i, j)
  * at (top + i·stepY, left + j·stepX), cropped to the plane.
  */
 export interface StagePlan {
@@ -50,7 +50,7 @@ export interface Correlation {
 export interface DepthwiseSteps<B> {
   /** The buffer `floats` elements into `buf`. */
   at(buf: B, floats: number): B;
-  /** Copies plane src [srcH, srcW] into the zeroed plane dst as the plan says. */
+  /** Writes plane dst: src [srcH, srcW] where the plan puts it, zeros elsewhere. */
   stage(src: B, dst: B, srcH: number, srcW: number, plan: StagePlan): void;
   /** out (+)= the correlation of s with k. */
   correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean): void;
@@ -133,12 +133,12 @@ function stageFloats(p: PlanePass): number {
   return p.stage ? p.stage.rows * p.stage.cols : 0;
 }
 
-/** Floats of zeroed scratch the forward needs. */
+/** Floats of scratch the forward needs. */
 export function forwardScratch(g: ConvGeometry): number {
   return stageFloats(inputPass(g));
 }
 
-/** Floats of zeroed scratch a backward needs: a plane to stage x for dW, one to stage dy for dX. */
+/** Floats of scratch a backward needs: a plane to stage x for dW, one to stage dy for dX. */
 export function backwardScratch(g: ConvGeometry, grads: ConvGrads<unknown>): number {
   return (grads.dw ? stageFloats(inputPass(g)) : 0) + (grads.dx ? stageFloats(gradInputPass(g)) : 0);
 }
@@ -154,7 +154,7 @@ function eachInputPlane<B>(s: DepthwiseSteps<B>, p: PlanePass, g: ConvGeometry, 
   }
 }
 
-/** y = depthwise conv2d(x, w); `scratch` holds forwardScratch(g) zeroed floats. */
+/** y = depthwise conv2d(x, w); `scratch` holds forwardScratch(g) floats. */
 export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scratch: B, g: ConvGeometry): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
@@ -168,7 +168,7 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scra
 
 /**
  * dx, dw, db += the gradients for output gradient dy (the ones not null), in one pass so that a
- * backend stages dy once for all three; `scratch` holds backwardScratch(g, grads) zeroed floats.
+ * backend stages dy once for all three; `scratch` holds backwardScratch(g, grads) floats.
  */
 export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry): void {
   const { h, w: width, kh, kw, outH, outW } = g.window;

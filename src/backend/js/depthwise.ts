@@ -7,6 +7,7 @@ import { conv } from './conv.js';
 const steps: DepthwiseSteps<Float32Array> = {
   at: (buf, floats) => buf.subarray(floats),
   stage(src, dst, srcH, srcW, { rows, cols, top, left, stepY, stepX }) {
+    dst.fill(0, 0, rows * cols);
     for (let i = 0; i < srcH; i++) {
       const y = top + i * stepY;
       if (y < 0 || y >= rows) continue;

@@ -102,7 +102,7 @@ function slice(buf: Float32Array, kind: Operand, ch: Chunk, g: ConvGeometry): Fl
 
 /**
  * Runs a pass chunk by chunk, one arena session each: copies the chunk's part of every input in,
- * of every output too when the pass adds into it (else makes room), and `scratch` zeroed floats;
+ * of every output too when the pass adds into it (else makes room), and room for `scratch` floats;
  * runs the pass on the pointers of that part (`part`, the chunk's geometry) and copies the
  * outputs' parts back. A null operand is not needed (pointer 0; the pass does not read it).
  */
@@ -121,7 +121,7 @@ function staged(
     const ins = inputs.map(([buf, kind]) => (buf ? arena.put(slice(buf, kind, ch, g), op) : 0));
     const outParts = outputs.map(([buf, kind]) => (buf ? slice(buf, kind, ch, g) : null));
     const outs = outParts.map((p) => (p === null ? 0 : accumulate ? arena.put(p, op) : arena.alloc(p.length, op)));
-    const ps = scratch > 0 ? arena.zeros(scratch, op) : 0;
+    const ps = scratch > 0 ? arena.alloc(scratch, op) : 0;
     run(exports, ins, outs, ps, part);
     outParts.forEach((p, i) => p && arena.read(outs[i], p));
   }
