@@ -61,13 +61,6 @@ export class Arena {
     return ptr;
   }
 
-  /** Allocates `floats` slots and zeroes them. */
-  zeros(floats: number, op: string): number {
-    const ptr = this.alloc(floats, op);
-    this.f32().fill(0, ptr >>> 2, (ptr >>> 2) + floats);
-    return ptr;
-  }
-
   /** Copies `dst.length` floats from `ptr` into `dst`. */
   read(ptr: number, dst: Float32Array): void {
     dst.set(this.f32().subarray(ptr >>> 2, (ptr >>> 2) + dst.length));

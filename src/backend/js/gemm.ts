@@ -1,7 +1,7 @@
 import type { GemmDesc, GemmKernels } from '../types.js';
 
 /** C (+)= op(A)·op(B), one dot product per entry (equations in assembly/gemm.ts). */
-export function gemmInto(a: Float32Array, b: Float32Array, c: Float32Array, { m, n, k, transA, transB, accumulate }: GemmDesc): void {
+function gemmInto(a: Float32Array, b: Float32Array, c: Float32Array, { m, n, k, transA, transB, accumulate }: GemmDesc): void {
   const rowA = transA ? 1 : k;
   const colA = transA ? m : 1;
   const rowB = transB ? 1 : n;

@@ -1,5 +1,5 @@
 // The one doorway from the wasm backend into WebAssembly memory. A kernel call is:
-//   const { arena, exports } = begin('name');  pointers = arena.put/alloc/zeros(...);
+//   const { arena, exports } = begin('name');  pointers = arena.put/putInt32/alloc(...);
 //   exports.kernel(pointers, sizes);  arena.read(outPtr, out);
 // Every allocation happens before the kernel runs and the view is fetched after the last one,
 // so a memory.grow inside a call can never leave a stale view behind.
