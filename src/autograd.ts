@@ -8,8 +8,16 @@ import type { Tensor } from './tensor.js';
 import { kernels } from './backend/index.js';
 import { describe, fmtShape, sameShape } from './shape.js';
 
-/** Given d(loss)/d(output), adds each input's contribution into `gradOf(input)`; null = not needed. */
-export type BackwardFn = (grad: Float32Array, gradOf: (input: Tensor) => Float32Array | null) => void;
+/**
+ * Given d(loss)/d(output) (read only), adds each input's contribution into `gradOf(input)`; null =
+ * not needed. `untouched(...bufs)`, asked after every gradOf call of the op, is true when each
+ * buffer given (nulls aside) is still the zeros gradOf made it with: a kernel may then skip reading it.
+ */
+export type BackwardFn = (
+  grad: Float32Array,
+  gradOf: (input: Tensor) => Float32Array | null,
+  untouched: (...bufs: (Float32Array | null)[]) => boolean,
+) => void;
 
 export interface GradNode {
   /** The op that made the tensor, shown by toString as grad_fn. */
@@ -45,23 +53,34 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
   return out;
 }
 
-/** Back-propagates `seed` (d(loss)/d(root)) from `root` into the `.grad` of every leaf below it. */
+/**
+ * Back-propagates `seed` (d(loss)/d(root)) from `root` into the `.grad` of every leaf below it.
+ * `seed` is only read, unless root is itself a leaf, which adopts it as its `.grad`.
+ */
 export function runBackward(root: Tensor, seed: Float32Array): void {
   const k = kernels('backward');
   const grads = new Map<Tensor, Float32Array>([[root, seed]]);
+  // buffers gradOf has created and handed out once: a second hand-out may follow a write
+  const fresh = new Set<Float32Array>();
   const gradOf = (t: Tensor): Float32Array | null => {
     if (!t.requiresGrad) return null;
     let g = grads.get(t);
-    if (!g) grads.set(t, (g = new Float32Array(t.size)));
+    if (g) {
+      fresh.delete(g);
+    } else {
+      grads.set(t, (g = new Float32Array(t.size)));
+      fresh.add(g);
+    }
     return g;
   };
+  const untouched = (...bufs: (Float32Array | null)[]) => bufs.every((b) => b === null || fresh.has(b));
   const order = reverseTopological(root);
   order.forEach(checkLeafGrad); // a user-assigned .grad is checked before anything is added into it
   for (const t of order) {
     const g = grads.get(t);
     if (!g) continue;
     if (t.gradFn) {
-      t.gradFn.backward(g, gradOf);
+      t.gradFn.backward(g, gradOf, untouched);
     } else if (t.grad) {
       k.axpy(t.grad.data, g, 1);
     } else {

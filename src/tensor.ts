@@ -169,7 +169,8 @@ export class Tensor {
           `backward: gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
         );
       }
-      seed = gradient.data.slice();
+      // closures only read their output's gradient; a leaf root would adopt it as .grad
+      seed = this.gradFn ? gradient.data : gradient.data.slice();
     }
     runBackward(this, seed);
   }

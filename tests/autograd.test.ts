@@ -141,6 +141,27 @@ describe.each(BACKENDS)('autograd semantics on %s', (backend) => {
     });
   });
 
+  it('a tensor that is both input and weight of one conv2d, or feeds two, gets every contribution', () => {
+    // conv2d(x, x) over one whole window is the sum of x²: gradient 2x (C = 1: the depthwise
+    // kernels, C = 2: the GEMM ones), each op's kernels told its gradient buffers start as zeros
+    // only while no other contribution has reached them
+    for (const shape of [[1, 1, 2, 3], [1, 2, 2, 2]]) {
+      const x = wc.tensor(randomData(size(shape), 3), shape, { requiresGrad: true });
+      wc.conv2d(x, x).sum().backward();
+      expectClose(x.grad!.data, x.data.map((v) => 2 * v), 1e-6, 1e-5);
+    }
+    // two convolutions of x (GEMM and depthwise) in one graph, against one pass each
+    const x = wc.randn([2, 3, 5, 5], { seed: 4, requiresGrad: true });
+    const w1 = wc.randn([4, 3, 3, 3], { seed: 5 });
+    const w2 = wc.randn([3, 1, 3, 3], { seed: 6 });
+    const branches = [() => wc.conv2d(x, w1, null, { padding: 1 }).sum(), () => wc.conv2d(x, w2, null, { groups: 3, padding: 1 }).sum()];
+    branches[0]().add(branches[1]()).backward();
+    const together = x.grad!.data.slice();
+    x.grad = null;
+    for (const branch of branches) branch().backward();
+    expectClose(together, x.grad!.data, 1e-4, 1e-5);
+  });
+
   it('a long chain of ops back-propagates without exhausting the stack', () => {
     const x = leaf([1]);
     let y = x;

@@ -119,6 +119,11 @@ export interface ConvKernels {
   conv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
   /** dw += the weight gradient of conv2d for input x and output gradient dy. */
   conv2dGradWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void;
+  /**
+   * dx, dw, db += conv2d's three gradients (the ones not null) for input x, weight w and output
+   * gradient dy, in one call; `zeroed`: every buffer given holds zeros, so a backend may skip reading them.
+   */
+  conv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry, zeroed: boolean): void;
   /** out[n, o, :] += bias[o] for out viewed [batch, bias.length, plane]. */
   biasAdd(out: Float32Array, bias: Float32Array, batch: number, plane: number): void;
   /** dbias[o] += sum of dy[n, o, :] over n and the plane. */
@@ -164,8 +169,8 @@ export interface ConvGrads<B = Float32Array> {
 export interface DepthwiseKernels {
   /** out = conv2d(x, w), no bias. */
   depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry): void;
-  /** dx, dw, db += the gradients of conv2d(x, w) + bias for output gradient dy, in one pass. */
-  depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry): void;
+  /** dx, dw, db += the gradients of conv2d(x, w) + bias for output gradient dy, in one pass; `zeroed` as in conv2dBackward. */
+  depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry, zeroed: boolean): void;
 }
 
 export interface Kernels

@@ -114,12 +114,15 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometr
   if (depthwise) k.depthwiseConv2d(x.data, weight.data, out.data, g);
   else k.conv2d(x.data, weight.data, out.data, g, false);
   if (bias) k.biasAdd(out.data, bias.data, g.batch, plane);
-  return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf) => {
+  return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf, untouched) => {
     const kern = kernels('conv2d');
-    const [dx, dw, db] = [gradOf(x), gradOf(weight), bias && gradOf(bias)];
-    if (depthwise) return kern.depthwiseConv2dBackward(x.data, weight.data, dy, { dx, dw, db }, g);
-    if (dx) kern.conv2dGradInput(dy, weight.data, dx, g);
-    if (dw) kern.conv2dGradWeight(x.data, dy, dw, g);
-    if (db) kern.biasGrad(dy, db, g.batch, plane);
+    const grads = { dx: gradOf(x), dw: gradOf(weight), db: bias && gradOf(bias) };
+    const zeroed = untouched(grads.dx, grads.dw, grads.db);
+    // x is also the weight: its one buffer takes both gradients, added in one after the other
+    const passes = grads.dx !== null && grads.dx === grads.dw ? [{ ...grads, dw: null }, { ...grads, dx: null, db: null }] : [grads];
+    for (const p of passes) {
+      if (depthwise) kern.depthwiseConv2dBackward(x.data, weight.data, dy, p, g, zeroed);
+      else kern.conv2dBackward(x.data, weight.data, dy, p, g, zeroed);
+    }
   });
 }

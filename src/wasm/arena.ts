@@ -54,6 +54,13 @@ export class Arena {
     return ptr;
   }
 
+  /** Allocates `floats` float32 slots set to zero. */
+  zeros(floats: number, op: string): number {
+    const ptr = this.alloc(floats, op);
+    this.f32().fill(0, ptr >>> 2, (ptr >>> 2) + floats);
+    return ptr;
+  }
+
   /** Allocates room for an int32 array (index maps) and copies it in. */
   putInt32(src: Int32Array, op: string): number {
     const ptr = this.alloc(src.length, op); // 4-byte slots, like float32

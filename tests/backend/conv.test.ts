@@ -56,7 +56,10 @@ const sizes = (g: ConvGeometry) => {
   };
 };
 
-/** Forward (overwriting a NaN-filled output, then accumulating), dX and dW: wasm against js. */
+/**
+ * Forward (overwriting a NaN-filled output, then accumulating), dX and dW, and the three gradients
+ * in one conv2dBackward call, into given values and into zeros it is told of: wasm against js.
+ */
 function compare(g: ConvGeometry, seed = 1): void {
   const n = sizes(g);
   const x = randomData(n.x, seed);
@@ -72,12 +75,16 @@ function compare(g: ConvGeometry, seed = 1): void {
     k.conv2dGradInput(dy, w, dx, g);
     const dw = start.w.slice();
     k.conv2dGradWeight(x, dy, dw, g);
-    return { y, yAcc, dx, dw };
+    const added = { dx: start.x.slice(), dw: start.w.slice(), db: start.y.slice(0, g.outChannels) };
+    k.conv2dBackward(x, w, dy, added, g, false);
+    const zeroed = { dx: new Float32Array(n.x), dw: new Float32Array(n.w), db: new Float32Array(g.outChannels) };
+    k.conv2dBackward(x, w, dy, zeroed, g, true);
+    return { y, yAcc, dx, dw, fusedDx: added.dx, fusedDw: added.dw, fusedDb: added.db, zeroedDx: zeroed.dx, zeroedDw: zeroed.dw, zeroedDb: zeroed.db };
   };
   const want = run(jsKernels);
   const got = run(wasmKernels);
   const tol = 2e-5 * Math.sqrt(g.window.c * g.window.kh * g.window.kw * g.outChannels + g.batch * g.window.outH * g.window.outW);
-  for (const key of ['y', 'yAcc', 'dx', 'dw'] as const) {
+  for (const key of ['y', 'yAcc', 'dx', 'dw', 'fusedDx', 'fusedDw', 'fusedDb', 'zeroedDx', 'zeroedDw', 'zeroedDb'] as const) {
     expect(got[key].some(Number.isNaN), `${key} has NaN`).toBe(false);
     expectClose(got[key], want[key], tol, 1e-4);
   }

@@ -103,7 +103,7 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
         const direct = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         const gemm = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         k.depthwiseConv2d(x, w, direct.y, g);
-        k.depthwiseConv2dBackward(x, w, dy, direct, g);
+        k.depthwiseConv2dBackward(x, w, dy, direct, g, true);
         k.conv2d(x, w, gemm.y, g, false);
         k.conv2dGradInput(dy, w, gemm.dx, g);
         k.conv2dGradWeight(x, dy, gemm.dw, g);
@@ -142,7 +142,7 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
   it('forward and the backward (any subset of dX, dW, db) agree on random cases (property)', () => {
     const scalar = depthwiseWith('scalar');
     fc.assert(
-      fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 7 }), (d, seed, wanted) => {
+      fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (d, seed, wanted, zeroed) => {
         const g = geometry(d);
         const s = shapes(d);
         const x = randomData(size(s.x), seed);
@@ -150,14 +150,16 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
         const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
         const dy = randomData(outSize, seed + 2);
         // NaN-filled forward outputs: every entry must be written; gradients start from a known
-        // value (they are added into); `wanted` picks which gradients the backward computes
+        // value (they are added into), or from zeros the kernel is told of; `wanted` picks which
+        // gradients the backward computes
         const run = (k: DepthwiseKernels) => {
           const y = new Float32Array(outSize).fill(NaN);
-          const dx = new Float32Array(x.length).fill(0.5);
-          const dw = new Float32Array(w.length).fill(0.25);
-          const db = new Float32Array(g.outChannels).fill(-1);
+          const dx = new Float32Array(x.length).fill(zeroed ? 0 : 0.5);
+          const dw = new Float32Array(w.length).fill(zeroed ? 0 : 0.25);
+          const db = new Float32Array(g.outChannels).fill(zeroed ? 0 : -1);
           k.depthwiseConv2d(x, w, y, g);
-          k.depthwiseConv2dBackward(x, w, dy, { dx: wanted & 1 ? dx : null, dw: wanted & 2 ? dw : null, db: wanted & 4 ? db : null }, g);
+          const grads = { dx: wanted & 1 ? dx : null, dw: wanted & 2 ? dw : null, db: wanted & 4 ? db : null };
+          k.depthwiseConv2dBackward(x, w, dy, grads, g, zeroed);
           return [y, dx, dw, db];
         };
         const simd = run(onBackend('wasm', () => kernels('test')));

@@ -94,6 +94,11 @@ export const conv: ConvKernels = {
     forEachProduct(g, (o, i, k) => (sums[k] += dy[o] * at(x, i)));
     for (let k = 0; k < dw.length; k++) dw[k] += sums[k];
   },
+  conv2dBackward(x, w, dy, { dx, dw, db }, g) {
+    if (dx) conv.conv2dGradInput(dy, w, dx, g);
+    if (dw) conv.conv2dGradWeight(x, dy, dw, g);
+    if (db) conv.biasGrad(dy, db, g.batch, g.window.outH * g.window.outW);
+  },
   biasAdd(out, bias, batch, plane) {
     const channels = bias.length;
     for (let n = 0; n < batch; n++) {

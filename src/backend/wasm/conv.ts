@@ -120,6 +120,22 @@ export const conv: ConvKernels = {
       e.conv2d_grad_weight_f32(pdw, px, pdy, d, ps, 0, g.batch),
     );
   },
+  conv2dBackward(x, w, dy, { dx, dw, db }, g, zeroed) {
+    // one session: dy copied in once for the three, zeroed gradients made in place, not copied
+    const op = 'conv2d';
+    const { arena, exports: e } = begin<Exports>(op);
+    const desc = arena.putInt32(convFields(g), op);
+    const pdy = arena.put(dy, op);
+    const px = dw ? arena.put(x, op) : 0;
+    const pw = dx ? arena.put(w, op) : 0;
+    const [pdx, pdw, pdb] = [dx, dw, db].map((b) => (b === null ? 0 : zeroed ? arena.zeros(b.length, op) : arena.put(b, op)));
+    if (dw) e.conv2d_grad_weight_f32(pdw, px, pdy, desc, arena.alloc(e.conv2d_scratch_f32(desc), op), 0, g.batch);
+    if (db) e.bias_grad_f32(pdb, pdy, g.batch, db.length, g.window.outH * g.window.outW);
+    if (dx) gradInputAt(arena, e, desc, pdy, pw, pdx, g);
+    if (dx) arena.read(pdx, dx);
+    if (dw) arena.read(pdw, dw);
+    if (db) arena.read(pdb, db);
+  },
   biasAdd(out, bias, batch, plane) {
     staged('bias', new Int32Array(0), [bias], out, true, null, (e, _d, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
   },

@@ -100,16 +100,19 @@ function slice(buf: Float32Array, kind: Operand, ch: Chunk, g: ConvGeometry): Fl
   return begin === 0 && end === buf.length ? buf : buf.subarray(begin, end); // a view costs ~0.1 µs
 }
 
+/** What an output holds in wasm memory before a pass: nothing it reads, a copy of it (a pass adds into it), or zeros (it was zeros). */
+type OutputStart = 'unread' | 'copied' | 'zeros';
+
 /**
  * Runs a pass chunk by chunk, one arena session each: copies the chunk's part of every input in,
- * of every output too when the pass adds into it (else makes room), and room for `scratch` floats;
+ * makes room for its part of every output (starting as `start` says), and room for `scratch` floats;
  * runs the pass on the pointers of that part (`part`, the chunk's geometry) and copies the
  * outputs' parts back. A null operand is not needed (pointer 0; the pass does not read it).
  */
 function staged(
   inputs: [Float32Array | null, Operand][],
   outputs: [Float32Array | null, Operand][],
-  accumulate: boolean,
+  start: OutputStart,
   scratch: number,
   g: ConvGeometry,
   run: (e: Exports, ins: number[], outs: number[], scratch: number, part: ConvGeometry) => void,
@@ -120,7 +123,10 @@ function staged(
     const { arena, exports } = begin<Exports>(op);
     const ins = inputs.map(([buf, kind]) => (buf ? arena.put(slice(buf, kind, ch, g), op) : 0));
     const outParts = outputs.map(([buf, kind]) => (buf ? slice(buf, kind, ch, g) : null));
-    const outs = outParts.map((p) => (p === null ? 0 : accumulate ? arena.put(p, op) : arena.alloc(p.length, op)));
+    const outs = outParts.map((p) => {
+      if (p === null) return 0;
+      return start === 'copied' ? arena.put(p, op) : start === 'zeros' ? arena.zeros(p.length, op) : arena.alloc(p.length, op);
+    });
     const ps = scratch > 0 ? arena.alloc(scratch, op) : 0;
     run(exports, ins, outs, ps, part);
     outParts.forEach((p, i) => p && arena.read(outs[i], p));
@@ -131,14 +137,14 @@ function staged(
 export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
   return {
     depthwiseConv2d(x, w, out, g) {
-      staged([[x, 'input'], [w, 'weight']], [[out, 'output']], false, forwardScratch(g), g, (e, [px, pw], [py], ps, part) =>
+      staged([[x, 'input'], [w, 'weight']], [[out, 'output']], 'unread', forwardScratch(g), g, (e, [px, pw], [py], ps, part) =>
         depthwiseForward(stepsFor(e, variant), px, pw, py, ps, part),
       );
     },
-    depthwiseConv2dBackward(x, w, dy, { dx, dw, db }: ConvGrads, g) {
+    depthwiseConv2dBackward(x, w, dy, { dx, dw, db }: ConvGrads, g, zeroed) {
       const inputs: [Float32Array | null, Operand][] = [[dw && x, 'input'], [dx && w, 'weight'], [dy, 'output']]; // x only for dw, w only for dx
       const outputs: [Float32Array | null, Operand][] = [[dx, 'input'], [dw, 'weight'], [db, 'bias']];
-      staged(inputs, outputs, true, backwardScratch(g, { dx, dw, db }), g, (e, [px, pw, pdy], [pdx, pdw, pdb], ps, part) =>
+      staged(inputs, outputs, zeroed ? 'zeros' : 'copied', backwardScratch(g, { dx, dw, db }), g, (e, [px, pw, pdy], [pdx, pdw, pdb], ps, part) =>
         depthwiseBackward(stepsFor(e, variant), px, pw, pdy, { dx: dx && pdx, dw: dw && pdw, db: db && pdb }, ps, part),
       );
     },
