@@ -7,6 +7,7 @@
 //   tap sums   dk[a, b] += sum_{i<oh, j<ow} g[i, j] · s[i·sh + a·dh, j·sw + b·dw]
 // The SIMD kernels put four adjacent output columns j in one f32x4, which needs sw = 1 (the
 // input gradient always runs at stride 1); other strides take the scalar reference kernels.
+import { copy_run, fill_zero } from './im2col';
 import { madd } from './simd';
 
 /**
@@ -25,7 +26,7 @@ export function depthwise_stage_f32(
   const j1 = end_inside(left, cols, stepX, srcW, j0);
   const rowBytes = <usize>cols << 2;
   if (stepY != 1 || stepX != 1 || i0 >= i1 || j0 >= j1) {
-    memory.fill(dst, 0, <usize>rows * rowBytes);
+    fill_zero(dst, rows * cols);
     for (let i = i0; i < i1 && j0 < j1; i++) {
       const d = dst + (<usize>((top + i * stepY) * cols + left + j0 * stepX) << 2);
       const s = src + (<usize>(i * srcW + j0) << 2);
@@ -36,14 +37,14 @@ export function depthwise_stage_f32(
   // stride 1: rows [top + i0, top + i1) hold the copy in columns [c0, c1), zeros around it
   const c0 = left + j0;
   const c1 = left + j1;
-  memory.fill(dst, 0, <usize>(top + i0) * rowBytes);
+  fill_zero(dst, (top + i0) * cols);
   for (let i = i0; i < i1; i++) {
     const d = dst + <usize>(top + i) * rowBytes;
-    memory.fill(d, 0, <usize>c0 << 2);
-    memory.copy(d + (<usize>c0 << 2), src + (<usize>(i * srcW + j0) << 2), <usize>(c1 - c0) << 2);
-    memory.fill(d + (<usize>c1 << 2), 0, <usize>(cols - c1) << 2);
+    fill_zero(d, c0);
+    copy_run(d + (<usize>c0 << 2), src + (<usize>(i * srcW + j0) << 2), c1 - c0);
+    fill_zero(d + (<usize>c1 << 2), cols - c1);
   }
-  memory.fill(dst + <usize>(top + i1) * rowBytes, 0, <usize>(rows - top - i1) * rowBytes);
+  fill_zero(dst + <usize>(top + i1) * rowBytes, (rows - top - i1) * cols);
 }
 
 /** The first index i >= 0 (at most count) with offset + i·step >= 0. */

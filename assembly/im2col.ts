@@ -120,7 +120,7 @@ export function pad_image(xp: usize, x: usize, g: Window): void {
 
 /** dst[i] = 0 for i < count. */
 // @ts-ignore: decorator
-@inline function fill_zero(dst: usize, count: i32): void {
+@inline export function fill_zero(dst: usize, count: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), zero);
@@ -129,7 +129,7 @@ export function pad_image(xp: usize, x: usize, g: Window): void {
 
 /** dst[i] = src[i] for i < count. */
 // @ts-ignore: decorator
-@inline function copy_run(dst: usize, src: usize, count: i32): void {
+@inline export function copy_run(dst: usize, src: usize, count: i32): void {
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));

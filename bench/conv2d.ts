@@ -18,6 +18,7 @@ import {
   ratio,
   type RunOptions,
   type Runner,
+  runnerSelected,
   selectCases,
   Skip,
   type Timing,
@@ -152,7 +153,7 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
   for (const mode of MODES) {
     timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
   }
-  timings.push(...(await measureRelaxedInChild(opts, RELAXED)));
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED)));
   console.log(report(timings));
 }
 

@@ -40,7 +40,12 @@ export interface RunOptions {
   quick: boolean;
   /** Only the cases whose name contains this (case-insensitive). */
   filter?: string;
+  /** Only these runners (by name); all when absent. */
+  runners?: string[];
 }
+
+/** Whether `--runners` (absent: all) lets runner `name` run. */
+export const runnerSelected = (opts: RunOptions, name: string) => opts.runners === undefined || opts.runners.includes(name);
 
 /** One case on one runner: the median of its samples, or why it did not run. */
 export interface Timing {
@@ -77,7 +82,7 @@ export async function measure(cases: readonly BenchCase[], runners: readonly Run
   const out: Timing[] = [];
   for (const c of cases) {
     const tasks: Task[] = [];
-    for (const r of runners) {
+    for (const r of runners.filter((r) => runnerSelected(opts, r.name))) {
       const task = await prepare(c, r, opts);
       if ('fn' in task) tasks.push(task);
       else out.push(task);

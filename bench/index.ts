@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --filter <substr>]`: times every case on the wasm and js
-// backends (the conv2d cases also on TF.js, and on the relaxed-SIMD build in a child process)
-// and prints markdown tables of medians. Suites add their cases to the lists below.
+// `npm run bench [-- --quick] [-- --filter <substr>] [-- --runners <name,...>]`: times every
+// case on the wasm and js backends (the conv2d cases also on TF.js, and on the relaxed-SIMD build
+// in a child process) and prints markdown tables of medians. Suites add their cases to the lists
+// below.
 // `--child relaxed-simd` is internal: the child process of bench/harness.ts measureRelaxedInChild.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -30,10 +31,15 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     filter: { type: 'string' },
+    runners: { type: 'string' },
     child: { type: 'string' },
   },
 });
-const opts = { quick: values.quick ?? false, filter: values.filter };
+const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'js', 'tfjs-cpu', 'tfjs-wasm'];
+const runners = values.runners?.split(',');
+const unknown = runners?.filter((r) => !RUNNER_NAMES.includes(r)) ?? [];
+if (unknown.length > 0) throw new Error(`bench: unknown runner ${unknown.join(', ')}; the runners are ${RUNNER_NAMES.join(', ')}`);
+const opts = { quick: values.quick ?? false, filter: values.filter, runners };
 
 if (values.child === 'relaxed-simd') {
   await childMain('relaxed-simd', conv2dCases(opts), opts);

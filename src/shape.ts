@@ -40,7 +40,11 @@ export function checkInt(op: string, name: string, v: unknown, min: number): num
 export function checkShape(op: string, shape: unknown): number[] {
   const dims = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(dims)) throw new TypeError(`${op}: shape must be an array of integers, got ${describe(shape)}`);
-  dims.forEach((d, i) => checkInt(op, `shape[${i}]`, d, 0));
+  for (let i = 0; i < dims.length; i++) {
+    const d: unknown = dims[i];
+    // the entry's name is built only for the message: this runs for every tensor made
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) checkInt(op, `shape[${i}]`, d, 0);
+  }
   return [...dims];
 }
 

@@ -35,7 +35,7 @@ export class Arena {
         `${op}: needs ${end} bytes of WebAssembly memory, more than the ${MAX_BYTES} (4 GiB) a 32-bit module can address`,
       );
     }
-    const have = this.memory.buffer.byteLength;
+    const have = this.f32().byteLength;
     if (end > have) {
       try {
         this.memory.grow(Math.ceil((end - have) / PAGE));
@@ -64,7 +64,7 @@ export class Arena {
   /** Allocates room for an int32 array (index maps) and copies it in. */
   putInt32(src: Int32Array, op: string): number {
     const ptr = this.alloc(src.length, op); // 4-byte slots, like float32
-    new Int32Array(this.memory.buffer, ptr, src.length).set(src);
+    new Int32Array(this.f32().buffer, ptr, src.length).set(src);
     return ptr;
   }
 
@@ -73,9 +73,13 @@ export class Arena {
     dst.set(this.f32().subarray(ptr >>> 2, (ptr >>> 2) + dst.length));
   }
 
-  /** A float32 view of all of memory, re-created when a grow has detached the old one. */
+  /**
+   * A float32 view of all of memory, re-created when a grow (ours or anyone's) has detached the
+   * old one: a detached view has length 0, and memory never does. Reading `memory.buffer` costs
+   * more than that test (~0.1 µs), which a notebook-sized op would pay a dozen times.
+   */
   f32(): Float32Array {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    if (this.view.length === 0) this.view = new Float32Array(this.memory.buffer);
     return this.view;
   }
 
