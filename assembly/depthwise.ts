@@ -5,6 +5,8 @@
 //   correlate  out[i, j] (+)= sum_{a<kh, b<kw} k[a, b] · s[i·sh + a·dh, j·sw + b·dw]
 //              (k read back to front when `flip`: the 180° rotation of the input gradient)
 //   tap sums   dk[a, b] += sum_{i<oh, j<ow} g[i, j] · s[i·sh + a·dh, j·sw + b·dw]
+//              and, when db != 0, db[0] += sum_{i, j} g[i, j] (the bias gradient of g's channel,
+//              while g is in cache; summed in f32 lanes like the tap sums)
 // The SIMD kernels put four adjacent output columns j in one f32x4, which needs sw = 1 (the
 // input gradient always runs at stride 1); other strides take the scalar reference kernels.
 import { copy_run, fill_zero } from './im2col';
@@ -258,12 +260,16 @@ export function depthwise_correlate_3x3_f32_simd(
   return v128.load32_splat(k + (<usize>(flip ? 8 - t : t) << 2));
 }
 
-/** Scalar reference: dk += the tap sums, every stride. */
+/** Scalar reference: dk += the tap sums, every stride, and db[0] += the sum of g when db != 0. */
 export function depthwise_tap_sums_f32_scalar(
   dk: usize, g: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize,
 ): void {
   tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
+  if (db == 0) return;
+  let acc: f32 = 0;
+  for (let i = 0; i < oh * ow; i++) acc += load<f32>(g + (<usize>i << 2));
+  store<f32>(db, load<f32>(db) + acc);
 }
 
 /** dk += the tap sums over output columns [j0, ow) only, one scalar product at a time. */
@@ -290,18 +296,20 @@ function tap_sums_block_scalar(
  * g loaded once for the group's products into one f32x4 accumulator per tap; a lone tap runs as
  * a dot product over 16 columns at a time into four accumulators (independent chains). The last
  * ow % 4 columns take the scalar loop. 3×3 kernels at stride 1 and dilation 1 take
- * depthwise_tap_sums_3x3_f32_simd; sw != 1 the scalar kernel.
+ * tap_sums_3x3; sw != 1 the scalar kernel. db[0] += the sum of g when db != 0.
  */
 export function depthwise_tap_sums_f32_simd(
   dk: usize, g: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize,
 ): void {
-  if (sw != 1) {
-    tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
+  if (kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1) {
+    if (db != 0) tap_sums_3x3(dk, g, s, sRow, oh, ow, db, true);
+    else tap_sums_3x3(dk, g, s, sRow, oh, ow, 0, false);
     return;
   }
-  if (kh == 3 && kw == 3 && sh == 1 && dh == 1 && dw == 1) {
-    depthwise_tap_sums_3x3_f32_simd(dk, g, s, sRow, oh, ow);
+  if (db != 0) add_plane_sum(db, g, oh * ow);
+  if (sw != 1) {
+    tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
     return;
   }
   const ow4 = ow & ~3;
@@ -370,11 +378,13 @@ function tap_sum_single(
 
 /**
  * 3×3 kernel, stride 1, dilation 1: all nine tap sums at once, one f32x4 accumulator each, so
- * every vector of g is loaded once for nine products (against two loads per product per tap).
+ * every vector of g is loaded once for nine products (against two loads per product per tap),
+ * and for a tenth accumulator, the sum of g, when `bias` (a constant at both call sites).
  */
-export function depthwise_tap_sums_3x3_f32_simd(dk: usize, g: usize, s: usize, sRow: i32, oh: i32, ow: i32): void {
+// @ts-ignore: decorator
+@inline function tap_sums_3x3(dk: usize, g: usize, s: usize, sRow: i32, oh: i32, ow: i32, db: usize, bias: bool): void {
   const zero = f32x4.splat(0);
-  let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero, t6 = zero, t7 = zero, t8 = zero;
+  let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero, t6 = zero, t7 = zero, t8 = zero, sum = zero;
   const inRow = <usize>sRow << 2;
   const ow4 = ow & ~3;
   for (let i = 0; i < oh; i++) {
@@ -385,6 +395,7 @@ export function depthwise_tap_sums_3x3_f32_simd(dk: usize, g: usize, s: usize, s
       const p0 = r0 + (<usize>j << 2);
       const p1 = p0 + inRow;
       const p2 = p1 + inRow;
+      if (bias) sum = f32x4.add(sum, gv);
       t0 = madd(gv, v128.load(p0), t0);
       t1 = madd(gv, v128.load(p0, 4), t1);
       t2 = madd(gv, v128.load(p0, 8), t2);
@@ -407,6 +418,29 @@ export function depthwise_tap_sums_3x3_f32_simd(dk: usize, g: usize, s: usize, s
   add_lanes(dk, 8, t8);
   // the last ow % 4 columns
   if (ow4 < ow) tap_sums_block_scalar(dk, g, s, sRow, 3, 3, 1, 1, 1, 1, oh, ow, ow4);
+  if (!bias) return;
+  add_lanes(db, 0, sum);
+  if (ow4 < ow) {
+    let tail: f32 = 0;
+    for (let i = 0; i < oh; i++) {
+      for (let j = ow4; j < ow; j++) tail += load<f32>(g + (<usize>(i * ow + j) << 2));
+    }
+    store<f32>(db, load<f32>(db) + tail);
+  }
+}
+
+/** db[0] += the sum of g[0..count), in f32 lanes. */
+function add_plane_sum(db: usize, g: usize, count: i32): void {
+  let acc0 = f32x4.splat(0), acc1 = acc0;
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    acc0 = f32x4.add(acc0, v128.load(g + (<usize>i << 2)));
+    acc1 = f32x4.add(acc1, v128.load(g + (<usize>i << 2), 16));
+  }
+  let tail: f32 = 0;
+  for (; i < count; i++) tail += load<f32>(g + (<usize>i << 2));
+  add_lanes(db, 0, f32x4.add(acc0, acc1));
+  store<f32>(db, load<f32>(db) + tail);
 }
 
 /** dk[t] += the sum of the four lanes of v. */

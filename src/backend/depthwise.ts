@@ -15,7 +15,7 @@
 // correlation with the kernel rotated by 180°, the transpose rule of the forward's gather.
 // So every pass is "stage a source plane (pad, or spread and shift), then correlate it with a
 // kernel (forward, input gradient) or with dy (weight gradient)"; the bias gradient
-// db[o] += sum_{n,i,j} dy[n, o, i, j] runs in the same backward pass.
+// db[o] += sum_{n,i,j} dy[n, o, i, j] rides along with the weight gradient's reading of dy.
 import type { ConvGeometry, ConvGrads } from './types.js';
 
 /**
@@ -54,9 +54,12 @@ export interface DepthwiseSteps<B> {
   stage(src: B, dst: B, srcH: number, srcW: number, plan: StagePlan): void;
   /** out (+)= the correlation of s with k. */
   correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean): void;
-  /** dk[a, b] += sum_{i,j} g[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW] */
-  tapSums(g: B, s: B, dk: B, c: Correlation): void;
-  /** db[o] += sum of dy[n, o, :] for dy viewed [batch, channels, plane] (the bias gradient). */
+  /**
+   * dk[a, b] += sum_{i,j} g[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW], and
+   * db[0] += sum_{i,j} g[i, j] unless db is null (the bias gradient of g's channel, in one pass).
+   */
+  tapSums(g: B, s: B, dk: B, c: Correlation, db: B | null): void;
+  /** db[o] += sum of dy[n, o, :] for dy viewed [batch, channels, plane] (the bias gradient without dW). */
   biasGrad(dy: B, db: B, batch: number, channels: number, plane: number): void;
 }
 
@@ -178,7 +181,7 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
   if (dw) {
     const p = inputPass(g);
     eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-      for (let o = c * m; o < (c + 1) * m; o++) s.tapSums(dyPlane(n, o), plane, s.at(dw, o * kh * kw), p.corr);
+      for (let o = c * m; o < (c + 1) * m; o++) s.tapSums(dyPlane(n, o), plane, s.at(dw, o * kh * kw), p.corr, db && s.at(db, o));
     });
   }
   if (dx) {
@@ -192,5 +195,5 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
       }
     }
   }
-  if (db) s.biasGrad(dy, db, g.batch, g.outChannels, outH * outW);
+  if (db && !dw) s.biasGrad(dy, db, g.batch, g.outChannels, outH * outW);
 }

@@ -32,7 +32,8 @@ const steps: DepthwiseSteps<Float32Array> = {
       }
     }
   },
-  tapSums(g, s, dk, c) {
+  tapSums(g, s, dk, c, db) {
+    if (db) db[0] += g.subarray(0, c.outH * c.outW).reduce((a, v) => a + v, 0);
     for (let a = 0; a < c.kh; a++) {
       for (let b = 0; b < c.kw; b++) {
         let acc = 0;

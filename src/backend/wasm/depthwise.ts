@@ -11,7 +11,7 @@ type CorrelateFn = (
 ) => void;
 type TapSumsFn = (
   dk: number, g: number, s: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number,
+  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, db: number,
 ) => void;
 
 interface Exports {
@@ -47,8 +47,8 @@ function stepsOf(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> 
     stage: (src, dst, srcH, srcW, p) => e.depthwise_stage_f32(dst, src, srcH, srcW, p.rows, p.cols, p.top, p.left, p.stepY, p.stepX),
     correlate: (s, k, out, c, accumulate) =>
       correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate),
-    tapSums: (g, s, dk, c) =>
-      tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW),
+    tapSums: (g, s, dk, c, db) =>
+      tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0),
     biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane),
   };
 }
