@@ -117,34 +117,35 @@ export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i
 
 /**
  * dst [groups][c][o][M][N] = the phase's kernel: w [groups][o][c][kh][kw] with in/out channels
- * swapped, taps picked and flipped. With every tap (stride 1) a kernel is copied reversed.
+ * swapped, taps picked and flipped (with every tap, at stride 1, each kernel reversed). The loop
+ * over output channels is innermost: it writes dst nearly in order and reads w c·kh·kw floats
+ * apart, lines that stay in L1 for the next input channel. Per (channel, channel) block, a loop
+ * of 1 to 9 taps measured 2 ns a float on case g, and writing dst o·M·N floats apart as much,
+ * those lines sharing a few L1 sets.
  */
 export function conv2d_phase_weights_f32(dst: usize, w: usize, d: usize, p: usize): void {
   const g = changetype<ConvDesc>(d);
   const ph = changetype<Phase>(p);
   const o = g.outPerGroup;
   const kernel = g.kh * g.kw;
-  const all = ph.kh * ph.kw == kernel;
-  const nextOut = <usize>(g.c * kernel) << 2;
+  const taps = ph.kh * ph.kw;
+  const srcStep = <usize>(g.c * kernel) << 2;
+  const dstStep = <usize>taps << 2;
   for (let grp = 0; grp < g.groups; grp++) {
     for (let ci = 0; ci < g.c; ci++) {
-      let src = block(w, grp * o * g.c + ci, kernel);
-      for (let co = 0; co < o; co++) {
-        if (all) {
-          for (let t = kernel - 1; t >= 0; t--) {
-            store<f32>(dst, load<f32>(src + (<usize>t << 2)));
-            dst += 4;
-          }
-        } else {
-          for (let m = ph.kh - 1; m >= 0; m--) {
-            const row = src + (<usize>((ph.ky0 + m * ph.kyStep) * g.kw) << 2);
-            for (let n = ph.kw - 1; n >= 0; n--) {
-              store<f32>(dst, load<f32>(row + (<usize>(ph.kx0 + n * ph.kxStep) << 2)));
-              dst += 4;
-            }
-          }
+      const from = block(w, grp * o * g.c + ci, kernel);
+      const to = block(dst, (grp * g.c + ci) * o, taps);
+      for (let t = 0; t < taps; t++) {
+        // phase tap t = (M−1−m, N−1−n) is kernel tap (ky0 + m·kyStep, kx0 + n·kxStep)
+        const m = ph.kh - 1 - t / ph.kw;
+        const n = ph.kw - 1 - t % ph.kw;
+        let src = from + (<usize>((ph.ky0 + m * ph.kyStep) * g.kw + ph.kx0 + n * ph.kxStep) << 2);
+        let out = to + (<usize>t << 2);
+        for (let co = 0; co < o; co++) {
+          store<f32>(out, load<f32>(src));
+          src += srcStep;
+          out += dstStep;
         }
-        src += nextOut;
       }
     }
   }
