@@ -96,6 +96,7 @@ describe('wasm conv kernels equal the js reference', () => {
     ['panels wrapping rows (width 10), valid', { batch: 2, c: 6, o: 16, h: 14, w: 14, k: [5, 5] }],
     ['rows narrower than a panel (width 5)', { c: 2, o: 3, h: 7, w: 5, k: [3, 2], pad: [1, 0] }],
     ['stride 2: runs, wrapped runs, and the last panel', { c: 4, o: 9, h: 23, w: 21, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
+    ['stride 2 over width 24: phase pixels added four at a time, then one at a time at the row end', { c: 3, o: 5, h: 10, w: 24, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
     ['stride 3 and stride (1, 2)', { c: 2, o: 4, h: 20, w: 26, k: [3, 4], stride: [3, 2], pad: [1, 2] }],
     ['stride (2, 1) with width 9', { c: 3, o: 4, h: 12, w: 9, k: [2, 3], stride: [2, 1], pad: [0, 1] }],
     ['dilation 2 with padding 2', { c: 5, o: 6, h: 12, w: 12, k: [3, 3], dilation: [2, 2], pad: [2, 2] }],
