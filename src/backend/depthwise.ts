@@ -141,9 +141,9 @@ export function forwardScratch(g: ConvGeometry): number {
   return stageFloats(inputPass(g));
 }
 
-/** Floats of scratch a backward needs: a plane to stage x for dW, one to stage dy for dX. */
+/** Floats of scratch a backward needs: one staging plane, for x in the dW pass, then for dy in the dX pass. */
 export function backwardScratch(g: ConvGeometry, grads: ConvGrads<unknown>): number {
-  return (grads.dw ? stageFloats(inputPass(g)) : 0) + (grads.dx ? stageFloats(gradInputPass(g)) : 0);
+  return Math.max(grads.dw ? stageFloats(inputPass(g)) : 0, grads.dx ? stageFloats(gradInputPass(g)) : 0);
 }
 
 /** For each image n and input channel c: stages x[n, c] when the pass pads, then visit(n, c, plane to read). */
@@ -170,8 +170,8 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scra
 }
 
 /**
- * dx, dw, db += the gradients for output gradient dy (the ones not null), in one pass so that a
- * backend stages dy once for all three; `scratch` holds backwardScratch(g, grads) floats.
+ * dx, dw, db += the gradients for output gradient dy (the ones not null), in one call so that a
+ * backend copies dy in once for all three; `scratch` holds backwardScratch(g, grads) floats.
  */
 export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry): void {
   const { h, w: width, kh, kw, outH, outW } = g.window;
@@ -186,12 +186,11 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
   }
   if (dx) {
     const p = gradInputPass(g);
-    const staging = dw ? s.at(scratch, stageFloats(inputPass(g))) : scratch;
     for (let n = 0; n < g.batch; n++) {
       for (let o = 0; o < g.outChannels; o++) {
-        if (p.stage) s.stage(dyPlane(n, o), staging, outH, outW, p.stage);
+        if (p.stage) s.stage(dyPlane(n, o), scratch, outH, outW, p.stage);
         const c = Math.floor(o / m);
-        s.correlate(p.stage ? staging : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
+        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
       }
     }
   }
