@@ -59,6 +59,8 @@ export interface DepthwiseSteps<B> {
    * db[0] += sum_{i,j} g[i, j] unless db is null (the bias gradient of g's channel, in one pass).
    */
   tapSums(g: B, s: B, dk: B, c: Correlation, db: B | null): void;
+  /** out[n, o, :] += bias[o] for out viewed [batch, channels, plane]. */
+  biasAdd(out: B, bias: B, batch: number, channels: number, plane: number): void;
   /** db[o] += sum of dy[n, o, :] for dy viewed [batch, channels, plane] (the bias gradient without dW). */
   biasGrad(dy: B, db: B, batch: number, channels: number, plane: number): void;
 }
@@ -157,8 +159,8 @@ function eachInputPlane<B>(s: DepthwiseSteps<B>, p: PlanePass, g: ConvGeometry, 
   }
 }
 
-/** y = depthwise conv2d(x, w); `scratch` holds forwardScratch(g) floats. */
-export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scratch: B, g: ConvGeometry): void {
+/** y = depthwise conv2d(x, w) + bias (none when null); `scratch` holds forwardScratch(g) floats. */
+export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, bias: B | null, y: B, scratch: B, g: ConvGeometry): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
@@ -167,6 +169,7 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, y: B, scra
       s.correlate(plane, s.at(w, o * kh * kw), s.at(y, (n * g.outChannels + o) * outH * outW), p.corr, false);
     }
   });
+  if (bias) s.biasAdd(y, bias, g.batch, g.outChannels, outH * outW);
 }
 
 /**

@@ -113,8 +113,8 @@ export interface ConvKernels {
   im2col(x: Float32Array, cols: Float32Array, batch: number, g: WindowGeometry): void;
   /** x[n] += col2im(cols[n]) (torch's fold: overlapping windows sum). */
   col2im(cols: Float32Array, x: Float32Array, batch: number, g: WindowGeometry): void;
-  /** out (+)= conv2d(x, w), no bias. */
-  conv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry, accumulate: boolean): void;
+  /** out (+)= conv2d(x, w) + bias (per output channel; none when null). */
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, accumulate: boolean): void;
   /** dx += the input gradient of conv2d for output gradient dy (also conv_transpose2d's forward). */
   conv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
   /** dw += the weight gradient of conv2d for input x and output gradient dy. */
@@ -167,8 +167,8 @@ export interface ConvGrads<B = Float32Array> {
  * [C·m, 1, kh, kw], each output channel reading one input channel (src/backend/depthwise.ts).
  */
 export interface DepthwiseKernels {
-  /** out = conv2d(x, w), no bias. */
-  depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, g: ConvGeometry): void;
+  /** out = conv2d(x, w) + bias (per output channel; none when null). */
+  depthwiseConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry): void;
   /** dx, dw, db += the gradients of conv2d(x, w) + bias for output gradient dy, in one pass; `zeroed` as in conv2dBackward. */
   depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry, zeroed: boolean): void;
 }

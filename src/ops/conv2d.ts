@@ -107,13 +107,11 @@ function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude
 /** conv2d on checked arguments: x [N, C, H, W] with zero padding as `g` says. */
 function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const { outH, outW } = g.window;
-  const plane = outH * outW;
   const out = outputTensor('conv2d', [g.batch, g.outChannels, outH, outW]);
   const k = kernels('conv2d');
   const depthwise = g.window.c === 1;
-  if (depthwise) k.depthwiseConv2d(x.data, weight.data, out.data, g);
-  else k.conv2d(x.data, weight.data, out.data, g, false);
-  if (bias) k.biasAdd(out.data, bias.data, g.batch, plane);
+  if (depthwise) k.depthwiseConv2d(x.data, weight.data, bias && bias.data, out.data, g);
+  else k.conv2d(x.data, weight.data, bias && bias.data, out.data, g, false);
   return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf, untouched) => {
     const kern = kernels('conv2d');
     const grads = { dx: gradOf(x), dw: gradOf(weight), db: bias && gradOf(bias) };

@@ -57,7 +57,7 @@ const sizes = (g: ConvGeometry) => {
 };
 
 /**
- * Forward (overwriting a NaN-filled output, then accumulating), dX and dW, and the three gradients
+ * Forward (overwriting a NaN-filled output, then accumulating with a bias), dX and dW, and the three gradients
  * in one conv2dBackward call, into given values and into zeros it is told of: wasm against js.
  */
 function compare(g: ConvGeometry, seed = 1): void {
@@ -66,11 +66,12 @@ function compare(g: ConvGeometry, seed = 1): void {
   const w = randomData(n.w, seed + 1);
   const dy = randomData(n.y, seed + 2);
   const start = { x: randomData(n.x, seed + 3), w: randomData(n.w, seed + 4), y: randomData(n.y, seed + 5) };
+  const bias = randomData(g.outChannels, seed + 6);
   const run = (k: typeof jsKernels) => {
     const y = new Float32Array(n.y).fill(NaN);
-    k.conv2d(x, w, y, g, false);
+    k.conv2d(x, w, null, y, g, false);
     const yAcc = start.y.slice();
-    k.conv2d(x, w, yAcc, g, true);
+    k.conv2d(x, w, bias, yAcc, g, true);
     const dx = start.x.slice();
     k.conv2dGradInput(dy, w, dx, g);
     const dw = start.w.slice();

@@ -102,9 +102,10 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
         const dy = randomData(outSize, seed + 2);
         const direct = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         const gemm = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
-        k.depthwiseConv2d(x, w, direct.y, g);
+        const bias = randomData(g.outChannels, seed + 3);
+        k.depthwiseConv2d(x, w, bias, direct.y, g);
         k.depthwiseConv2dBackward(x, w, dy, direct, g, true);
-        k.conv2d(x, w, gemm.y, g, false);
+        k.conv2d(x, w, bias, gemm.y, g, false);
         k.conv2dGradInput(dy, w, gemm.dx, g);
         k.conv2dGradWeight(x, dy, gemm.dw, g);
         k.biasGrad(dy, gemm.db, g.batch, g.window.outH * g.window.outW);
@@ -149,6 +150,7 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
         const w = randomData(size(s.w), seed + 1);
         const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
         const dy = randomData(outSize, seed + 2);
+        const bias = wanted & 4 ? randomData(g.outChannels, seed + 3) : null;
         // NaN-filled forward outputs: every entry must be written; gradients start from a known
         // value (they are added into), or from zeros the kernel is told of; `wanted` picks which
         // gradients the backward computes
@@ -157,7 +159,7 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
           const dx = new Float32Array(x.length).fill(zeroed ? 0 : 0.5);
           const dw = new Float32Array(w.length).fill(zeroed ? 0 : 0.25);
           const db = new Float32Array(g.outChannels).fill(zeroed ? 0 : -1);
-          k.depthwiseConv2d(x, w, y, g);
+          k.depthwiseConv2d(x, w, bias, y, g);
           const grads = { dx: wanted & 1 ? dx : null, dw: wanted & 2 ? dw : null, db: wanted & 4 ? db : null };
           k.depthwiseConv2dBackward(x, w, dy, grads, g, zeroed);
           return [y, dx, dw, db];

@@ -78,11 +78,12 @@ export const conv: ConvKernels = {
   col2im(cols, x, batch, g) {
     forEachColumn(g, batch, (col, pixel) => (x[pixel] += cols[col]));
   },
-  conv2d(x, w, out, g, accumulate) {
+  conv2d(x, w, bias, out, g, accumulate) {
     // sums in float64, rounded once per output element
     const sums = new Float64Array(out.length);
     forEachProduct(g, (o, i, k) => (sums[o] += w[k] * at(x, i)));
     for (let o = 0; o < out.length; o++) out[o] = accumulate ? out[o] + sums[o] : sums[o];
+    if (bias) conv.biasAdd(out, bias, g.batch, g.window.outH * g.window.outW);
   },
   conv2dGradInput(dy, w, dx, g) {
     const sums = new Float64Array(dx.length);

@@ -45,11 +45,12 @@ const steps: DepthwiseSteps<Float32Array> = {
       }
     }
   },
+  biasAdd: (out, bias, batch, channels, plane) => conv.biasAdd(out, bias.subarray(0, channels), batch, plane),
   biasGrad: (dy, db, batch, channels, plane) => conv.biasGrad(dy, db.subarray(0, channels), batch, plane),
 };
 
 export const depthwise: DepthwiseKernels = {
-  depthwiseConv2d: (x, w, out, g) => depthwiseForward(steps, x, w, out, new Float32Array(forwardScratch(g)), g),
+  depthwiseConv2d: (x, w, bias, out, g) => depthwiseForward(steps, x, w, bias, out, new Float32Array(forwardScratch(g)), g),
   depthwiseConv2dBackward: (x, w, dy, grads, g) =>
     depthwiseBackward(steps, x, w, dy, grads, new Float32Array(backwardScratch(g, grads)), g),
 };

@@ -105,10 +105,12 @@ export const conv: ConvKernels = {
   col2im(cols, x, batch, g) {
     staged('fold', Int32Array.from(windowFields(g)), [cols], x, true, imageScratch, (e, d, [pc], px, ps) => e.col2im_f32(px, pc, d, batch, ps));
   },
-  conv2d(x, w, out, g, accumulate) {
-    staged('conv2d', convFields(g), [x, w], out, accumulate, convScratch, (e, d, [px, pw], py, ps) =>
-      e.conv2d_f32(py, px, pw, d, +accumulate, ps, 0, forwardUnits(g)),
-    );
+  conv2d(x, w, bias, out, g, accumulate) {
+    // the bias added in the same session: its own would copy the output in and out again
+    staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, accumulate, convScratch, (e, d, [px, pw, pb], py, ps) => {
+      e.conv2d_f32(py, px, pw, d, +accumulate, ps, 0, forwardUnits(g));
+      if (bias) e.bias_add_f32(py, pb, g.batch, bias.length, g.window.outH * g.window.outW);
+    });
   },
   conv2dGradInput(dy, w, dx, g) {
     staged('conv2d', convFields(g), [dy, w], dx, true, null, (e, d, [pdy, pw], pdx, _s, arena) =>

@@ -24,6 +24,7 @@ interface Exports {
   depthwise_tap_sums_f32_simd: TapSumsFn;
   depthwise_tap_sums_f32_scalar: TapSumsFn;
   /** assembly/bias.ts */
+  bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
   bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number): void;
 }
 
@@ -49,6 +50,7 @@ function stepsOf(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> 
       correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate),
     tapSums: (g, s, dk, c, db) =>
       tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0),
+    biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, batch, channels, plane),
     biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane),
   };
 }
@@ -136,9 +138,10 @@ function staged(
 /** The depthwise kernels on the SIMD or the scalar primitives (the scalar ones for the differential tests). */
 export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
   return {
-    depthwiseConv2d(x, w, out, g) {
-      staged([[x, 'input'], [w, 'weight']], [[out, 'output']], 'unread', forwardScratch(g), g, (e, [px, pw], [py], ps, part) =>
-        depthwiseForward(stepsFor(e, variant), px, pw, py, ps, part),
+    depthwiseConv2d(x, w, bias, out, g) {
+      const inputs: [Float32Array | null, Operand][] = [[x, 'input'], [w, 'weight'], [bias, 'bias']];
+      staged(inputs, [[out, 'output']], 'unread', forwardScratch(g), g, (e, [px, pw, pb], [py], ps, part) =>
+        depthwiseForward(stepsFor(e, variant), px, pw, bias && pb, py, ps, part),
       );
     },
     depthwiseConv2dBackward(x, w, dy, { dx, dw, db }: ConvGrads, g, zeroed) {
