@@ -119,6 +119,40 @@ export function axpby_mul_f32(y: usize, a: usize, b: usize, alpha: f32, n: i32):
   }
 }
 
+/** Sum of (a − b)² over n values: each square in f32, accumulated in f64 (two f64x2 lanes). */
+export function squared_diff_sum_f32(a: usize, b: usize, n: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    const sq = f32x4.mul(d, d);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(sq));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(sq, sq, 2, 3, 0, 1)));
+  }
+  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
+  for (; i < n; i++) {
+    const d = load<f32>(a + (<usize>i << 2)) - load<f32>(b + (<usize>i << 2));
+    s += <f64>(d * d);
+  }
+  return s;
+}
+
+/** y += alpha * (a − b): the mean squared error's gradient. */
+export function axpy_diff_f32(y: usize, a: usize, b: usize, alpha: f32, n: i32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, f32x4.sub(v128.load(a + o), v128.load(b + o)))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + alpha * (load<f32>(a + o) - load<f32>(b + o)));
+  }
+}
+
 /** Sum of n values, accumulated in f64 so long reductions stay exact to float32. */
 export function sum_f32(a: usize, n: i32): f64 {
   let s0: f64 = 0, s1: f64 = 0;

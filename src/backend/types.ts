@@ -23,6 +23,10 @@ export interface ElementwiseKernels {
   axpbyMul(y: Float32Array, a: Float32Array, b: Float32Array, alpha: number): void;
   /** The sum of all values (accumulated in float64). */
   sum(a: Float32Array): number;
+  /** The sum of (a − b)², each square in float32, accumulated in float64 (mseLoss without its intermediates). */
+  squaredDiffSum(a: Float32Array, b: Float32Array): number;
+  /** y += alpha · (a − b) (mseLoss's gradient); `zeroed`: y holds zeros, so a backend may skip reading it. */
+  axpyDiff(y: Float32Array, a: Float32Array, b: Float32Array, alpha: number, zeroed: boolean): void;
 }
 
 /** Sizes of a corr2d call: input [h, w], kernel [kh, kw], output [h-kh+1, w-kw+1]. */

@@ -62,6 +62,30 @@ describe.each(BACKENDS)('mseLoss on %s', (backend) => {
     expect(y.grad).toBeNull();
   });
 
+  it('a tensor that is both input and target has loss 0 and gradient 0 (both terms reach one buffer)', () => {
+    const x = wc.tensor(randomData(7, 3), [7], { requiresGrad: true });
+    for (const reduction of ['mean', 'sum'] as const) {
+      x.grad = null;
+      const loss = wc.mseLoss(x, x, { reduction });
+      expect(loss.item()).toBe(0);
+      loss.backward();
+      expect(Array.from(x.grad!.data)).toEqual(new Array(7).fill(0));
+    }
+  });
+
+  it('over 10,001 values (SIMD lanes and a tail) the value and both gradients match the float64 reference', () => {
+    const n = 10_001;
+    const [xd, yd] = [randomData(n, 5), randomData(n, 6)];
+    const x = wc.tensor(xd, [n], { requiresGrad: true });
+    const y = wc.tensor(yd, [n], { requiresGrad: true });
+    const loss = wc.mseLoss(x, y);
+    expectClose([loss.item()], mseRef(Float64Array.from(xd), Float64Array.from(yd), 'mean'), 1e-7, 1e-6);
+    loss.backward(wc.tensor(3));
+    const want = Array.from(xd, (v, i) => (2 * 3 * (v - yd[i])) / n);
+    expectClose(x.grad!.data, want, 1e-9, 1e-5);
+    expectClose(y.grad!.data, want.map((v) => -v), 1e-9, 1e-5);
+  });
+
   it('an empty input gives NaN for mean and 0 for sum, as PyTorch', () => {
     expect(wc.mseLoss(wc.zeros([0]), wc.zeros([0])).item()).toBeNaN();
     expect(wc.mseLoss(wc.zeros([0]), wc.zeros([0]), { reduction: 'sum' }).item()).toBe(0);

@@ -31,4 +31,15 @@ export const elementwise: ElementwiseKernels = {
     for (let i = 0; i < a.length; i++) s += a[i];
     return s;
   },
+  squaredDiffSum(a, b) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.fround(a[i] - b[i]);
+      s += Math.fround(d * d);
+    }
+    return s;
+  },
+  axpyDiff(y, a, b, alpha) {
+    for (let i = 0; i < y.length; i++) y[i] += alpha * Math.fround(a[i] - b[i]);
+  },
 };

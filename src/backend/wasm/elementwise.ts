@@ -13,6 +13,8 @@ interface Exports {
   axpy_f32(y: number, x: number, alpha: number, n: number): void;
   axpby_mul_f32(y: number, a: number, b: number, alpha: number, n: number): void;
   sum_f32(a: number, n: number): number;
+  squared_diff_sum_f32(a: number, b: number, n: number): number;
+  axpy_diff_f32(y: number, a: number, b: number, alpha: number, n: number): void;
 }
 
 const binaryKernel = { add: 'add_f32', sub: 'sub_f32', mul: 'mul_f32', div: 'div_f32' } as const;
@@ -65,5 +67,17 @@ export const elementwise: ElementwiseKernels = {
   sum(a) {
     const { arena, exports } = begin<Exports>('sum');
     return exports.sum_f32(arena.put(a, 'sum'), a.length);
+  },
+  squaredDiffSum(a, b) {
+    const { arena, exports } = begin<Exports>('mseLoss');
+    const pa = arena.put(a, 'mseLoss');
+    return exports.squared_diff_sum_f32(pa, arena.put(b, 'mseLoss'), a.length);
+  },
+  axpyDiff(y, a, b, alpha, zeroed) {
+    const { arena, exports } = begin<Exports>('mseLoss');
+    const py = zeroed ? arena.zeros(y.length, 'mseLoss') : arena.put(y, 'mseLoss');
+    const pa = arena.put(a, 'mseLoss');
+    exports.axpy_diff_f32(py, pa, arena.put(b, 'mseLoss'), alpha, y.length);
+    arena.read(py, y);
   },
 };
