@@ -6,9 +6,10 @@
 //              (k read back to front when `flip`: the 180° rotation of the input gradient)
 //   tap sums   dk[a, b] += sum_{i<oh, j<ow} g[i, j] · s[i·sh + a·dh, j·sw + b·dw]
 //              and, when db != 0, db[0] += sum_{i, j} g[i, j] (the bias gradient of g's channel,
-//              while g is in cache; summed in f32 lanes like the tap sums)
+//              while g is in cache; in the 3×3 kernel's loop, in f32 lanes like the tap sums)
 // The SIMD kernels put four adjacent output columns j in one f32x4, which needs sw = 1 (the
 // input gradient always runs at stride 1); other strides take the scalar reference kernels.
+import { bias_grad_f32 } from './bias';
 import { copy_run, fill_zero } from './im2col';
 import { madd } from './simd';
 
@@ -266,10 +267,7 @@ export function depthwise_tap_sums_f32_scalar(
   sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize,
 ): void {
   tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
-  if (db == 0) return;
-  let acc: f32 = 0;
-  for (let i = 0; i < oh * ow; i++) acc += load<f32>(g + (<usize>i << 2));
-  store<f32>(db, load<f32>(db) + acc);
+  if (db != 0) bias_grad_f32(db, g, 1, 1, oh * ow);
 }
 
 /** dk += the tap sums over output columns [j0, ow) only, one scalar product at a time. */
@@ -308,7 +306,7 @@ export function depthwise_tap_sums_f32_simd(
     else tap_sums_3x3(dk, g, s, sRow, oh, ow, 0, false);
     return;
   }
-  if (db != 0) add_plane_sum(db, g, oh * ow);
+  if (db != 0) bias_grad_f32(db, g, 1, 1, oh * ow);
   if (sw != 1) {
     tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
     return;
@@ -527,20 +525,6 @@ function tap_sum_single(
     }
     store<f32>(db, load<f32>(db) + tail);
   }
-}
-
-/** db[0] += the sum of g[0..count), in f32 lanes. */
-function add_plane_sum(db: usize, g: usize, count: i32): void {
-  let acc0 = f32x4.splat(0), acc1 = acc0;
-  let i = 0;
-  for (; i + 8 <= count; i += 8) {
-    acc0 = f32x4.add(acc0, v128.load(g + (<usize>i << 2)));
-    acc1 = f32x4.add(acc1, v128.load(g + (<usize>i << 2), 16));
-  }
-  let tail: f32 = 0;
-  for (; i < count; i++) tail += load<f32>(g + (<usize>i << 2));
-  add_lanes(db, 0, f32x4.add(acc0, acc1));
-  store<f32>(db, load<f32>(db) + tail);
 }
 
 /** dk[t] += the sum of the four lanes of v. */

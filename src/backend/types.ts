@@ -159,7 +159,10 @@ export interface PadKernels {
   padGrad(g: Float32Array, dx: Float32Array, plan: PadPlan): void;
 }
 
-/** The gradient buffers a backward pass adds into; null where no gradient is needed. */
+/**
+ * The gradient buffers a backward pass adds into; null where no gradient is needed. Distinct
+ * buffers: a backend may copy each in and out on its own (conv2d(x, x) makes two passes).
+ */
 export interface ConvGrads<B = Float32Array> {
   dx: B | null;
   dw: B | null;
