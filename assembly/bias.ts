@@ -23,7 +23,10 @@ export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32,
   }
 }
 
-/** dbias[o] += sum over n and the plane of dy[n, o, :], accumulated in f64 (f64x2 lanes). */
+/**
+ * dbias[o] += sum over n and the plane of dy[n, o, :], accumulated in f64 (f64x2 lanes), each
+ * lane taking 4 floats at a time summed in f32 first (a quarter of the promotions).
+ */
 export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32): void {
   const image = <usize>channels * (<usize>plane << 2);
   for (let o = 0; o < channels; o++) {
@@ -33,6 +36,12 @@ export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32
     for (let n = 0; n < batch; n++) {
       const row = dy + <usize>n * image + (<usize>(o * plane) << 2);
       let l = 0;
+      for (; l + 16 <= plane; l += 16) {
+        const p = row + (<usize>l << 2);
+        const v = f32x4.add(f32x4.add(v128.load(p), v128.load(p, 16)), f32x4.add(v128.load(p, 32), v128.load(p, 48)));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+        hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      }
       for (; l + 4 <= plane; l += 4) {
         const v = v128.load(row + (<usize>l << 2));
         lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
