@@ -35,6 +35,14 @@ const opts = (d: DwCase): wc.Conv2dOptions => ({ groups: d.c, stride: d.stride, 
 const refOpts = (d: DwCase) => ({ groups: d.c, stride: d.stride, padding: d.padding, dilation: d.dilation });
 
 /** The geometry conv2d hands the kernels for a case (window.c = 1: the depthwise path). */
+/** A case's geometry and seeded random input, weight and output gradient. */
+function randomOperands(d: DwCase, seed: number) {
+  const g = geometry(d);
+  const s = shapes(d);
+  const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
+  return { g, outSize, x: randomData(size(s.x), seed), w: randomData(size(s.w), seed + 1), dy: randomData(outSize, seed + 2) };
+}
+
 function geometry(d: DwCase): ConvGeometry {
   const [sh, sw] = d.stride ?? [1, 1];
   const [ph, pw] = d.padding ?? [0, 0];
@@ -94,12 +102,7 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
     const k = kernels('test');
     fc.assert(
       fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), (d, seed) => {
-        const g = geometry(d);
-        const s = shapes(d);
-        const x = randomData(size(s.x), seed);
-        const w = randomData(size(s.w), seed + 1);
-        const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
-        const dy = randomData(outSize, seed + 2);
+        const { g, x, w, dy, outSize } = randomOperands(d, seed);
         const direct = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         const gemm = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         const bias = randomData(g.outChannels, seed + 3);
@@ -144,12 +147,7 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
     const scalar = depthwiseWith('scalar');
     fc.assert(
       fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (d, seed, wanted, zeroed) => {
-        const g = geometry(d);
-        const s = shapes(d);
-        const x = randomData(size(s.x), seed);
-        const w = randomData(size(s.w), seed + 1);
-        const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
-        const dy = randomData(outSize, seed + 2);
+        const { g, x, w, dy, outSize } = randomOperands(d, seed);
         const bias = wanted & 4 ? randomData(g.outChannels, seed + 3) : null;
         // NaN-filled forward outputs: every entry must be written; gradients start from a known
         // value (they are added into), or from zeros the kernel is told of; `wanted` picks which
