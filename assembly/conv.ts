@@ -26,7 +26,7 @@ import {
 import { madd } from './simd';
 
 /** A grouped convolution (src/backend/types.ts ConvGeometry): the window of one group, then these. */
-@unmanaged class ConvDesc extends Window {
+@unmanaged export class ConvDesc extends Window {
   batch: i32;
   groups: i32;
   /** Output channels per group. */
@@ -63,7 +63,7 @@ export function conv2d_scratch_f32(d: usize): i32 {
 
 /** Block u of a buffer of blocks of `size` floats. */
 // @ts-ignore: decorator
-@inline function block(base: usize, u: i32, size: i32): usize {
+@inline export function block(base: usize, u: i32, size: i32): usize {
   return base + ((<usize>u * <usize>size) << 2);
 }
 
@@ -305,7 +305,7 @@ function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
 
 /** Stores (or adds) the columns of the 4×4 block with rows r0..r3 as 4 vectors `stride` bytes apart. */
 // @ts-ignore: decorator
-@inline function store_transposed(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, add: bool): void {
+@inline export function store_transposed(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, add: bool): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);

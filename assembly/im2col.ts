@@ -69,20 +69,23 @@ import { TILE_N } from './gemm';
 
 /** pos(l) in floats: where the window of output position l starts in xp. */
 // @ts-ignore: decorator
-@inline function pos(g: Window, wp: i32, l: i32): i32 {
+@inline export function pos(g: Window, wp: i32, l: i32): i32 {
   const oy = l / g.outW;
   return oy * g.strideH * wp + (l - oy * g.outW) * g.strideW;
 }
 
-/** toff[k] = tap(k) as i32 for k < taps(g), then 0 up to `count` (rows of a padded GEMM operand). */
-export function tap_offsets(toff: usize, g: Window, count: i32): void {
+/**
+ * toff[k] = tap(k) as i32 for k < taps(g), then 0 up to `count` (rows of a padded GEMM operand);
+ * in bytes when `bytes`, floats otherwise.
+ */
+export function tap_offsets(toff: usize, g: Window, count: i32, bytes: bool = false): void {
   const hp = padded_h(g);
   const wp = padded_w(g);
   let k = 0;
   for (let ci = 0; ci < g.c; ci++) {
     for (let ky = 0; ky < g.kh; ky++) {
       for (let kx = 0; kx < g.kw; kx++) {
-        store<i32>(toff + (<usize>k << 2), (ci * hp + ky * g.dilationH) * wp + kx * g.dilationW);
+        store<i32>(toff + (<usize>k << 2), ((ci * hp + ky * g.dilationH) * wp + kx * g.dilationW) << (bytes ? 2 : 0));
         k++;
       }
     }

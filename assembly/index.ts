@@ -8,6 +8,7 @@ export function heap_base(): usize {
 }
 
 export * from './bias';
+export * from './conv-direct';
 export * from './corr2d';
 export * from './depthwise';
 export * from './elementwise';

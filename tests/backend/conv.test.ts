@@ -2,7 +2,8 @@
 // entry), on geometries chosen to reach every path of assembly/im2col.ts and assembly/conv.ts:
 // GEMM panels that lie on one output row, wrap onto the next, or neither (stride 2 runs, stride 3
 // lanes, rows narrower than a panel, the last partial panel); channel and tap counts that are not
-// multiples of the 4x8 tile; padding on one side only, negative phase padding (more padding than
+// multiples of the 4x8 tile; forwards that read their windows in place (assembly/conv-direct.ts)
+// in whole and partial 5 × 8 blocks, on one row or not, as a dX phase adding into dx; padding on one side only, negative phase padding (more padding than
 // the kernel reaches), dilation with stride, groups; outputs filled with NaN so that an entry the
 // kernel forgets cannot pass, and accumulation onto existing values.
 import fc from 'fast-check';
@@ -10,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import type { ConvGeometry } from '../../src/backend/types.js';
+import { PHASE_COST_LIMIT, readsInPlace } from '../../src/backend/wasm/conv.js';
 import { wasmKernels } from '../../src/backend/wasm/index.js';
 import { inputGradPhases, phaseCost } from '../../src/backend/wasm/conv-phases.js';
 import { expectClose, FC_SEED, randomData } from '../helpers.js';
@@ -113,6 +115,28 @@ describe('wasm conv kernels equal the js reference', () => {
     ['many channels: tap and channel counts past several tiles', { c: 17, o: 33, h: 8, w: 9, k: [3, 3], pad: [1, 1] }],
     ['single output pixel', { c: 3, o: 2, h: 3, w: 3, k: [3, 3] }],
   ])('%s', (_, s) => compare(geometry(s)));
+
+  it.each<[string, Shape]>([
+    ['partial 5-position and 8-channel blocks, padded', { batch: 2, c: 4, o: 11, h: 9, w: 7, k: [4, 4], pad: [1, 1] }],
+    ['windows not adjacent: stride 2, dilation (1, 2), groups 2', { groups: 2, c: 8, o: 5, h: 13, w: 15, k: [3, 3], stride: [2, 2], dilation: [1, 2], pad: [2, 2] }],
+    ['blocks wrapping output rows (width 6), 16 channels', { batch: 2, c: 8, o: 16, h: 8, w: 8, k: [3, 3] }],
+  ])('windows read in place: %s', (_, s) => {
+    expect(readsInPlace(geometry(s))).toBe(true);
+    compare(geometry(s));
+  });
+
+  it('windows read in place by a dX phase, which adds into dx (stride 1 and 2)', () => {
+    for (const s of [
+      { c: 6, o: 8, h: 9, w: 11, k: [3, 3], pad: [1, 1] },
+      { c: 3, o: 32, h: 10, w: 12, k: [3, 3], stride: [2, 2], pad: [1, 1] },
+    ] as Shape[]) {
+      const g = geometry(s);
+      const phases = inputGradPhases(g);
+      expect(phaseCost(g, phases)).toBeLessThanOrEqual(PHASE_COST_LIMIT);
+      expect(phases.some((p) => readsInPlace(p.conv))).toBe(true);
+      compare(g);
+    }
+  });
 
   it('random geometries (property)', () => {
     const shape = fc.record({

@@ -13,6 +13,8 @@ interface Exports {
   col2im_f32(x: number, cols: number, desc: number, batch: number, scratch: number): void;
   conv2d_scratch_f32(desc: number): number;
   conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
+  conv2d_direct_scratch_f32(desc: number): number;
+  conv2d_direct_f32(y: number, x: number, w: number, bias: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_grad_input_scratch_f32(desc: number): number;
   conv2d_grad_input_f32(dx: number, dy: number, w: number, desc: number, scratch: number, first: number, end: number): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
@@ -43,8 +45,35 @@ function forwardUnits(g: ConvGeometry): number {
   return g.batch * g.groups * Math.ceil((g.window.outH * g.window.outW) / 8);
 }
 
+/**
+ * Whether the forward reads its windows in place (assembly/conv-direct.ts) rather than gathering
+ * them into GEMM panels (assembly/conv.ts): with few output channels a gathered panel serves few
+ * micro-kernels, and with many taps the in-place blocks' transposed stores are rare. Measured
+ * over 20 shapes: at most 16 channels per group and ≥ 64 taps, 4–16% faster; 24 or more
+ * channels, or ≤ 36 taps, 3–15% slower.
+ */
+export function readsInPlace(g: ConvGeometry): boolean {
+  const { c, kh, kw } = g.window;
+  return g.outChannels / g.groups <= 16 && c * kh * kw >= 64;
+}
+
+/** Floats of scratch forwardAt needs for g (`desc` holds it). */
+function forwardScratch(e: Exports, desc: number, g: ConvGeometry): number {
+  return readsInPlace(g) ? e.conv2d_direct_scratch_f32(desc) : e.conv2d_scratch_f32(desc);
+}
+
+/** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g). */
+function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: number): void {
+  if (readsInPlace(g)) {
+    e.conv2d_direct_f32(py, px, pw, pb, desc, +accumulate, scratch, 0, g.batch * g.groups);
+    return;
+  }
+  e.conv2d_f32(py, px, pw, desc, +accumulate, scratch, 0, forwardUnits(g));
+  if (pb) e.bias_add_f32(py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+}
+
 /** Above this many multiply-adds per needed one, the phases lose to col2im (measured on case d: 2.6). */
-const PHASE_COST_LIMIT = 1.5;
+export const PHASE_COST_LIMIT = 1.5;
 
 /**
  * dx += conv2d's input gradient, on arena pointers (`desc` holds g): phase by phase
@@ -64,10 +93,10 @@ function gradInputAt(arena: Arena, e: Exports, desc: number, pdy: number, pw: nu
   const kernel = arena.alloc(g.outChannels * g.window.c * g.window.kh * g.window.kw, op);
   const denseSize = (p: InputGradPhase) => p.conv.batch * p.conv.outChannels * p.conv.window.outH * p.conv.window.outW;
   const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
-  const scratch = arena.alloc(Math.max(0, ...descs.map((d) => e.conv2d_scratch_f32(d))), op);
+  const scratch = arena.alloc(Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
   phases.forEach((p, i) => {
     e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
-    e.conv2d_f32(dense, pdy, kernel, descs[i], +direct, scratch, 0, forwardUnits(p.conv));
+    forwardAt(e, descs[i], dense, pdy, kernel, 0, p.conv, direct, scratch);
     if (!direct) e.conv2d_phase_add_f32(pdx, dense, desc, descs[i]);
   });
 }
@@ -107,10 +136,10 @@ export const conv: ConvKernels = {
   },
   conv2d(x, w, bias, out, g, accumulate) {
     // the bias added in the same session: its own would copy the output in and out again
-    staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, accumulate, convScratch, (e, d, [px, pw, pb], py, ps) => {
-      e.conv2d_f32(py, px, pw, d, +accumulate, ps, 0, forwardUnits(g));
-      if (bias) e.bias_add_f32(py, pb, g.batch, bias.length, g.window.outH * g.window.outW);
-    });
+    const scratchOf = (e: Exports, desc: number) => forwardScratch(e, desc, g);
+    staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, accumulate, scratchOf, (e, d, [px, pw, pb = 0], py, ps) =>
+      forwardAt(e, d, py, px, pw, pb, g, accumulate, ps),
+    );
   },
   conv2dGradInput(dy, w, dx, g) {
     staged('conv2d', convFields(g), [dy, w], dx, true, null, (e, d, [pdy, pw], pdx, _s, arena) =>
