@@ -1,7 +1,8 @@
 // Convolution as a packed-panel GEMM (the equations and transpose rules are written once in
 // src/backend/js/conv.ts). For image n and group g, with cols = im2col(x[n, g]) [K, L] and
 // the group's weight W[g] [o, K]:
-//   forward  Y[n, g]  = W[g] · cols        B panels gathered from the padded image (im2col.ts)
+//   forward  Y[n, g]  = W[g] · cols        B panels gathered from the padded image (im2col.ts),
+//                                          or with few output channels no panel (conv-direct.ts)
 //   dW       dW[g]   += dY[n, g] · colsᵀ   4 rows of cols read in place at their tap offsets
 //   dX       a sum of forward convolutions of dY (src/backend/wasm/conv-phases.ts), one per
 //            stride phase, with conv2d_phase_weights_f32 and conv2d_phase_add_f32 below; or,
