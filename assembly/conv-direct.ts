@@ -10,7 +10,8 @@
 // it. Here nothing is gathered, but each block stores its 40 outputs transposed, once per k taps.
 // Measured (src/backend/wasm/conv.ts readsInPlace): with at most 16 output channels per group and
 // k ≥ 64 this runs 4–16% faster than the GEMM (case d: 16 channels, k = 150: 16%); with 24 or more
-// channels, or k ≤ 36, 3–15% slower.
+// channels 3–23% slower (each tap's broadcasts then come from planes the cache cannot all hold),
+// and with k ≤ 36 5–21% slower.
 import { block, ConvDesc, store_transposed } from './conv';
 import { round_up, TILE_N } from './gemm';
 import { needs_padding, pad_image, padded_size, padded_w, pos, positions, tap_offsets, taps } from './im2col';
