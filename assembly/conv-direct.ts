@@ -9,7 +9,8 @@
 // all output channels over it, so gathering is dear when there are few output channels to share
 // it. Here nothing is gathered, but each block stores its 40 outputs transposed, once per k taps.
 // Measured (src/backend/wasm/conv.ts readsInPlace): with at most 16 output channels per group and
-// k ≥ 64 this runs 4–16% faster than the GEMM (case d: 16 channels, k = 150: 16%); with 24 or more
+// k ≥ 64 this ran 4–20% faster than the GEMM on 12 of 13 shapes (case d: 16 channels, k = 150: 16%;
+// the other, 8 → 16 channels on 32×32 with k = 72, 2–4% slower); with 24 or more
 // channels 3–23% slower (each tap's broadcasts then come from planes the cache cannot all hold),
 // and with k ≤ 36 5–21% slower.
 import { block, ConvDesc, store_transposed } from './conv';

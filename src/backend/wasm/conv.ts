@@ -49,7 +49,8 @@ function forwardUnits(g: ConvGeometry): number {
  * Whether the forward reads its windows in place (assembly/conv-direct.ts) rather than gathering
  * them into GEMM panels (assembly/conv.ts): with few output channels a gathered panel serves few
  * micro-kernels, and with many taps the in-place blocks' transposed stores are rare. Measured
- * over two dozen shapes: at most 16 channels per group and ≥ 64 taps, 4–16% faster; 24 or more
+ * over two dozen shapes: at most 16 channels per group and ≥ 64 taps, 4–20% faster (12 of 13
+ * shapes; the other 2–4% slower); 24 or more
  * channels 3–23% slower, ≤ 36 taps 5–21% slower.
  */
 export function readsInPlace(g: ConvGeometry): boolean {
