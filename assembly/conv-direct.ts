@@ -14,7 +14,7 @@
 // channels 3–23% slower (each tap's broadcasts then come from planes the cache cannot all hold),
 // and with k ≤ 36 5–21% slower.
 import { block, ConvDesc, store_transposed } from './conv';
-import { round_up, TILE_N } from './gemm';
+import { pack_b_panel, round_up, TILE_N } from './gemm';
 import { needs_padding, pad_image, padded_size, padded_w, pos, positions, tap_offsets, taps } from './im2col';
 import { madd } from './simd';
 
@@ -81,14 +81,9 @@ export function conv2d_direct_f32(y: usize, x: usize, w: usize, bias: usize, d: 
   }
 }
 
-/** dst [o8/8][k][8] = w [o, k] transposed into 8-channel panels, channels past o zero. */
+/** dst [o8/8][k][8] = w [o, k] transposed into 8-channel panels, channels past o zero: per panel, columns of wᵀ as a GEMM B panel. */
 function pack_channel_panels(dst: usize, w: usize, o: i32, k: i32): void {
-  for (let c0 = 0; c0 < o; c0 += TILE_N) {
-    for (let t = 0; t < k; t++) {
-      for (let q = 0; q < TILE_N; q++) store<f32>(block(dst, q, 1), c0 + q < o ? load<f32>(block(w, (c0 + q) * k + t, 1)) : 0);
-      dst += TILE_N << 2;
-    }
-  }
+  for (let c0 = 0; c0 < o; c0 += TILE_N) pack_b_panel(block(dst, c0, k), block(w, c0, k), k, min(TILE_N, o - c0), 1, k);
 }
 
 /**
