@@ -183,6 +183,29 @@ describe('wasm conv kernels equal the js reference', () => {
   });
 });
 
+describe('col2im at stride 1 (pixel rows gathered in registers)', () => {
+  it('equals the js loop for every strip shape: widths 1–21, padding on either side, dilation, windows past the edge', () => {
+    const shapes: Shape[] = [];
+    for (let w = 1; w <= 21; w++) shapes.push({ batch: 2, c: 2, o: 1, h: 3, w, k: [2, Math.min(w, 3)], pad: [w % 2, w % 3] });
+    shapes.push(
+      { c: 3, o: 1, h: 14, w: 14, k: [5, 5] }, // case d's shape: no padding, runs of 10 in rows of 14
+      { c: 2, o: 1, h: 9, w: 13, k: [3, 4], dilation: [2, 3], pad: [3, 1] },
+      { c: 1, o: 1, h: 5, w: 6, k: [2, 2], pad: [4, 5] }, // padding wider than the kernel: whole runs outside
+      { c: 1, o: 1, h: 6, w: 40, k: [3, 3], pad: [0, 1], out: [4, 38] }, // several 16-float strips
+    );
+    for (const s of shapes) {
+      const g = geometry(s).window;
+      const batch = s.batch ?? 1;
+      const cols = randomData(batch * g.c * g.kh * g.kw * g.outH * g.outW, 5);
+      const x = randomData(batch * g.c * g.h * g.w, 6);
+      const [fa, fb] = [x.slice(), x.slice()];
+      jsKernels.col2im(cols, fa, batch, g);
+      wasmKernels.col2im(cols, fb, batch, g);
+      expectClose(fb, fa, 1e-6, 1e-6);
+    }
+  });
+});
+
 describe('input-gradient phases', () => {
   it('pair every dX pixel with every tap that reaches it exactly once', () => {
     for (const s of [
