@@ -17,7 +17,8 @@
 // The phases multiply every tap of their window, also those that fall on dY's padding: with
 // little padding (convs that keep the image size, strided ones) that is next to nothing, but a
 // 'valid' 5×5 conv of a 14×14 image pads its 10×10 dY to 18×18, and its 6 input channels fill
-// 6 of the GEMM's 8 rows; phaseCost measures that, so that the caller may take col2im instead.
+// 6 of the kernel's 8 channel lanes, so that the caller may take col2im instead (./conv.ts
+// gradInputByCol2im).
 import type { ConvGeometry } from '../types.js';
 
 /** One phase: its convolution of dY, and where its pixels and taps sit in dX and w. */
@@ -101,18 +102,4 @@ export function inputGradPhases(g: ConvGeometry): InputGradPhase[] {
     }
   }
   return phases;
-}
-
-/**
- * Multiply-adds the phases compute (their output channels rounded up to the GEMM's 4-row blocks,
- * padding taps included) over the multiply-adds conv2d's input gradient needs.
- */
-export function phaseCost(g: ConvGeometry, phases: readonly InputGradPhase[]): number {
-  const win = g.window;
-  const needed = win.c * win.kh * win.kw * win.outH * win.outW * (g.outChannels / g.groups);
-  const computed = phases.reduce((sum, p) => {
-    const pw = p.conv.window;
-    return sum + Math.ceil(win.c / 4) * 4 * pw.c * pw.kh * pw.kw * pw.outH * pw.outW;
-  }, 0);
-  return computed / needed;
 }

@@ -4,7 +4,7 @@
 // out once.
 import type { Arena } from '../../wasm/arena.js';
 import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
-import { type InputGradPhase, inputGradPhases, phaseCost } from './conv-phases.js';
+import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { begin } from './runtime.js';
 
 interface Exports {
@@ -73,19 +73,56 @@ function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number,
   if (pb) e.bias_add_f32(py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
-/** Above this many multiply-adds per needed one, the phases lose to col2im (measured on case d: 2.6). */
-export const PHASE_COST_LIMIT = 1.5;
+/**
+ * The input gradient's two ways, timed: both are GEMMs, whose time goes as the entries they write
+ * times (their depth + a fixed cost per entry). The phases write, per phase, its pixels × dx's
+ * channels rounded up to the kernel's block (the direct kernel's 8 channels, the GEMM's 4 rows),
+ * at depth dY's channels × the phase's taps, padding included. col2im's GEMM writes c·kh·kw·L
+ * column entries per image at depth o (output channels per group), then adds them back onto dx.
+ * The fixed costs, in multiply-adds, are fitted on dX of 16 stride-1 shapes timed both ways (o
+ * from 1 to 64): the model's ratio of the two came within 20% of the measured one, on the same
+ * side of 1 wherever the ways differed by more than 5%, the notebook-sized case aside (both take
+ * 1.5 µs there). Strided, col2im adds its columns back
+ * entry by entry, not by gathered rows, and over 7 shapes the model's ratio came out up to 12%
+ * in col2im's favour (g: 0.99, measured 1.11), so there col2im must promise a 10% gain.
+ */
+const PHASE_ENTRY = 13;
+const COL2IM_ENTRY = 5;
+const STRIDED_COL2IM_GAIN = 0.9;
+
+/** The phases' work (see PHASE_ENTRY), in multiply-adds. */
+function phasesWork(g: ConvGeometry, phases: readonly InputGradPhase[]): number {
+  return phases.reduce((sum, p) => {
+    const w = p.conv.window;
+    const block = readsInPlace(p.conv) ? 8 : 4;
+    const rows = Math.ceil(g.window.c / block) * block;
+    return sum + g.batch * g.groups * rows * w.outH * w.outW * (w.c * w.kh * w.kw + PHASE_ENTRY);
+  }, 0);
+}
+
+/** col2im's work (see PHASE_ENTRY), in multiply-adds. */
+function col2imWork(g: ConvGeometry): number {
+  const { c, kh, kw, outH, outW } = g.window;
+  return g.batch * g.groups * c * kh * kw * outH * outW * (g.outChannels / g.groups + COL2IM_ENTRY);
+}
+
+/** Whether conv2d's input gradient runs as col2im(Wᵀ·dY) rather than as the stride phases. */
+export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPhase[]): boolean {
+  const strided = g.window.strideH > 1 || g.window.strideW > 1;
+  return col2imWork(g) < (strided ? STRIDED_COL2IM_GAIN : 1) * phasesWork(g, phases);
+}
 
 /**
  * dx += conv2d's input gradient, on arena pointers (`desc` holds g): phase by phase
  * (./conv-phases.ts), each phase's kernel cut from w and its forward convolution of dy run into
  * dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
- * pixels; or as col2im(Wᵀ·dY) where the phases would mostly multiply padding.
+ * pixels; or as col2im(Wᵀ·dY) where the phases would multiply too much padding or leave too
+ * many channel lanes idle.
  */
 function gradInputAt(arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry): void {
   const op = 'conv2d';
   const phases = inputGradPhases(g);
-  if (phaseCost(g, phases) > PHASE_COST_LIMIT) {
+  if (gradInputByCol2im(g, phases)) {
     e.conv2d_grad_input_f32(pdx, pdy, pw, desc, arena.alloc(e.conv2d_grad_input_scratch_f32(desc), op), 0, g.batch * g.groups);
     return;
   }
