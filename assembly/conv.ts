@@ -11,7 +11,7 @@
 // split a range of them: the forward's (image, group, 8-column panel) units are independent; dW's
 // images each add into all of dW, so workers would take ranges of images into private copies of
 // dW and sum them.
-import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } from './gemm';
+import { gemm_panel, pack_a_panels, pack_b_panel, round_up, store_vec, TILE_M, TILE_N } from './gemm';
 import {
   col2im_image,
   gather_panel,
@@ -317,10 +317,6 @@ function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
   store_vec(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7), add);
 }
 
-// @ts-ignore: decorator
-@inline function store_vec(p: usize, v: v128, add: bool): void {
-  v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
-}
 
 /**
  * dW[c0..c0+8, t0..t0+4] += (sum over positions l of cols[t0 + r, l] · dY[c0 + q, l])ᵀ: the 4x8

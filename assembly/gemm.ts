@@ -101,19 +101,60 @@ export function pack_b_panel(dst: usize, b: usize, k: i32, cols: i32, rowB: i32,
 
 /**
  * C[0..m, 0..cols) (+)= A · B for A packed in 4-row panels and one 8-column panel of B (a row of
- * 8 floats every `strideB` bytes): one micro-kernel block per A panel, C's rows `ldc` bytes apart.
+ * 8 floats every `strideB` bytes): one micro-kernel block per A panel (gemm_f32_4x4_simd's when
+ * the panel has at most 4 columns), C's rows `ldc` bytes apart.
  */
 export function gemm_panel(
   c: usize, ldc: usize, a: usize, m: i32, k: i32, b: usize, strideB: usize, cols: i32, accumulate: bool, edge: usize,
 ): void {
   const panelBytes = <usize>k << 4;
   let i = 0;
+  if (cols <= TILE_N / 2) {
+    for (; i + TILE_M <= m; i += TILE_M) {
+      gemm_f32_4x4_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge);
+      c += ldc << 2;
+      a += panelBytes;
+    }
+    if (i < m) gemm_f32_4x4_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge);
+    return;
+  }
   for (; i + TILE_M <= m; i += TILE_M) {
     gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge);
     c += ldc << 2;
     a += panelBytes;
   }
   if (i < m) gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge);
+}
+
+/**
+ * The micro-kernel for a panel of at most 4 columns (the last of a matrix whose width leaves 1
+ * to 4 over): gemm_f32_4x8_simd on the panel's first half only, four accumulators, stored whole
+ * when 4 × 4. Case d's input gradient (per image 150 × 100, so 12½ panels) ran 5% faster with
+ * it than with the 4x8 block and its edge path.
+ */
+// @ts-ignore: decorator
+@inline function gemm_f32_4x4_simd(
+  c: usize, ldc: usize, a: usize, b: usize, strideB: usize, k: i32, rows: i32, cols: i32, accumulate: bool, edge: usize,
+): void {
+  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b);
+    x0 = madd(v128.load32_splat(a), b0, x0);
+    x1 = madd(v128.load32_splat(a, 4), b0, x1);
+    x2 = madd(v128.load32_splat(a, 8), b0, x2);
+    x3 = madd(v128.load32_splat(a, 12), b0, x3);
+    a += TILE_M << 2;
+    b += strideB;
+  }
+  const full = rows == TILE_M && cols == TILE_N / 2;
+  const out = full ? c : edge;
+  const stride = full ? ldc : TILE_N << 2;
+  const add = full && accumulate;
+  store_vec(out, x0, add);
+  store_vec(out + stride, x1, add);
+  store_vec(out + 2 * stride, x2, add);
+  store_vec(out + 3 * stride, x3, add);
+  if (!full) store_edge(c, ldc, edge, rows, cols, accumulate);
 }
 
 /**
@@ -160,8 +201,14 @@ export function gemm_panel(
 /** Stores (or adds) 8 floats. */
 // @ts-ignore: decorator
 @inline function store_row(p: usize, lo: v128, hi: v128, add: bool): void {
-  v128.store(p, add ? f32x4.add(v128.load(p), lo) : lo);
-  v128.store(p, add ? f32x4.add(v128.load(p, 16), hi) : hi, 16);
+  store_vec(p, lo, add);
+  store_vec(p + 16, hi, add);
+}
+
+/** Stores (or adds) 4 floats. */
+// @ts-ignore: decorator
+@inline export function store_vec(p: usize, v: v128, add: bool): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
 }
 
 /** C[0..rows, 0..cols) (+)= the block held in edge [4][8]. */
