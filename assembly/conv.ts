@@ -196,8 +196,9 @@ export function conv2d_grad_input_scratch_f32(d: usize): i32 {
 
 /**
  * dx += the input gradient of conv2d for dy as col2im(W[g]ᵀ · dY[n, g]), over units [first, end)
- * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's rows read in place)
- * writes the image's column matrix, which col2im adds back onto the pixels, a row at a time.
+ * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's 8-column panels
+ * packed: read in place, o rows 4·L bytes apart, case j's ran 1.1× slower) writes the image's
+ * column matrix, which col2im adds back onto the pixels, a row at a time.
  */
 export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
@@ -217,15 +218,8 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
     const a = block(packed, u % g.groups, k4 * o);
     for (let j = 0; j < l; j += TILE_N) {
       const count = min(TILE_N, l - j);
-      let b = rows + (<usize>j << 2);
-      let strideB = <usize>l << 2;
-      if (count < TILE_N) {
-        // the last panel is copied, so that no read passes the end of dy
-        pack_b_panel(panel, b, o, count, l, 1);
-        b = panel;
-        strideB = TILE_N << 2;
-      }
-      gemm_panel(cols + (<usize>j << 2), <usize>l << 2, a, k, o, b, strideB, count, false, edge);
+      pack_b_panel(panel, rows + (<usize>j << 2), o, count, l, 1);
+      gemm_panel(cols + (<usize>j << 2), <usize>l << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
     }
     col2im_image(block(dx, u, g.c * g.h * g.w), cols, g, xp);
   }
