@@ -251,6 +251,10 @@ describe('input-gradient phases', () => {
     expect(takes({ c: 64, o: 64, h: 56, w: 56, k: [3, 3], pad: [1, 1] })).toBe(false);
     expect(takes({ c: 64, o: 128, h: 56, w: 56, k: [3, 3], stride: [2, 2], pad: [1, 1] })).toBe(false);
     expect(takes({ c: 8, o: 8, h: 32, w: 32, k: [3, 3], pad: [1, 1] })).toBe(false);
+    // 1×1: the one phase is col2im's GEMM without the pass back
+    expect(takes({ c: 64, o: 32, h: 14, w: 14, k: [1, 1] })).toBe(false);
+    // stride 3 with a 3×3 kernel: nine one-tap phases, each its own pass, lose to col2im
+    expect(takes({ c: 16, o: 16, h: 30, w: 30, k: [3, 3], stride: [3, 3] })).toBe(true);
     // 'valid' 5×5 of 14×14 (case d): the phases pad dY from 10×10 to 18×18, 6 of 8 channel lanes
     expect(takes({ batch: 64, c: 6, o: 16, h: 14, w: 14, k: [5, 5] })).toBe(true);
     // 3 → 16 channels, 'same': the direct kernel's 8 channel lanes hold 3

@@ -79,37 +79,41 @@ function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number,
  * channels rounded up to the kernel's block (the direct kernel's 8 channels, the GEMM's 4 rows),
  * at depth dY's channels × the phase's taps, padding included. col2im's GEMM writes c·kh·kw·L
  * column entries per image at depth o (output channels per group), then adds them back onto dx.
- * The fixed costs, in multiply-adds, are fitted on dX of 16 stride-1 shapes timed both ways (o
- * from 1 to 64): the model's ratio of the two came within 20% of the measured one, on the same
- * side of 1 wherever the ways differed by more than 5%, the notebook-sized case aside (both take
- * 1.5 µs there). Strided, col2im adds its columns back
- * entry by entry, not by gathered rows, and over 7 shapes the model's ratio came out up to 12%
- * in col2im's favour (g: 0.99, measured 1.11), so there col2im must promise a 10% gain.
+ * Where the one phase of a stride-1 conv multiplies no padding and leaves no lane idle, it is
+ * col2im's GEMM without the pass back (1×1 convs measured up to 20% faster, case j as fast).
+ * Otherwise the fixed
+ * costs decide, in multiply-adds fitted on dX of 16 stride-1 shapes timed both ways (o from 1
+ * to 64): the model's ratio of the two came within 20% of the measured one, on the same side of
+ * 1 wherever the ways differed by more than 5%, the notebook-sized case aside (both take 1.5 µs
+ * there). Strided, col2im adds its columns back entry by entry, not by gathered rows, and over 7
+ * shapes the model's ratio came out up to 12% in col2im's favour (g: 0.99, measured 1.11), so
+ * there col2im must promise a 10% gain.
  */
 const PHASE_ENTRY = 13;
 const COL2IM_ENTRY = 5;
 const STRIDED_COL2IM_GAIN = 0.9;
 
-/** The phases' work (see PHASE_ENTRY), in multiply-adds. */
-function phasesWork(g: ConvGeometry, phases: readonly InputGradPhase[]): number {
+/** The phases' work, in multiply-adds, with `entry` more per entry written. */
+function phasesWork(g: ConvGeometry, phases: readonly InputGradPhase[], entry: number): number {
   return phases.reduce((sum, p) => {
     const w = p.conv.window;
     const block = readsInPlace(p.conv) ? 8 : 4;
     const rows = Math.ceil(g.window.c / block) * block;
-    return sum + g.batch * g.groups * rows * w.outH * w.outW * (w.c * w.kh * w.kw + PHASE_ENTRY);
+    return sum + g.batch * g.groups * rows * w.outH * w.outW * (w.c * w.kh * w.kw + entry);
   }, 0);
 }
 
-/** col2im's work (see PHASE_ENTRY), in multiply-adds. */
-function col2imWork(g: ConvGeometry): number {
+/** col2im's work, in multiply-adds, with `entry` more per column entry; with 0, the multiply-adds dX needs. */
+function col2imWork(g: ConvGeometry, entry: number): number {
   const { c, kh, kw, outH, outW } = g.window;
-  return g.batch * g.groups * c * kh * kw * outH * outW * (g.outChannels / g.groups + COL2IM_ENTRY);
+  return g.batch * g.groups * c * kh * kw * outH * outW * (g.outChannels / g.groups + entry);
 }
 
 /** Whether conv2d's input gradient runs as col2im(Wᵀ·dY) rather than as the stride phases. */
 export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPhase[]): boolean {
   const strided = g.window.strideH > 1 || g.window.strideW > 1;
-  return col2imWork(g) < (strided ? STRIDED_COL2IM_GAIN : 1) * phasesWork(g, phases);
+  if (!strided && phasesWork(g, phases, 0) <= col2imWork(g, 0)) return false;
+  return col2imWork(g, COL2IM_ENTRY) < (strided ? STRIDED_COL2IM_GAIN : 1) * phasesWork(g, phases, PHASE_ENTRY);
 }
 
 /**
