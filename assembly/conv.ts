@@ -311,7 +311,6 @@ function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
   store_vec(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7), add);
 }
 
-
 /**
  * dW[c0..c0+8, t0..t0+4] += (sum over positions l of cols[t0 + r, l] · dY[c0 + q, l])ᵀ: the 4x8
  * micro-kernel of gemm.ts with its A rows read in place from `src` at the tap offsets `toff`

@@ -101,60 +101,31 @@ export function pack_b_panel(dst: usize, b: usize, k: i32, cols: i32, rowB: i32,
 
 /**
  * C[0..m, 0..cols) (+)= A · B for A packed in 4-row panels and one 8-column panel of B (a row of
- * 8 floats every `strideB` bytes): one micro-kernel block per A panel (gemm_f32_4x4_simd's when
- * the panel has at most 4 columns), C's rows `ldc` bytes apart.
+ * 8 floats every `strideB` bytes): one micro-kernel block per A panel (4 columns wide when the
+ * panel has at most 4), C's rows `ldc` bytes apart.
  */
 export function gemm_panel(
   c: usize, ldc: usize, a: usize, m: i32, k: i32, b: usize, strideB: usize, cols: i32, accumulate: bool, edge: usize,
 ): void {
   const panelBytes = <usize>k << 4;
   let i = 0;
+  // the block width is a literal at each call: passed on through a helper of the loop, it stayed
+  // a variable in the optimized code and the 4x8 block ran 25% slower
   if (cols <= TILE_N / 2) {
     for (; i + TILE_M <= m; i += TILE_M) {
-      gemm_f32_4x4_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge);
+      gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge, 4);
       c += ldc << 2;
       a += panelBytes;
     }
-    if (i < m) gemm_f32_4x4_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge);
+    if (i < m) gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge, 4);
     return;
   }
   for (; i + TILE_M <= m; i += TILE_M) {
-    gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge);
+    gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, TILE_M, cols, accumulate, edge, 8);
     c += ldc << 2;
     a += panelBytes;
   }
-  if (i < m) gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge);
-}
-
-/**
- * The micro-kernel for a panel of at most 4 columns (the last of a matrix whose width leaves 1
- * to 4 over): gemm_f32_4x8_simd on the panel's first half only, four accumulators, stored whole
- * when 4 × 4. Case d's input gradient (per image 150 × 100, so 12½ panels) ran 5% faster with
- * it than with the 4x8 block and its edge path.
- */
-// @ts-ignore: decorator
-@inline function gemm_f32_4x4_simd(
-  c: usize, ldc: usize, a: usize, b: usize, strideB: usize, k: i32, rows: i32, cols: i32, accumulate: bool, edge: usize,
-): void {
-  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
-  for (let p = 0; p < k; p++) {
-    const b0 = v128.load(b);
-    x0 = madd(v128.load32_splat(a), b0, x0);
-    x1 = madd(v128.load32_splat(a, 4), b0, x1);
-    x2 = madd(v128.load32_splat(a, 8), b0, x2);
-    x3 = madd(v128.load32_splat(a, 12), b0, x3);
-    a += TILE_M << 2;
-    b += strideB;
-  }
-  const full = rows == TILE_M && cols == TILE_N / 2;
-  const out = full ? c : edge;
-  const stride = full ? ldc : TILE_N << 2;
-  const add = full && accumulate;
-  store_vec(out, x0, add);
-  store_vec(out + stride, x1, add);
-  store_vec(out + 2 * stride, x2, add);
-  store_vec(out + 3 * stride, x3, add);
-  if (!full) store_edge(c, ldc, edge, rows, cols, accumulate);
+  if (i < m) gemm_f32_4x8_simd(c, ldc, a, b, strideB, k, m - i, cols, accumulate, edge, 8);
 }
 
 /**
@@ -163,46 +134,51 @@ export function gemm_panel(
  * 11 of the 16 xmm registers V8 has on x64, so nothing spills (a 6×8 block would). `a` is a packed
  * 4-row panel, `b` a row of 8 floats every `strideB` bytes. The block is stored whole when
  * rows == 4 and cols == 8, else its first rows × cols through `edge` (32 floats of scratch).
+ * With `width` 4 (a constant at each call) it is the 4x4 block: the first vector of each row
+ * only, for a last panel of at most 4 columns. Case d's input gradient (per image 150 × 100, so
+ * 12½ panels) ran 5% faster with it than with the 4x8 block and its edge path.
  */
 // @ts-ignore: decorator
 @inline export function gemm_f32_4x8_simd(
   c: usize, ldc: usize, a: usize, b: usize, strideB: usize, k: i32, rows: i32, cols: i32, accumulate: bool, edge: usize,
+  width: i32 = TILE_N,
 ): void {
+  const wide = width == TILE_N;
   let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
+    const b1 = wide ? v128.load(b, 16) : b0;
     let s = v128.load32_splat(a);
     x00 = madd(s, b0, x00);
-    x01 = madd(s, b1, x01);
+    if (wide) x01 = madd(s, b1, x01);
     s = v128.load32_splat(a, 4);
     x10 = madd(s, b0, x10);
-    x11 = madd(s, b1, x11);
+    if (wide) x11 = madd(s, b1, x11);
     s = v128.load32_splat(a, 8);
     x20 = madd(s, b0, x20);
-    x21 = madd(s, b1, x21);
+    if (wide) x21 = madd(s, b1, x21);
     s = v128.load32_splat(a, 12);
     x30 = madd(s, b0, x30);
-    x31 = madd(s, b1, x31);
+    if (wide) x31 = madd(s, b1, x31);
     a += TILE_M << 2;
     b += strideB;
   }
-  const full = rows == TILE_M && cols == TILE_N;
+  const full = rows == TILE_M && cols == width;
   const out = full ? c : edge;
   const stride = full ? ldc : TILE_N << 2;
   const add = full && accumulate;
-  store_row(out, x00, x01, add);
-  store_row(out + stride, x10, x11, add);
-  store_row(out + 2 * stride, x20, x21, add);
-  store_row(out + 3 * stride, x30, x31, add);
+  store_row(out, x00, x01, add, wide);
+  store_row(out + stride, x10, x11, add, wide);
+  store_row(out + 2 * stride, x20, x21, add, wide);
+  store_row(out + 3 * stride, x30, x31, add, wide);
   if (!full) store_edge(c, ldc, edge, rows, cols, accumulate);
 }
 
-/** Stores (or adds) 8 floats. */
+/** Stores (or adds) 8 floats, or the first 4 unless `wide`. */
 // @ts-ignore: decorator
-@inline function store_row(p: usize, lo: v128, hi: v128, add: bool): void {
+@inline function store_row(p: usize, lo: v128, hi: v128, add: bool, wide: bool): void {
   store_vec(p, lo, add);
-  store_vec(p + 16, hi, add);
+  if (wide) store_vec(p + 16, hi, add);
 }
 
 /** Stores (or adds) 4 floats. */

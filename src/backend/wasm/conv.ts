@@ -81,13 +81,12 @@ function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number,
  * column entries per image at depth o (output channels per group), then adds them back onto dx.
  * Where the one phase of a stride-1 conv multiplies no padding and leaves no lane idle, it is
  * col2im's GEMM without the pass back (1×1 convs measured up to 20% faster, case j as fast).
- * Otherwise the fixed
- * costs decide, in multiply-adds fitted on dX of 16 stride-1 shapes timed both ways (o from 1
- * to 64): the model's ratio of the two came within 20% of the measured one, on the same side of
- * 1 wherever the ways differed by more than 5%, the notebook-sized case aside (both take 1.5 µs
- * there). Strided, col2im adds its columns back entry by entry, not by gathered rows, and over 7
- * shapes the model's ratio came out up to 12% in col2im's favour (g: 0.99, measured 1.11), so
- * there col2im must promise a 10% gain.
+ * Otherwise the fixed costs decide, in multiply-adds fitted on dX of 16 stride-1 shapes timed
+ * both ways (o from 1 to 64): the model's ratio of the two came within 20% of the measured one,
+ * on the same side of 1 wherever the ways differed by more than 5%, the notebook-sized case
+ * aside (both take 1.5 µs there). Strided, col2im adds its columns back entry by entry, not by
+ * gathered rows, and over 7 shapes the model's ratio came out up to 12% in col2im's favour (g:
+ * 0.99, measured 1.11), so there col2im must promise a 10% gain.
  */
 const PHASE_ENTRY = 13;
 const COL2IM_ENTRY = 5;
