@@ -141,7 +141,7 @@ export function gemm_panel(
 // @ts-ignore: decorator
 @inline export function gemm_f32_4x8_simd(
   c: usize, ldc: usize, a: usize, b: usize, strideB: usize, k: i32, rows: i32, cols: i32, accumulate: bool, edge: usize,
-  width: i32 = TILE_N,
+  width: i32,
 ): void {
   const wide = width == TILE_N;
   let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
