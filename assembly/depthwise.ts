@@ -63,12 +63,16 @@ export function depthwise_stage_f32(
   return last < 0 ? first : max(first, min(last / step + 1, count));
 }
 
-/** Scalar reference: out (+)= the correlation, every stride. */
+/** Scalar reference: out (+)= the correlation, every stride, for `count` channels reading s. */
 export function depthwise_correlate_f32_scalar(
   out: usize, s: usize, k: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32, count: i32,
 ): void {
-  correlate_block_scalar(out, s, k, sRow, kh, kw, sh, sw, dh, dw, ow, 0, oh, 0, ow, flip, accumulate);
+  const plane = <usize>(oh * ow) << 2;
+  const kernel = <usize>(kh * kw) << 2;
+  for (let q = 0; q < count; q++) {
+    correlate_block_scalar(out + <usize>q * plane, s, k + <usize>q * kernel, sRow, kh, kw, sh, sw, dh, dw, ow, 0, oh, 0, ow, flip, accumulate);
+  }
 }
 
 /** out[i0..i1, j0..j1] (+)= the correlation there, one scalar sum per entry. */
@@ -94,24 +98,156 @@ function correlate_block_scalar(
 }
 
 /**
- * SIMD kernel. 3×3 kernels at stride 1 and dilation 1 (the common depthwise layer, and every
- * 3×3 input gradient) take depthwise_correlate_3x3_f32_simd; others run register tiles of
- * 2 output rows × 16 columns (eight f32x4 accumulators, each tap one broadcast weight and eight
- * loads), one narrower tile (12, 8 or 4 columns) per row pair at the right edge, one row at an
- * odd bottom, and the last ow % 4 columns in the scalar loop. sw != 1 runs the scalar kernel.
+ * SIMD kernel, for `count` output channels q reading the same source plane (a depthwise
+ * multiplier m > 1, or one input channel feeding several): out + q·oh·ow (+)= the correlation
+ * of s with kernel k + q·kh·kw. 3×3 kernels at stride 1 and dilation 1 (the common depthwise
+ * layer, and every 3×3 input gradient) take depthwise_correlate_3x3_f32_simd, channel by channel;
+ * other kernels run channels in threes (correlate_three), the rest one at a time in register
+ * tiles of 2 output rows × 16 columns (eight f32x4 accumulators, each tap one broadcast weight
+ * and eight loads), one narrower tile (12, 8 or 4 columns) per row pair at the right edge, one
+ * row at an odd bottom, and the last ow % 4 columns in the scalar loop. sw != 1 runs the scalar
+ * kernel.
  */
 export function depthwise_correlate_f32_simd(
   out: usize, s: usize, k: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32, count: i32,
 ): void {
   if (sw != 1) {
-    correlate_block_scalar(out, s, k, sRow, kh, kw, sh, sw, dh, dw, ow, 0, oh, 0, ow, flip, accumulate);
-  } else if (kh == 3 && kw == 3 && sh == 1 && dh == 1 && dw == 1) {
-    depthwise_correlate_3x3_f32_simd(out, s, k, sRow, oh, ow, flip, accumulate);
-  } else {
+    depthwise_correlate_f32_scalar(out, s, k, sRow, kh, kw, sh, sw, dh, dw, oh, ow, flip, accumulate, count);
+    return;
+  }
+  const plane = <usize>(oh * ow) << 2;
+  const kernel = <usize>(kh * kw) << 2;
+  const small = kh == 3 && kw == 3 && sh == 1 && dh == 1 && dw == 1;
+  let q = 0;
+  if (!small && kh * kw <= THREE_TAPS) {
+    for (; q + 3 <= count; q += 3) correlate_three(out + <usize>q * plane, plane, s, k + <usize>q * kernel, sRow, kh, kw, sh, dh, dw, oh, ow, flip, accumulate);
+  }
+  for (; q < count; q++) {
+    const o = out + <usize>q * plane;
+    const kq = k + <usize>q * kernel;
+    if (small) {
+      depthwise_correlate_3x3_f32_simd(o, s, kq, sRow, oh, ow, flip, accumulate);
+      continue;
+    }
     let i = 0;
-    for (; i + 2 <= oh; i += 2) correlate_rows(out, s, k, sRow, kh, kw, sh, dh, dw, ow, i, flip, accumulate, 2);
-    if (i < oh) correlate_rows(out, s, k, sRow, kh, kw, sh, dh, dw, ow, i, flip, accumulate, 1);
+    for (; i + 2 <= oh; i += 2) correlate_rows(o, s, kq, sRow, kh, kw, sh, dh, dw, ow, i, flip, accumulate, 2);
+    if (i < oh) correlate_rows(o, s, kq, sRow, kh, kw, sh, dh, dw, ow, i, flip, accumulate, 1);
+  }
+}
+
+/** The most taps correlate_three packs (15×15); larger kernels run channel by channel. */
+const THREE_TAPS = 225;
+/** correlate_three's kernels, [tap][3], in the tap order the tiles walk. */
+const THREE_WEIGHTS = memory.data(THREE_TAPS * 12, 16);
+
+/**
+ * Three channels at once (out, out + plane, out + 2·plane), a row at a time in tiles of 12
+ * columns, then 8 or 4, then the last ow % 4 columns in the scalar loop: each loaded source
+ * vector serves three products, 6 loads per 9 products against the one-channel tile's 9 per 8
+ * (the 3 × 3 accumulators, 3 broadcasts and a source vector fill 13 of V8's 16 xmm registers).
+ * The three kernels are interleaved first, tap by tap and already rotated when flipped, so a
+ * tap's three broadcasts are one pointer at immediate offsets.
+ */
+function correlate_three(
+  out: usize, plane: usize, s: usize, k: usize, sRow: i32, kh: i32, kw: i32,
+  sh: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32,
+): void {
+  const taps = kh * kw;
+  for (let t = 0; t < taps; t++) {
+    const from = k + (<usize>(flip ? taps - 1 - t : t) << 2);
+    const to = THREE_WEIGHTS + <usize>t * 12;
+    store<f32>(to, load<f32>(from));
+    store<f32>(to, load<f32>(from + (<usize>taps << 2)), 4);
+    store<f32>(to, load<f32>(from + (<usize>taps << 3)), 8);
+  }
+  const ow4 = ow & ~3;
+  for (let i = 0; i < oh; i++) {
+    let j = 0;
+    for (; j + 12 <= ow4; j += 12) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 3);
+    if (ow4 - j == 8) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 2);
+    else if (ow4 - j == 4) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 1);
+  }
+  if (ow4 == ow) return;
+  for (let q = 0; q < 3; q++) {
+    const kq = k + ((<usize>(q * taps)) << 2);
+    correlate_block_scalar(out + <usize>q * plane, s, kq, sRow, kh, kw, sh, 1, dh, dw, ow, 0, oh, ow4, ow, flip, accumulate);
+  }
+}
+
+/**
+ * One tile of correlate_three at row i, column j: 3 channels × `vecs` (1 to 3, a constant at
+ * each call site) f32x4. A loop per kernel row that ends on the weight pointer: two pointer
+ * steps per tap, against five more integer operations in one flat loop over the taps.
+ */
+// @ts-ignore: decorator
+@inline function three_tile(
+  out: usize, plane: usize, s: usize, sRow: i32, kh: i32, kw: i32,
+  sh: i32, dh: i32, dw: i32, ow: i32, i: i32, j: i32, accumulate: i32, vecs: i32,
+): void {
+  const oa = out + (<usize>(i * ow + j) << 2);
+  const ob = oa + plane;
+  const oc = ob + plane;
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, b0 = zero, b1 = zero, b2 = zero, c0 = zero, c1 = zero, c2 = zero;
+  if (accumulate) {
+    a0 = v128.load(oa);
+    b0 = v128.load(ob);
+    c0 = v128.load(oc);
+    if (vecs >= 2) {
+      a1 = v128.load(oa, 16);
+      b1 = v128.load(ob, 16);
+      c1 = v128.load(oc, 16);
+    }
+    if (vecs == 3) {
+      a2 = v128.load(oa, 32);
+      b2 = v128.load(ob, 32);
+      c2 = v128.load(oc, 32);
+    }
+  }
+  const tapStep = <usize>dw << 2;
+  const rowJump = (<usize>(dh * sRow) << 2) - <usize>kw * tapStep;
+  const rowTaps = <usize>kw * 12;
+  let kp = THREE_WEIGHTS;
+  let p = s + (<usize>(i * sh * sRow + j) << 2);
+  for (let a = 0; a < kh; a++) {
+    const rowEnd = kp + rowTaps;
+    for (; kp < rowEnd; kp += 12) {
+      const wa = v128.load32_splat(kp);
+      const wb = v128.load32_splat(kp, 4);
+      const wc = v128.load32_splat(kp, 8);
+      let x = v128.load(p);
+      a0 = madd(x, wa, a0);
+      b0 = madd(x, wb, b0);
+      c0 = madd(x, wc, c0);
+      if (vecs >= 2) {
+        x = v128.load(p, 16);
+        a1 = madd(x, wa, a1);
+        b1 = madd(x, wb, b1);
+        c1 = madd(x, wc, c1);
+      }
+      if (vecs == 3) {
+        x = v128.load(p, 32);
+        a2 = madd(x, wa, a2);
+        b2 = madd(x, wb, b2);
+        c2 = madd(x, wc, c2);
+      }
+      p += tapStep;
+    }
+    p += rowJump;
+  }
+  v128.store(oa, a0);
+  v128.store(ob, b0);
+  v128.store(oc, c0);
+  if (vecs >= 2) {
+    v128.store(oa, a1, 16);
+    v128.store(ob, b1, 16);
+    v128.store(oc, c1, 16);
+  }
+  if (vecs == 3) {
+    v128.store(oa, a2, 32);
+    v128.store(ob, b2, 32);
+    v128.store(oc, c2, 32);
   }
 }
 
@@ -261,13 +397,20 @@ export function depthwise_correlate_3x3_f32_simd(
   return v128.load32_splat(k + (<usize>(flip ? 8 - t : t) << 2));
 }
 
-/** Scalar reference: dk += the tap sums, every stride, and db[0] += the sum of g when db != 0. */
+/**
+ * Scalar reference: for q < count, dk + q·kh·kw += the tap sums of g + q·oh·ow, every stride,
+ * and db[q] += the sum of that g plane when db != 0.
+ */
 export function depthwise_tap_sums_f32_scalar(
   dk: usize, g: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize, count: i32,
 ): void {
-  tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
-  if (db != 0) bias_grad_f32(db, g, 1, 1, oh * ow);
+  const plane = <usize>(oh * ow) << 2;
+  const kernel = <usize>(kh * kw) << 2;
+  for (let q = 0; q < count; q++) {
+    tap_sums_block_scalar(dk + <usize>q * kernel, g + <usize>q * plane, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
+  }
+  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow);
 }
 
 /** dk += the tap sums over output columns [j0, ow) only, one scalar product at a time. */
@@ -290,32 +433,138 @@ function tap_sums_block_scalar(
 }
 
 /**
- * SIMD kernel: the kernel rows in pairs, the taps of a pair in groups of up to five adjacent
- * ones, each vector of g loaded once for a tile's 2 × 5 products into one f32x4 accumulator per
- * tap (ten, and a loaded vector and g's: 12 of V8's 16 xmm registers); an odd last row alone; a
- * lone tap as a dot product over 16 columns at a time into four accumulators (independent
- * chains). The last ow % 4 columns take the scalar loop. 3×3 kernels at stride 1 and dilation 1
- * take tap_sums_3x3; sw != 1 the scalar kernel. db[0] += the sum of g when db != 0.
+ * SIMD kernel, for `count` channels q whose g planes read the same source plane: dk + q·kh·kw
+ * += the tap sums of g + q·oh·ow, and db[q] += the sum of that plane when db != 0. 3×3 kernels
+ * at stride 1 and dilation 1 take tap_sums_3x3, channel by channel; other kernels at unit column
+ * steps run channels in pairs (tap_sums_two); the rest, one at a time, run the kernel rows in
+ * pairs, the taps of a pair in groups of up to five adjacent ones, each vector of g loaded once
+ * for a tile's 2 × 5 products into one f32x4 accumulator per tap (ten, and a loaded vector and
+ * g's: 12 of V8's 16 xmm registers); an odd last row alone; a lone tap as a dot product over 16
+ * columns at a time into four accumulators (independent chains). The last ow % 4 columns take
+ * the scalar loop; sw != 1 the scalar kernel.
  */
 export function depthwise_tap_sums_f32_simd(
   dk: usize, g: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, db: usize, count: i32,
 ): void {
+  const plane = <usize>(oh * ow) << 2;
+  const kernel = <usize>(kh * kw) << 2;
   if (kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1) {
-    if (db != 0) tap_sums_3x3(dk, g, s, sRow, oh, ow, db, true);
-    else tap_sums_3x3(dk, g, s, sRow, oh, ow, 0, false);
+    for (let q = 0; q < count; q++) {
+      const dkq = dk + <usize>q * kernel;
+      const gq = g + <usize>q * plane;
+      if (db != 0) tap_sums_3x3(dkq, gq, s, sRow, oh, ow, db + (<usize>q << 2), true);
+      else tap_sums_3x3(dkq, gq, s, sRow, oh, ow, 0, false);
+    }
     return;
   }
-  if (db != 0) bias_grad_f32(db, g, 1, 1, oh * ow);
+  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow);
   if (sw != 1) {
-    tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
+    depthwise_tap_sums_f32_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0, count);
     return;
   }
   const ow4 = ow & ~3;
-  let a = 0;
-  for (; a + 2 <= kh; a += 2) tap_sums_rows(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 2);
-  if (a < kh) tap_sums_rows(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 1);
-  if (ow4 < ow) tap_sums_block_scalar(dk, g, s, sRow, kh, kw, sh, 1, dh, dw, oh, ow, ow4);
+  let q = 0;
+  if (dw == 1) {
+    for (; q + 2 <= count; q += 2) tap_sums_two(dk + <usize>q * kernel, kernel, g + <usize>q * plane, plane, s, sRow, kh, kw, sh, dh, oh, ow, ow4);
+  }
+  for (; q < count; q++) {
+    const dkq = dk + <usize>q * kernel;
+    const gq = g + <usize>q * plane;
+    let a = 0;
+    for (; a + 2 <= kh; a += 2) tap_sums_rows(dkq, gq, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 2);
+    if (a < kh) tap_sums_rows(dkq, gq, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 1);
+  }
+  if (ow4 == ow) return;
+  for (let q = 0; q < count; q++) {
+    tap_sums_block_scalar(dk + <usize>q * kernel, g + <usize>q * plane, s, sRow, kh, kw, sh, 1, dh, dw, oh, ow, ow4);
+  }
+}
+
+/**
+ * Two channels (g, g + plane into dk, dk + kernel) over columns [0, ow4), dilation 1 along the
+ * row: each kernel row's taps in groups of up to five, each loaded source vector serving both
+ * channels (7 loads per 10 products, against 11 per 10 for one channel's tiles; 10
+ * accumulators, 2 vectors of g and a source vector: 13 of V8's 16 xmm registers).
+ */
+function tap_sums_two(
+  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kh: i32, kw: i32,
+  sh: i32, dh: i32, oh: i32, ow: i32, ow4: i32,
+): void {
+  for (let a = 0; a < kh; a++) {
+    let b = 0;
+    for (; b + 5 <= kw; b += 5) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 5);
+    const rest = kw - b;
+    if (rest == 4) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 4);
+    else if (rest == 3) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 3);
+    else if (rest == 2) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 2);
+    else if (rest == 1) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 1);
+  }
+}
+
+/** Taps (a, b0 + t), t < count (1 to 5, a constant at each call site), of tap_sums_two's two channels. */
+// @ts-ignore: decorator
+@inline function two_tile(
+  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kw: i32,
+  sh: i32, dh: i32, oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, count: i32,
+): void {
+  const zero = f32x4.splat(0);
+  let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero;
+  let y0 = zero, y1 = zero, y2 = zero, y3 = zero, y4 = zero;
+  const width = <usize>ow4 << 2;
+  for (let i = 0; i < oh; i++) {
+    let pg = g + (<usize>(i * ow) << 2);
+    const end = pg + width;
+    let p = s + (<usize>((i * sh + a * dh) * sRow + b0) << 2);
+    for (; pg < end; pg += 16) {
+      const g0 = v128.load(pg);
+      const g1 = v128.load(pg + plane);
+      let v = v128.load(p);
+      x0 = madd(g0, v, x0);
+      y0 = madd(g1, v, y0);
+      if (count >= 2) {
+        v = v128.load(p, 4);
+        x1 = madd(g0, v, x1);
+        y1 = madd(g1, v, y1);
+      }
+      if (count >= 3) {
+        v = v128.load(p, 8);
+        x2 = madd(g0, v, x2);
+        y2 = madd(g1, v, y2);
+      }
+      if (count >= 4) {
+        v = v128.load(p, 12);
+        x3 = madd(g0, v, x3);
+        y3 = madd(g1, v, y3);
+      }
+      if (count == 5) {
+        v = v128.load(p, 16);
+        x4 = madd(g0, v, x4);
+        y4 = madd(g1, v, y4);
+      }
+      p += 16;
+    }
+  }
+  const t = a * kw + b0;
+  const dk1 = dk + kernel;
+  add_lanes(dk, t, x0);
+  add_lanes(dk1, t, y0);
+  if (count >= 2) {
+    add_lanes(dk, t + 1, x1);
+    add_lanes(dk1, t + 1, y1);
+  }
+  if (count >= 3) {
+    add_lanes(dk, t + 2, x2);
+    add_lanes(dk1, t + 2, y2);
+  }
+  if (count >= 4) {
+    add_lanes(dk, t + 3, x3);
+    add_lanes(dk1, t + 3, y3);
+  }
+  if (count == 5) {
+    add_lanes(dk, t + 4, x4);
+    add_lanes(dk1, t + 4, y4);
+  }
 }
 
 /** Kernel rows a .. a+rows−1 (rows 1 or 2, a constant at each call site): their taps in tiles of up to five columns. */

@@ -52,13 +52,19 @@ export interface DepthwiseSteps<B> {
   at(buf: B, floats: number): B;
   /** Writes plane dst: src [srcH, srcW] where the plan puts it, zeros elsewhere. */
   stage(src: B, dst: B, srcH: number, srcW: number, plan: StagePlan): void;
-  /** out (+)= the correlation of s with k. */
-  correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean): void;
   /**
-   * dk[a, b] += sum_{i,j} g[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW], and
-   * db[0] += sum_{i,j} g[i, j] unless db is null (the bias gradient of g's channel, in one pass).
+   * For q < count, out + q·outH·outW (+)= the correlation of s with k + q·kh·kw: the output
+   * channels that read one source plane in one call, so a kernel may load each source vector once
+   * for all of them.
    */
-  tapSums(g: B, s: B, dk: B, c: Correlation, db: B | null): void;
+  correlate(s: B, k: B, out: B, c: Correlation, accumulate: boolean, count: number): void;
+  /**
+   * For q < count, with g_q = g + q·outH·outW and dk_q = dk + q·kh·kw:
+   * dk_q[a, b] += sum_{i,j} g_q[i, j] · s[i·strideH + a·dilationH, j·strideW + b·dilationW], and
+   * db[q] += sum_{i,j} g_q[i, j] unless db is null (the bias gradient of g_q's channel). The
+   * channels that read one source plane in one call, like `correlate`'s.
+   */
+  tapSums(g: B, s: B, dk: B, c: Correlation, db: B | null, count: number): void;
   /** out[n, o, :] += bias[o] for out viewed [batch, channels, plane]. */
   biasAdd(out: B, bias: B, batch: number, channels: number, plane: number): void;
   /** db[o] += sum of dy[n, o, :] for dy viewed [batch, channels, plane] (the bias gradient without dW). */
@@ -165,9 +171,7 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, bias: B | 
   const { kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
   eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-    for (let o = c * m; o < (c + 1) * m; o++) {
-      s.correlate(plane, s.at(w, o * kh * kw), s.at(y, (n * g.outChannels + o) * outH * outW), p.corr, false);
-    }
+    s.correlate(plane, s.at(w, c * m * kh * kw), s.at(y, (n * g.outChannels + c * m) * outH * outW), p.corr, false, m);
   });
   if (bias) s.biasAdd(y, bias, g.batch, g.outChannels, outH * outW);
 }
@@ -184,7 +188,7 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
   if (dw) {
     const p = inputPass(g);
     eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-      for (let o = c * m; o < (c + 1) * m; o++) s.tapSums(dyPlane(n, o), plane, s.at(dw, o * kh * kw), p.corr, db && s.at(db, o));
+      s.tapSums(dyPlane(n, c * m), plane, s.at(dw, c * m * kh * kw), p.corr, db && s.at(db, c * m), m);
     });
   }
   if (dx) {
@@ -193,7 +197,7 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
       for (let o = 0; o < g.outChannels; o++) {
         if (p.stage) s.stage(dyPlane(n, o), scratch, outH, outW, p.stage);
         const c = Math.floor(o / m);
-        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true);
+        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true, 1);
       }
     }
   }

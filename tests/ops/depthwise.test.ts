@@ -61,6 +61,7 @@ const CASES: [string, DwCase][] = [
   ['3×3 pad 1 (the fast 3×3 kernel), odd height, width 37 = 16 + 16 + 4 + 1', { n: 2, c: 3, m: 1, h: 7, w: 37, k: [3, 3], padding: [1, 1] }],
   ['5×5 pad 2 with channel multiplier 2, width 28 = 16 + 12', { n: 1, c: 2, m: 2, h: 6, w: 28, k: [5, 5], padding: [2, 2] }],
   ['one input channel, six output channels (C = 1, groups 1)', { n: 3, c: 1, m: 6, h: 9, w: 10, k: [5, 5], padding: [2, 2] }],
+  ['seven output channels per input channel (3 + 3 + 1, in pairs 2 + 2 + 2 + 1), width 29 = 12 + 12 + 4 + 1, 5×4 kernel', { n: 1, c: 2, m: 7, h: 5, w: 29, k: [5, 4], padding: [2, 1] }],
   ['the notebook edge kernel 1×2 on a 6×8 image, no padding (read in place)', { n: 1, c: 1, m: 1, h: 6, w: 8, k: [1, 2] }],
   ['stride 2 (scalar kernel) with padding', { n: 1, c: 2, m: 1, h: 9, w: 11, k: [3, 3], stride: [2, 2], padding: [1, 1] }],
   ['stride [1, 3] and dilation [2, 1]', { n: 1, c: 2, m: 2, h: 10, w: 13, k: [3, 2], stride: [1, 3], dilation: [2, 1], padding: [2, 0] }],
@@ -122,12 +123,15 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
   });
 });
 
-/** Random depthwise cases, kept small; kernels up to 5×5 so the 3×3 kernels and the generic tiles both run. */
+/**
+ * Random depthwise cases, kept small; kernels up to 5×5 so the 3×3 kernels and the generic tiles
+ * both run, and multipliers up to 7 so the channel triples and pairs and the channels left over.
+ */
 const dwCase = fc
   .record({
     n: fc.integer({ min: 1, max: 2 }),
     c: fc.integer({ min: 1, max: 3 }),
-    m: fc.integer({ min: 1, max: 2 }),
+    m: fc.integer({ min: 1, max: 7 }),
     h: fc.integer({ min: 1, max: 9 }),
     w: fc.integer({ min: 1, max: 37 }),
     kh: fc.integer({ min: 1, max: 5 }),

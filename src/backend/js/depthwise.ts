@@ -17,31 +17,41 @@ const steps: DepthwiseSteps<Float32Array> = {
       }
     }
   },
-  correlate(s, k, out, c: Correlation, accumulate) {
+  correlate(s, k, out, c: Correlation, accumulate, count) {
     const last = c.kh * c.kw - 1;
-    for (let i = 0; i < c.outH; i++) {
-      for (let j = 0; j < c.outW; j++) {
-        let acc = accumulate ? out[i * c.outW + j] : 0;
-        for (let a = 0; a < c.kh; a++) {
-          for (let b = 0; b < c.kw; b++) {
-            const t = a * c.kw + b;
-            acc += k[c.flip ? last - t : t] * s[(i * c.strideH + a * c.dilationH) * c.srcRow + j * c.strideW + b * c.dilationW];
+    const plane = c.outH * c.outW;
+    for (let q = 0; q < count; q++) {
+      const kq = q * c.kh * c.kw;
+      for (let i = 0; i < c.outH; i++) {
+        for (let j = 0; j < c.outW; j++) {
+          const at = q * plane + i * c.outW + j;
+          let acc = accumulate ? out[at] : 0;
+          for (let a = 0; a < c.kh; a++) {
+            for (let b = 0; b < c.kw; b++) {
+              const t = a * c.kw + b;
+              acc += k[kq + (c.flip ? last - t : t)] * s[(i * c.strideH + a * c.dilationH) * c.srcRow + j * c.strideW + b * c.dilationW];
+            }
           }
+          out[at] = acc;
         }
-        out[i * c.outW + j] = acc;
       }
     }
   },
-  tapSums(g, s, dk, c, db) {
-    if (db) db[0] += g.subarray(0, c.outH * c.outW).reduce((a, v) => a + v, 0);
-    for (let a = 0; a < c.kh; a++) {
-      for (let b = 0; b < c.kw; b++) {
-        let acc = 0;
-        for (let i = 0; i < c.outH; i++) {
-          const row = (i * c.strideH + a * c.dilationH) * c.srcRow + b * c.dilationW;
-          for (let j = 0; j < c.outW; j++) acc += g[i * c.outW + j] * s[row + j * c.strideW];
+  tapSums(g, s, dk, c, db, count) {
+    const plane = c.outH * c.outW;
+    for (let q = 0; q < count; q++) {
+      const gq = g.subarray(q * plane, (q + 1) * plane);
+      const kq = q * c.kh * c.kw;
+      if (db) db[q] += gq.reduce((a, v) => a + v, 0);
+      for (let a = 0; a < c.kh; a++) {
+        for (let b = 0; b < c.kw; b++) {
+          let acc = 0;
+          for (let i = 0; i < c.outH; i++) {
+            const row = (i * c.strideH + a * c.dilationH) * c.srcRow + b * c.dilationW;
+            for (let j = 0; j < c.outW; j++) acc += gq[i * c.outW + j] * s[row + j * c.strideW];
+          }
+          dk[kq + a * c.kw + b] += acc;
         }
-        dk[a * c.kw + b] += acc;
       }
     }
   },

@@ -7,11 +7,11 @@ import { begin } from './runtime.js';
 
 type CorrelateFn = (
   out: number, s: number, k: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, flip: number, accumulate: number,
+  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, flip: number, accumulate: number, count: number,
 ) => void;
 type TapSumsFn = (
   dk: number, g: number, s: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, db: number,
+  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, db: number, count: number,
 ) => void;
 
 interface Exports {
@@ -46,10 +46,10 @@ function stepsOf(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> 
   return {
     at: (ptr, floats) => ptr + floats * 4,
     stage: (src, dst, srcH, srcW, p) => e.depthwise_stage_f32(dst, src, srcH, srcW, p.rows, p.cols, p.top, p.left, p.stepY, p.stepX),
-    correlate: (s, k, out, c, accumulate) =>
-      correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate),
-    tapSums: (g, s, dk, c, db) =>
-      tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0),
+    correlate: (s, k, out, c, accumulate, count) =>
+      correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate, count),
+    tapSums: (g, s, dk, c, db, count) =>
+      tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0, count),
     biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, batch, channels, plane),
     biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane),
   };
