@@ -114,6 +114,8 @@ describe('wasm conv kernels equal the js reference', () => {
     ['depthwise shape through the GEMM path', { groups: 4, c: 1, o: 2, h: 10, w: 10, k: [3, 3], pad: [1, 1] }],
     ['many channels: tap and channel counts past several tiles', { c: 17, o: 33, h: 8, w: 9, k: [3, 3], pad: [1, 1] }],
     ['single output pixel', { c: 3, o: 2, h: 3, w: 3, k: [3, 3] }],
+    ['dW over output rows of 14 positions or more: a loop per row', { c: 3, o: 9, h: 5, w: 16, k: [3, 3], pad: [1, 1] }],
+    ['dW over output rows of 13 positions, stride 2: one loop over all, stepping to the next row', { c: 3, o: 9, h: 9, w: 25, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
   ])('%s', (_, s) => compare(geometry(s)));
 
   it.each<[string, Shape]>([
