@@ -14,6 +14,7 @@ import type { ConvGeometry } from '../../src/backend/types.js';
 import { gradInputByCol2im, readsInPlace } from '../../src/backend/wasm/conv.js';
 import { wasmKernels } from '../../src/backend/wasm/index.js';
 import { inputGradPhases } from '../../src/backend/wasm/conv-phases.js';
+import { wasmRuntime } from '../../src/wasm/loader.js';
 import { expectClose, FC_SEED, randomData } from '../helpers.js';
 
 beforeAll(() => wc.init());
@@ -137,6 +138,29 @@ describe('wasm conv kernels equal the js reference', () => {
       expect(gradInputByCol2im(g, phases)).toBe(false);
       expect(phases.some((p) => readsInPlace(p.conv))).toBe(true);
       compare(g);
+    }
+  });
+
+  it('a zeroed dx at stride 1 is written, not added into: every pixel, from a wasm heap full of NaN', () => {
+    for (const s of [
+      { batch: 2, c: 20, o: 8, h: 9, w: 11, k: [3, 3], pad: [1, 1] }, // the GEMM phase
+      { batch: 2, c: 8, o: 12, h: 6, w: 10, k: [1, 1] }, // 1×1: dY is the GEMM operand
+      { c: 6, o: 8, h: 9, w: 11, k: [3, 3], pad: [1, 1] }, // windows read in place
+      { c: 2, o: 3, h: 5, w: 9, k: [1, 3], pad: [2, 3] }, // more padding than the kernel reaches
+    ] as Shape[]) {
+      const g = geometry(s);
+      expect(g.window.strideH === 1 && !gradInputByCol2im(g, inputGradPhases(g))).toBe(true);
+      const n = sizes(g);
+      const [x, w, dy] = [randomData(n.x, 1), randomData(n.w, 2), randomData(n.y, 3)];
+      const run = (k: typeof jsKernels) => {
+        const grads = { dx: new Float32Array(n.x), dw: null, db: null };
+        k.conv2dBackward(x, w, dy, grads, g, true);
+        return grads.dx;
+      };
+      run(wasmKernels); // sizes the arena, so the poison stays put
+      const { arena, exports } = wasmRuntime('test');
+      arena.f32().fill(NaN, Math.ceil(exports.heap_base() / 4));
+      expectClose(run(wasmKernels), run(jsKernels), 1e-5, 1e-4);
     }
   });
 
