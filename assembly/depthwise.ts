@@ -435,13 +435,13 @@ function tap_sums_block_scalar(
 /**
  * SIMD kernel, for `count` channels q whose g planes read the same source plane: dk + q·kh·kw
  * += the tap sums of g + q·oh·ow, and db[q] += the sum of that plane when db != 0. 3×3 kernels
- * at stride 1 and dilation 1 take tap_sums_3x3, channel by channel; other kernels at unit column
- * steps run channels in pairs (tap_sums_two); the rest, one at a time, run the kernel rows in
- * pairs, the taps of a pair in groups of up to five adjacent ones, each vector of g loaded once
- * for a tile's 2 × 5 products into one f32x4 accumulator per tap (ten, and a loaded vector and
- * g's: 12 of V8's 16 xmm registers); an odd last row alone; a lone tap as a dot product over 16
- * columns at a time into four accumulators (independent chains). The last ow % 4 columns take
- * the scalar loop; sw != 1 the scalar kernel.
+ * at stride 1 and dilation 1 take tap_sums_3x3, channel by channel. Other kernels run channels
+ * in pairs, a kernel row of both per pass (NEXT_CHANNEL: each source vector serves both), and a
+ * channel left over its kernel rows in pairs (NEXT_ROW: each vector of g serves both rows), an
+ * odd last row alone; the taps of a pass in tiles of up to five adjacent ones, one f32x4
+ * accumulator per tap; a lone tap alone as a dot product over 16 columns at a time into four
+ * accumulators (independent chains). The last ow % 4 columns take the scalar loop; sw != 1 the
+ * scalar kernel.
  */
 export function depthwise_tap_sums_f32_simd(
   dk: usize, g: usize, s: usize, sRow: i32, kh: i32, kw: i32,
@@ -465,15 +465,17 @@ export function depthwise_tap_sums_f32_simd(
   }
   const ow4 = ow & ~3;
   let q = 0;
-  if (dw == 1) {
-    for (; q + 2 <= count; q += 2) tap_sums_two(dk + <usize>q * kernel, kernel, g + <usize>q * plane, plane, s, sRow, kh, kw, sh, dh, oh, ow, ow4);
+  for (; q + 2 <= count; q += 2) {
+    const dkq = dk + <usize>q * kernel;
+    const gq = g + <usize>q * plane;
+    for (let a = 0; a < kh; a++) tap_sums_pass(dkq, kernel, gq, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, NEXT_CHANNEL);
   }
   for (; q < count; q++) {
     const dkq = dk + <usize>q * kernel;
     const gq = g + <usize>q * plane;
     let a = 0;
-    for (; a + 2 <= kh; a += 2) tap_sums_rows(dkq, gq, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 2);
-    if (a < kh) tap_sums_rows(dkq, gq, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, 1);
+    for (; a + 2 <= kh; a += 2) tap_sums_pass(dkq, kernel, gq, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, NEXT_ROW);
+    if (a < kh) tap_sums_pass(dkq, kernel, gq, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, ALONE);
   }
   if (ow4 == ow) return;
   for (let q = 0; q < count; q++) {
@@ -481,168 +483,99 @@ export function depthwise_tap_sums_f32_simd(
   }
 }
 
-/**
- * Two channels (g, g + plane into dk, dk + kernel) over columns [0, ow4), dilation 1 along the
- * row: each kernel row's taps in groups of up to five, each loaded source vector serving both
- * channels (7 loads per 10 products, against 11 per 10 for one channel's tiles; 10
- * accumulators, 2 vectors of g and a source vector: 13 of V8's 16 xmm registers).
- */
-function tap_sums_two(
-  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, dh: i32, oh: i32, ow: i32, ow4: i32,
-): void {
-  for (let a = 0; a < kh; a++) {
-    let b = 0;
-    for (; b + 5 <= kw; b += 5) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 5);
-    const rest = kw - b;
-    if (rest == 4) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 4);
-    else if (rest == 3) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 3);
-    else if (rest == 2) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 2);
-    else if (rest == 1) two_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, oh, ow, ow4, a, b, 1);
-  }
-}
+// The second set of accumulators of a tap-sums tile, besides those of kernel row a of g's channel:
+/** none; */
+const ALONE = 0;
+/** kernel row a + 1 of the same channel (the source vector one row down, the same g); */
+const NEXT_ROW = 1;
+/** kernel row a of the next channel (the same source vector, g's next plane). */
+const NEXT_CHANNEL = 2;
 
-/** Taps (a, b0 + t), t < count (1 to 5, a constant at each call site), of tap_sums_two's two channels. */
+/** Kernel row a's taps (and `pair`'s, a constant at each call site) in tiles of up to five columns. */
 // @ts-ignore: decorator
-@inline function two_tile(
-  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kw: i32,
-  sh: i32, dh: i32, oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, count: i32,
-): void {
-  const zero = f32x4.splat(0);
-  let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero;
-  let y0 = zero, y1 = zero, y2 = zero, y3 = zero, y4 = zero;
-  const width = <usize>ow4 << 2;
-  for (let i = 0; i < oh; i++) {
-    let pg = g + (<usize>(i * ow) << 2);
-    const end = pg + width;
-    let p = s + (<usize>((i * sh + a * dh) * sRow + b0) << 2);
-    for (; pg < end; pg += 16) {
-      const g0 = v128.load(pg);
-      const g1 = v128.load(pg + plane);
-      let v = v128.load(p);
-      x0 = madd(g0, v, x0);
-      y0 = madd(g1, v, y0);
-      if (count >= 2) {
-        v = v128.load(p, 4);
-        x1 = madd(g0, v, x1);
-        y1 = madd(g1, v, y1);
-      }
-      if (count >= 3) {
-        v = v128.load(p, 8);
-        x2 = madd(g0, v, x2);
-        y2 = madd(g1, v, y2);
-      }
-      if (count >= 4) {
-        v = v128.load(p, 12);
-        x3 = madd(g0, v, x3);
-        y3 = madd(g1, v, y3);
-      }
-      if (count == 5) {
-        v = v128.load(p, 16);
-        x4 = madd(g0, v, x4);
-        y4 = madd(g1, v, y4);
-      }
-      p += 16;
-    }
-  }
-  const t = a * kw + b0;
-  const dk1 = dk + kernel;
-  add_lanes(dk, t, x0);
-  add_lanes(dk1, t, y0);
-  if (count >= 2) {
-    add_lanes(dk, t + 1, x1);
-    add_lanes(dk1, t + 1, y1);
-  }
-  if (count >= 3) {
-    add_lanes(dk, t + 2, x2);
-    add_lanes(dk1, t + 2, y2);
-  }
-  if (count >= 4) {
-    add_lanes(dk, t + 3, x3);
-    add_lanes(dk1, t + 3, y3);
-  }
-  if (count == 5) {
-    add_lanes(dk, t + 4, x4);
-    add_lanes(dk1, t + 4, y4);
-  }
-}
-
-/** Kernel rows a .. a+rows−1 (rows 1 or 2, a constant at each call site): their taps in tiles of up to five columns. */
-// @ts-ignore: decorator
-@inline function tap_sums_rows(
-  dk: usize, g: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
-  oh: i32, ow: i32, ow4: i32, a: i32, rows: i32,
+@inline function tap_sums_pass(
+  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
+  oh: i32, ow: i32, ow4: i32, a: i32, pair: i32,
 ): void {
   let b = 0;
-  for (; b + 5 <= kw; b += 5) tap_sums_tile(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, rows, 5);
+  for (; b + 5 <= kw; b += 5) tap_sums_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, pair, 5);
   const rest = kw - b;
-  if (rest == 4) tap_sums_tile(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, rows, 4);
-  else if (rest == 3) tap_sums_tile(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, rows, 3);
-  else if (rest == 2) tap_sums_tile(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, rows, 2);
-  else if (rest == 1 && rows == 2) tap_sums_tile(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, 2, 1);
+  if (rest == 4) tap_sums_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, pair, 4);
+  else if (rest == 3) tap_sums_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, pair, 3);
+  else if (rest == 2) tap_sums_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, pair, 2);
+  else if (rest == 1 && pair != ALONE) tap_sums_tile(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b, pair, 1);
   else if (rest == 1) tap_sum_single(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b);
 }
 
 /**
- * Taps (a + r, b0 + q) for r < rows, q < count over columns [0, ow4); rows (1, 2) and count
- * (1 to 5) are constants at each call site, so after inlining only their accumulators remain.
- * At dilation 1 the taps' offsets are immediates of the loads: computed (dw a variable), the
- * ten additions per step measured as much as the products, 20 GFLOP/s on case c.
+ * Taps (a, b0 + t) for t < count (1 to 5) over columns [0, ow4), and `pair`'s second set of
+ * them: `pair` and `count` are constants at each call site, so after inlining only their
+ * accumulators remain. At dilation 1 the taps' offsets are immediates of the loads: computed (dw
+ * a variable), the ten additions per step measured as much as the products, 20 GFLOP/s on case c.
  */
 // @ts-ignore: decorator
 @inline function tap_sums_tile(
-  dk: usize, g: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
-  oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, rows: i32, count: i32,
+  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
+  oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, pair: i32, count: i32,
 ): void {
-  if (dw == 1) tap_sums_tile_at(dk, g, s, sRow, kw, sh, dh, 1, oh, ow, ow4, a, b0, rows, count, true);
-  else tap_sums_tile_at(dk, g, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b0, rows, count, false);
+  if (dw == 1) tap_sums_tile_at(dk, kernel, g, plane, s, sRow, kw, sh, dh, 1, oh, ow, ow4, a, b0, pair, count, true);
+  else tap_sums_tile_at(dk, kernel, g, plane, s, sRow, kw, sh, dh, dw, oh, ow, ow4, a, b0, pair, count, false);
 }
 
-/** tap_sums_tile for one kind of column step: `unit` (dw = 1, a constant) puts the taps at immediate offsets. */
+/**
+ * tap_sums_tile for one kind of column step. Each vector of g (and the pair's) is loaded once for
+ * the tile's products: ALONE up to 5 per load, NEXT_ROW 10 per 11 loads (12 of V8's 16 xmm
+ * registers), NEXT_CHANNEL 10 per 7 loads (the source vectors serving both channels; 13).
+ */
 // @ts-ignore: decorator
 @inline function tap_sums_tile_at(
-  dk: usize, g: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
-  oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, rows: i32, count: i32, unit: bool,
+  dk: usize, kernel: usize, g: usize, plane: usize, s: usize, sRow: i32, kw: i32, sh: i32, dh: i32, dw: i32,
+  oh: i32, ow: i32, ow4: i32, a: i32, b0: i32, pair: i32, count: i32, unit: bool,
 ): void {
   const zero = f32x4.splat(0);
   let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero;
   let y0 = zero, y1 = zero, y2 = zero, y3 = zero, y4 = zero;
   const tapStep = <usize>dw << 2;
   const nextRow = <usize>(dh * sRow) << 2;
+  const width = <usize>ow4 << 2;
   for (let i = 0; i < oh; i++) {
-    const gr = g + (<usize>(i * ow) << 2);
-    const sr = s + (<usize>((i * sh + a * dh) * sRow + b0 * dw) << 2);
-    for (let j = 0; j < ow4; j += 4) {
-      const gv = v128.load(gr + (<usize>j << 2));
-      const p = sr + (<usize>j << 2);
+    let pg = g + (<usize>(i * ow) << 2);
+    const end = pg + width;
+    let p = s + (<usize>((i * sh + a * dh) * sRow + b0 * dw) << 2);
+    for (; pg < end; pg += 16) {
+      const gv = v128.load(pg);
+      // the second set's g vector and source row
+      const gy = pair == NEXT_CHANNEL ? v128.load(pg + plane) : gv;
       const q = p + nextRow;
-      if (unit) {
-        x0 = madd(gv, v128.load(p), x0);
-        if (count >= 2) x1 = madd(gv, v128.load(p, 4), x1);
-        if (count >= 3) x2 = madd(gv, v128.load(p, 8), x2);
-        if (count >= 4) x3 = madd(gv, v128.load(p, 12), x3);
-        if (count == 5) x4 = madd(gv, v128.load(p, 16), x4);
-        if (rows == 2) {
-          y0 = madd(gv, v128.load(q), y0);
-          if (count >= 2) y1 = madd(gv, v128.load(q, 4), y1);
-          if (count >= 3) y2 = madd(gv, v128.load(q, 8), y2);
-          if (count >= 4) y3 = madd(gv, v128.load(q, 12), y3);
-          if (count == 5) y4 = madd(gv, v128.load(q, 16), y4);
-        }
-      } else {
-        x0 = madd(gv, v128.load(p), x0);
-        if (count >= 2) x1 = madd(gv, v128.load(p + tapStep), x1);
-        if (count >= 3) x2 = madd(gv, v128.load(p + 2 * tapStep), x2);
-        if (count >= 4) x3 = madd(gv, v128.load(p + 3 * tapStep), x3);
-        if (count == 5) x4 = madd(gv, v128.load(p + 4 * tapStep), x4);
-        if (rows == 2) {
-          y0 = madd(gv, v128.load(q), y0);
-          if (count >= 2) y1 = madd(gv, v128.load(q + tapStep), y1);
-          if (count >= 3) y2 = madd(gv, v128.load(q + 2 * tapStep), y2);
-          if (count >= 4) y3 = madd(gv, v128.load(q + 3 * tapStep), y3);
-          if (count == 5) y4 = madd(gv, v128.load(q + 4 * tapStep), y4);
-        }
+      let v = v128.load(p);
+      x0 = madd(gv, v, x0);
+      if (pair == NEXT_ROW) y0 = madd(gy, v128.load(q), y0);
+      if (pair == NEXT_CHANNEL) y0 = madd(gy, v, y0);
+      if (count >= 2) {
+        v = (unit ? v128.load(p, 4) : v128.load(p + tapStep));
+        x1 = madd(gv, v, x1);
+        if (pair == NEXT_ROW) y1 = madd(gy, (unit ? v128.load(q, 4) : v128.load(q + tapStep)), y1);
+        if (pair == NEXT_CHANNEL) y1 = madd(gy, v, y1);
       }
+      if (count >= 3) {
+        v = (unit ? v128.load(p, 8) : v128.load(p + 2 * tapStep));
+        x2 = madd(gv, v, x2);
+        if (pair == NEXT_ROW) y2 = madd(gy, (unit ? v128.load(q, 8) : v128.load(q + 2 * tapStep)), y2);
+        if (pair == NEXT_CHANNEL) y2 = madd(gy, v, y2);
+      }
+      if (count >= 4) {
+        v = (unit ? v128.load(p, 12) : v128.load(p + 3 * tapStep));
+        x3 = madd(gv, v, x3);
+        if (pair == NEXT_ROW) y3 = madd(gy, (unit ? v128.load(q, 12) : v128.load(q + 3 * tapStep)), y3);
+        if (pair == NEXT_CHANNEL) y3 = madd(gy, v, y3);
+      }
+      if (count == 5) {
+        v = (unit ? v128.load(p, 16) : v128.load(p + 4 * tapStep));
+        x4 = madd(gv, v, x4);
+        if (pair == NEXT_ROW) y4 = madd(gy, (unit ? v128.load(q, 16) : v128.load(q + 4 * tapStep)), y4);
+        if (pair == NEXT_CHANNEL) y4 = madd(gy, v, y4);
+      }
+      p += 16;
     }
   }
   const t = a * kw + b0;
@@ -651,12 +584,14 @@ function tap_sums_two(
   if (count >= 3) add_lanes(dk, t + 2, x2);
   if (count >= 4) add_lanes(dk, t + 3, x3);
   if (count == 5) add_lanes(dk, t + 4, x4);
-  if (rows == 1) return;
-  add_lanes(dk, t + kw, y0);
-  if (count >= 2) add_lanes(dk, t + kw + 1, y1);
-  if (count >= 3) add_lanes(dk, t + kw + 2, y2);
-  if (count >= 4) add_lanes(dk, t + kw + 3, y3);
-  if (count == 5) add_lanes(dk, t + kw + 4, y4);
+  if (pair == ALONE) return;
+  // the second set's taps: one kernel row down, or the same taps of the next channel's kernel
+  const dy = pair == NEXT_ROW ? dk + (<usize>kw << 2) : dk + kernel;
+  add_lanes(dy, t, y0);
+  if (count >= 2) add_lanes(dy, t + 1, y1);
+  if (count >= 3) add_lanes(dy, t + 2, y2);
+  if (count >= 4) add_lanes(dy, t + 3, y3);
+  if (count == 5) add_lanes(dy, t + 4, y4);
 }
 
 /** Tap (a, b) alone over columns [0, ow4): 16 columns at a time into four accumulators. */
