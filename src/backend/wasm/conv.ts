@@ -120,8 +120,8 @@ export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPha
  * one phase at stride 1), so that dx, when it holds zeros, may be written rather than added into:
  * dx left unset, not zero-filled then read back, which on case f (6.4 MB) measured 6% of dX.
  */
-function gradInputWritesEveryPixel(g: ConvGeometry): boolean {
-  return g.window.strideH === 1 && g.window.strideW === 1 && !gradInputByCol2im(g, inputGradPhases(g));
+function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPhase[]): boolean {
+  return g.window.strideH === 1 && g.window.strideW === 1 && !gradInputByCol2im(g, phases);
 }
 
 /**
@@ -129,12 +129,14 @@ function gradInputWritesEveryPixel(g: ConvGeometry): boolean {
  * (./conv-phases.ts), each phase's kernel cut from w and its forward convolution of dy run into
  * dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
  * pixels; or as col2im(Wᵀ·dY) where the phases would multiply too much padding or leave too
- * many channel lanes idle. Without `accumulate` (only where gradInputWritesEveryPixel) dx is
+ * many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller. Without
+ * `accumulate` (only where gradInputWritesEveryPixel) dx is
  * written.
  */
-function gradInputAt(arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, accumulate = true): void {
+function gradInputAt(
+  arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
+): void {
   const op = 'conv2d';
-  const phases = inputGradPhases(g);
   if (gradInputByCol2im(g, phases)) {
     e.conv2d_grad_input_f32(pdx, pdy, pw, desc, arena.alloc(e.conv2d_grad_input_scratch_f32(desc), op), 0, g.batch * g.groups);
     return;
@@ -194,7 +196,7 @@ export const conv: ConvKernels = {
   },
   conv2dGradInput(dy, w, dx, g) {
     staged('conv2d', convFields(g), [dy, w], dx, true, null, (e, d, [pdy, pw], pdx, _s, arena) =>
-      gradInputAt(arena, e, d, pdy, pw, pdx, g),
+      gradInputAt(arena, e, d, pdy, pw, pdx, g, inputGradPhases(g), true),
     );
   },
   conv2dGradWeight(x, dy, dw, g) {
@@ -210,7 +212,8 @@ export const conv: ConvKernels = {
     const pdy = arena.put(dy, op);
     const px = dw ? arena.put(x, op) : 0;
     const pw = dx ? arena.put(w, op) : 0;
-    const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g);
+    const phases = dx ? inputGradPhases(g) : [];
+    const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
     const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
       if (b === null) return 0;
       if (b === dx && writeDx) return arena.alloc(b.length, op);
@@ -218,7 +221,7 @@ export const conv: ConvKernels = {
     });
     if (dw) e.conv2d_grad_weight_f32(pdw, px, pdy, desc, arena.alloc(e.conv2d_scratch_f32(desc), op), 0, g.batch);
     if (db) e.bias_grad_f32(pdb, pdy, g.batch, db.length, g.window.outH * g.window.outW);
-    if (dx) gradInputAt(arena, e, desc, pdy, pw, pdx, g, !writeDx);
+    if (dx) gradInputAt(arena, e, desc, pdy, pw, pdx, g, phases, !writeDx);
     if (dx) arena.read(pdx, dx);
     if (dw) arena.read(pdw, dw);
     if (db) arena.read(pdb, db);
