@@ -129,9 +129,8 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
  * (./conv-phases.ts), each phase's kernel cut from w and its forward convolution of dy run into
  * dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
  * pixels; or as col2im(Wᵀ·dY) where the phases would multiply too much padding or leave too
- * many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller. Without
- * `accumulate` (only where gradInputWritesEveryPixel) dx is
- * written.
+ * many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller.
+ * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
   arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
