@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import * as wc from '../src/index.js';
 import type { Tensor } from '../src/index.js';
+import { wasmRuntime } from '../src/wasm/loader.js';
 
 export const BACKENDS = ['js', 'wasm'] as const satisfies readonly wc.BackendName[];
 
@@ -90,6 +91,18 @@ export function onBackend<T>(name: wc.BackendName, fn: () => T): T {
   } finally {
     wc.setBackend(before);
   }
+}
+
+/**
+ * Runs `fn` (wasm kernel calls) twice, the second time on a WebAssembly heap filled with NaN: the
+ * first sized the arena, so the second allocates where the poison is, and an entry of a result
+ * that a kernel forgets to write comes out NaN, not a value left by an earlier call.
+ */
+export function fromPoisonedHeap<T>(fn: () => T): T {
+  fn();
+  const { arena, exports } = wasmRuntime('test');
+  arena.f32().fill(NaN, Math.ceil((exports as { heap_base(): number }).heap_base() / 4));
+  return fn();
 }
 
 export interface GradcheckCase {

@@ -1,7 +1,10 @@
 // The kernel interface: raw loops on flat Float32Arrays, one implementation per backend (js.ts is
 // the plain-TypeScript reference, wasm.ts calls assembly/). Kernels trust their arguments: every
 // shape and option is checked by the op in src/ops/ before a kernel is reached. Output buffers
-// are given by the caller; "accumulate" means add into them instead of overwriting.
+// are given by the caller ("accumulate" means add into them instead of overwriting), except
+// where a convolution makes a new result (conv2d, depthwiseConv2d, im2col): there the backend
+// allocates it, so that the wasm backend can copy its result out into memory never zeroed
+// (src/wasm/arena.ts take).
 
 export type BackendName = 'js' | 'wasm';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
@@ -112,13 +115,26 @@ export interface ConvGeometry {
   window: WindowGeometry;
 }
 
+/** Floats of conv2d's output [batch, outChannels, outH, outW]. */
+export function convOutputSize(g: ConvGeometry): number {
+  return g.batch * g.outChannels * g.window.outH * g.window.outW;
+}
+
+/** Floats of im2col's columns [batch, c·kh·kw, outH·outW]. */
+export function colsSize(batch: number, g: WindowGeometry): number {
+  return batch * g.c * g.kh * g.kw * g.outH * g.outW;
+}
+
 export interface ConvKernels {
-  /** cols[n] = im2col(x[n]) for each image: x [batch, c, h, w] → cols [batch, c·kh·kw, outH·outW]. */
-  im2col(x: Float32Array, cols: Float32Array, batch: number, g: WindowGeometry): void;
+  /** A new cols with cols[n] = im2col(x[n]) for each image: x [batch, c, h, w] → cols [batch, c·kh·kw, outH·outW]. */
+  im2col(x: Float32Array, batch: number, g: WindowGeometry): Float32Array;
   /** x[n] += col2im(cols[n]) (torch's fold: overlapping windows sum). */
   col2im(cols: Float32Array, x: Float32Array, batch: number, g: WindowGeometry): void;
-  /** out (+)= conv2d(x, w) + bias (per output channel; none when null). */
-  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, accumulate: boolean): void;
+  /**
+   * out += conv2d(x, w) + bias (per output channel; none when null), or with out null a new array
+   * of conv2d(x, w) + bias [batch, outChannels, outH, outW]; returns out or the new array.
+   */
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array | null, g: ConvGeometry): Float32Array;
   /** dx += the input gradient of conv2d for output gradient dy (also conv_transpose2d's forward). */
   conv2dGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void;
   /** dw += the weight gradient of conv2d for input x and output gradient dy. */
@@ -174,8 +190,8 @@ export interface ConvGrads<B = Float32Array> {
  * [C·m, 1, kh, kw], each output channel reading one input channel (src/backend/depthwise.ts).
  */
 export interface DepthwiseKernels {
-  /** out = conv2d(x, w) + bias (per output channel; none when null). */
-  depthwiseConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry): void;
+  /** A new array of conv2d(x, w) + bias (per output channel; none when null). */
+  depthwiseConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): Float32Array;
   /** dx, dw, db += the gradients of conv2d(x, w) + bias for output gradient dy, in one pass; `zeroed` as in conv2dBackward. */
   depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry, zeroed: boolean): void;
 }

@@ -23,3 +23,9 @@ export function checkOperand(op: string, v: unknown): Tensor | number {
 export function outputTensor(op: string, shape: readonly number[]): Tensor {
   return new Tensor(new Float32Array(checkSize(op, shape)), shape);
 }
+
+/** A tensor of `shape` on the new array `make` returns (a kernel's own result), refused like outputTensor before `make` runs. */
+export function madeTensor(op: string, shape: readonly number[], make: () => Float32Array): Tensor {
+  checkSize(op, shape);
+  return new Tensor(make(), shape);
+}

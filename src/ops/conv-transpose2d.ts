@@ -75,7 +75,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const result = record(out, 'convTranspose2d', b ? [x, weight, b] : [x, weight], (dy, gradOf) => {
     const kern = kernels(op);
     const dx = gradOf(x);
-    if (dx) kern.conv2d(dy, weight.data, null, dx, g, true);
+    if (dx) kern.conv2d(dy, weight.data, null, dx, g);
     const dw = gradOf(weight);
     if (dw) kern.conv2dGradWeight(dy, x.data, dw, g);
     const db = b && gradOf(b);

@@ -12,7 +12,7 @@ import { kernels } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { checkInt, checkOptionKeys, describe, fmtShape } from '../shape.js';
-import { checkTensor, checkRank, outputTensor } from './check.js';
+import { checkTensor, checkRank, madeTensor } from './check.js';
 import {
   asBatch,
   checkBias,
@@ -107,11 +107,11 @@ function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude
 /** conv2d on checked arguments: x [N, C, H, W] with zero padding as `g` says. */
 function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const { outH, outW } = g.window;
-  const out = outputTensor('conv2d', [g.batch, g.outChannels, outH, outW]);
   const k = kernels('conv2d');
   const depthwise = g.window.c === 1;
-  if (depthwise) k.depthwiseConv2d(x.data, weight.data, bias && bias.data, out.data, g);
-  else k.conv2d(x.data, weight.data, bias && bias.data, out.data, g, false);
+  const out = madeTensor('conv2d', [g.batch, g.outChannels, outH, outW], () =>
+    depthwise ? k.depthwiseConv2d(x.data, weight.data, bias && bias.data, g) : k.conv2d(x.data, weight.data, bias && bias.data, null, g),
+  );
   return record(out, 'conv2d', bias ? [x, weight, bias] : [x, weight], (dy, gradOf, untouched) => {
     const kern = kernels('conv2d');
     const grads = { dx: gradOf(x), dw: gradOf(weight), db: bias && gradOf(bias) };

@@ -9,7 +9,7 @@ import { kernels } from '../backend/index.js';
 import type { WindowGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { checkOptionKeys, fmtShape, pair } from '../shape.js';
-import { checkRank, checkTensor, outputTensor } from './check.js';
+import { checkRank, checkTensor, madeTensor, outputTensor } from './check.js';
 import { asBatch, type Pair, strideDilation, symmetricPads, WINDOW_KEYS, type WindowOptions, windowGeometry } from './conv-geometry.js';
 
 /** The windows of `kernel` over images [c, h, w] with unfold/fold's options (symmetric zero padding). */
@@ -27,8 +27,7 @@ export function unfold(input: Tensor, kernelSize: number | Pair, options?: Windo
   const [n, c, h, w] = x.shape;
   const g = geometry(op, [c, h, w], pair(op, 'kernelSize', kernelSize, 1), options);
   const rows = c * g.kh * g.kw;
-  const out = outputTensor(op, [n, rows, g.outH * g.outW]);
-  kernels(op).im2col(x.data, out.data, n, g);
+  const out = madeTensor(op, [n, rows, g.outH * g.outW], () => kernels(op).im2col(x.data, n, g));
   const result = record(out, op, [x], (dy, gradOf) => {
     const dx = gradOf(x);
     if (dx) kernels(op).col2im(dy, dx, n, g);
@@ -62,9 +61,7 @@ export function fold(input: Tensor, outputSize: number | Pair, kernelSize: numbe
   const result = record(out, op, [cols], (dy, gradOf) => {
     const dcols = gradOf(cols);
     if (!dcols) return;
-    const blocks = new Float32Array(dcols.length);
-    kernels(op).im2col(dy, blocks, n, g);
-    kernels(op).axpy(dcols, blocks, 1);
+    kernels(op).axpy(dcols, kernels(op).im2col(dy, n, g), 1);
   });
   return input.ndim === 3 ? result : result.reshape([c, h, w]);
 }

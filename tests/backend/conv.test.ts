@@ -4,8 +4,9 @@
 // lanes, rows narrower than a panel, the last partial panel); channel and tap counts that are not
 // multiples of the 4x8 tile; forwards that read their windows in place (assembly/conv-direct.ts)
 // in whole and partial 5 × 8 blocks, on one row or not, as a dX phase adding into dx; padding on one side only, negative phase padding (more padding than
-// the kernel reaches), dilation with stride, groups; outputs filled with NaN so that an entry the
-// kernel forgets cannot pass, and accumulation onto existing values.
+// the kernel reaches), dilation with stride, groups; wasm runs on a heap filled with NaN (new
+// results) and outputs given with values (accumulation), so that an entry the kernel forgets
+// cannot pass.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
@@ -14,8 +15,7 @@ import type { ConvGeometry } from '../../src/backend/types.js';
 import { gradInputByCol2im, readsInPlace } from '../../src/backend/wasm/conv.js';
 import { wasmKernels } from '../../src/backend/wasm/index.js';
 import { inputGradPhases } from '../../src/backend/wasm/conv-phases.js';
-import { wasmRuntime } from '../../src/wasm/loader.js';
-import { expectClose, FC_SEED, randomData } from '../helpers.js';
+import { expectClose, FC_SEED, fromPoisonedHeap, randomData } from '../helpers.js';
 
 beforeAll(() => wc.init());
 
@@ -71,10 +71,9 @@ function compare(g: ConvGeometry, seed = 1): void {
   const start = { x: randomData(n.x, seed + 3), w: randomData(n.w, seed + 4), y: randomData(n.y, seed + 5) };
   const bias = randomData(g.outChannels, seed + 6);
   const run = (k: typeof jsKernels) => {
-    const y = new Float32Array(n.y).fill(NaN);
-    k.conv2d(x, w, null, y, g, false);
+    const y = k.conv2d(x, w, null, null, g);
     const yAcc = start.y.slice();
-    k.conv2d(x, w, bias, yAcc, g, true);
+    k.conv2d(x, w, bias, yAcc, g);
     const dx = start.x.slice();
     k.conv2dGradInput(dy, w, dx, g);
     const dw = start.w.slice();
@@ -86,7 +85,7 @@ function compare(g: ConvGeometry, seed = 1): void {
     return { y, yAcc, dx, dw, fusedDx: added.dx, fusedDw: added.dw, fusedDb: added.db, zeroedDx: zeroed.dx, zeroedDw: zeroed.dw, zeroedDb: zeroed.db };
   };
   const want = run(jsKernels);
-  const got = run(wasmKernels);
+  const got = fromPoisonedHeap(() => run(wasmKernels));
   const tol = 2e-5 * Math.sqrt(g.window.c * g.window.kh * g.window.kw * g.outChannels + g.batch * g.window.outH * g.window.outW);
   for (const key of ['y', 'yAcc', 'dx', 'dw', 'fusedDx', 'fusedDw', 'fusedDb', 'zeroedDx', 'zeroedDw', 'zeroedDb'] as const) {
     expect(got[key].some(Number.isNaN), `${key} has NaN`).toBe(false);
@@ -157,10 +156,7 @@ describe('wasm conv kernels equal the js reference', () => {
         k.conv2dBackward(x, w, dy, grads, g, true);
         return grads.dx;
       };
-      run(wasmKernels); // sizes the arena, so the poison stays put
-      const { arena, exports } = wasmRuntime('test');
-      arena.f32().fill(NaN, Math.ceil(exports.heap_base() / 4));
-      expectClose(run(wasmKernels), run(jsKernels), 1e-5, 1e-4);
+      expectClose(fromPoisonedHeap(() => run(wasmKernels)), run(jsKernels), 1e-5, 1e-4);
     }
   });
 
@@ -197,10 +193,8 @@ describe('wasm conv kernels equal the js reference', () => {
       const colsLength = batch * g.c * g.kh * g.kw * g.outH * g.outW;
       const x = randomData(batch * g.c * g.h * g.w, 3);
       const cols = randomData(colsLength, 4);
-      const [a, b] = [new Float32Array(colsLength).fill(NaN), new Float32Array(colsLength).fill(NaN)];
-      jsKernels.im2col(x, a, batch, g);
-      wasmKernels.im2col(x, b, batch, g);
-      expect(Array.from(b)).toEqual(Array.from(a));
+      const unfolded = fromPoisonedHeap(() => wasmKernels.im2col(x, batch, g));
+      expect(Array.from(unfolded)).toEqual(Array.from(jsKernels.im2col(x, batch, g)));
       const [fa, fb] = [x.slice(), x.slice()];
       jsKernels.col2im(cols, fa, batch, g);
       wasmKernels.col2im(cols, fb, batch, g);

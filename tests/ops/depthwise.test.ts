@@ -10,7 +10,7 @@ import * as wc from '../../src/index.js';
 import { kernels } from '../../src/backend/index.js';
 import type { ConvGeometry, DepthwiseKernels } from '../../src/backend/types.js';
 import { depthwiseWith } from '../../src/backend/wasm/depthwise.js';
-import { BACKENDS, expectClose, FC_SEED, gradcheck, onBackend, randomData } from '../helpers.js';
+import { BACKENDS, expectClose, FC_SEED, fromPoisonedHeap, gradcheck, onBackend, randomData } from '../helpers.js';
 import { conv2dRef, type Pair, slidingOutSize } from '../reference/naive.js';
 import { tfDepthwiseConv2d } from '../reference/tfjs.js';
 
@@ -34,15 +34,15 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const opts = (d: DwCase): wc.Conv2dOptions => ({ groups: d.c, stride: d.stride, padding: d.padding, dilation: d.dilation });
 const refOpts = (d: DwCase) => ({ groups: d.c, stride: d.stride, padding: d.padding, dilation: d.dilation });
 
-/** The geometry conv2d hands the kernels for a case (window.c = 1: the depthwise path). */
 /** A case's geometry and seeded random input, weight and output gradient. */
 function randomOperands(d: DwCase, seed: number) {
   const g = geometry(d);
   const s = shapes(d);
   const outSize = d.n * d.c * d.m * g.window.outH * g.window.outW;
-  return { g, outSize, x: randomData(size(s.x), seed), w: randomData(size(s.w), seed + 1), dy: randomData(outSize, seed + 2) };
+  return { g, x: randomData(size(s.x), seed), w: randomData(size(s.w), seed + 1), dy: randomData(outSize, seed + 2) };
 }
 
+/** The geometry conv2d hands the kernels for a case (window.c = 1: the depthwise path). */
 function geometry(d: DwCase): ConvGeometry {
   const [sh, sw] = d.stride ?? [1, 1];
   const [ph, pw] = d.padding ?? [0, 0];
@@ -103,13 +103,11 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
     const k = kernels('test');
     fc.assert(
       fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), (d, seed) => {
-        const { g, x, w, dy, outSize } = randomOperands(d, seed);
-        const direct = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
-        const gemm = { y: new Float32Array(outSize), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
+        const { g, x, w, dy } = randomOperands(d, seed);
         const bias = randomData(g.outChannels, seed + 3);
-        k.depthwiseConv2d(x, w, bias, direct.y, g);
+        const direct = { y: k.depthwiseConv2d(x, w, bias, g), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
+        const gemm = { y: k.conv2d(x, w, bias, null, g), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
         k.depthwiseConv2dBackward(x, w, dy, direct, g, true);
-        k.conv2d(x, w, bias, gemm.y, g, false);
         k.conv2dGradInput(dy, w, gemm.dx, g);
         k.conv2dGradWeight(x, dy, gemm.dw, g);
         k.biasGrad(dy, gemm.db, g.batch, g.window.outH * g.window.outW);
@@ -151,23 +149,22 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
     const scalar = depthwiseWith('scalar');
     fc.assert(
       fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (d, seed, wanted, zeroed) => {
-        const { g, x, w, dy, outSize } = randomOperands(d, seed);
+        const { g, x, w, dy } = randomOperands(d, seed);
         const bias = wanted & 4 ? randomData(g.outChannels, seed + 3) : null;
-        // NaN-filled forward outputs: every entry must be written; gradients start from a known
-        // value (they are added into), or from zeros the kernel is told of; `wanted` picks which
-        // gradients the backward computes
+        // the wasm kernels on a heap filled with NaN: every entry of the new forward output must
+        // be written; gradients start from a known value (they are added into), or from zeros
+        // the kernel is told of; `wanted` picks which gradients the backward computes
         const run = (k: DepthwiseKernels) => {
-          const y = new Float32Array(outSize).fill(NaN);
           const dx = new Float32Array(x.length).fill(zeroed ? 0 : 0.5);
           const dw = new Float32Array(w.length).fill(zeroed ? 0 : 0.25);
           const db = new Float32Array(g.outChannels).fill(zeroed ? 0 : -1);
-          k.depthwiseConv2d(x, w, bias, y, g);
+          const y = k.depthwiseConv2d(x, w, bias, g);
           const grads = { dx: wanted & 1 ? dx : null, dw: wanted & 2 ? dw : null, db: wanted & 4 ? db : null };
           k.depthwiseConv2dBackward(x, w, dy, grads, g, zeroed);
           return [y, dx, dw, db];
         };
-        const simd = run(onBackend('wasm', () => kernels('test')));
-        const ref = run(scalar);
+        const simd = fromPoisonedHeap(() => run(onBackend('wasm', () => kernels('test'))));
+        const ref = fromPoisonedHeap(() => run(scalar));
         const js = run(onBackend('js', () => kernels('test')));
         for (const [i, want] of ref.entries()) {
           expect(simd[i].some(Number.isNaN)).toBe(false);
@@ -177,5 +174,25 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
       }),
       { seed: FC_SEED, numRuns: 150 },
     );
+  });
+
+  it('operands over one chunk (64 Ki floats): several whole images per chunk, or channels of one image per chunk', () => {
+    const cases: DwCase[] = [
+      { n: 13, c: 2, m: 2, h: 40, w: 40, k: [3, 3], padding: [1, 1] }, // 9600 floats an image: chunks of 6, 6 and 1 images
+      { n: 2, c: 5, m: 3, h: 100, w: 100, k: [5, 3], padding: [2, 1] }, // 40000 a channel: a chunk per channel, 10 in all
+    ];
+    for (const d of cases) {
+      const { g, x, w, dy } = randomOperands(d, 7);
+      const bias = randomData(g.outChannels, 8);
+      const run = (k: DepthwiseKernels) => {
+        const y = k.depthwiseConv2d(x, w, bias, g);
+        const grads = { dx: randomData(x.length, 9), dw: randomData(w.length, 10), db: randomData(g.outChannels, 11) };
+        k.depthwiseConv2dBackward(x, w, dy, grads, g, false);
+        return [y, grads.dx, grads.dw, grads.db];
+      };
+      const want = run(onBackend('js', () => kernels('test')));
+      const got = fromPoisonedHeap(() => run(onBackend('wasm', () => kernels('test'))));
+      for (const [i, v] of got.entries()) expectClose(v, want[i], 1e-4, 1e-4);
+    }
   });
 });

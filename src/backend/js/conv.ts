@@ -11,7 +11,7 @@
 // dW += dY·colsᵀ, dX += col2im(Wᵀ·dY) — the transpose rules of Y = W·cols, col2im being the
 // adjoint of im2col; the wasm backend computes exactly these products (assembly/conv.ts).
 // conv_transpose2d is the adjoint of conv2d, so it runs the same three with the roles swapped.
-import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
+import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
 
 type Visit = (outIndex: number, inIndex: number, weightIndex: number) => void;
 
@@ -71,19 +71,22 @@ function forEachColumn(x: WindowGeometry, batch: number, visit: (col: number, pi
 }
 
 export const conv: ConvKernels = {
-  im2col(x, cols, batch, g) {
-    cols.fill(0, 0, batch * g.c * g.kh * g.kw * g.outH * g.outW);
+  im2col(x, batch, g) {
+    const cols = new Float32Array(colsSize(batch, g));
     forEachColumn(g, batch, (col, pixel) => (cols[col] = x[pixel]));
+    return cols;
   },
   col2im(cols, x, batch, g) {
     forEachColumn(g, batch, (col, pixel) => (x[pixel] += cols[col]));
   },
-  conv2d(x, w, bias, out, g, accumulate) {
+  conv2d(x, w, bias, out, g) {
     // sums in float64, rounded once per output element
-    const sums = new Float64Array(out.length);
+    const y = out ?? new Float32Array(convOutputSize(g));
+    const sums = new Float64Array(y.length);
     forEachProduct(g, (o, i, k) => (sums[o] += w[k] * at(x, i)));
-    for (let o = 0; o < out.length; o++) out[o] = accumulate ? out[o] + sums[o] : sums[o];
-    if (bias) conv.biasAdd(out, bias, g.batch, g.window.outH * g.window.outW);
+    for (let o = 0; o < y.length; o++) y[o] += sums[o];
+    if (bias) conv.biasAdd(y, bias, g.batch, g.window.outH * g.window.outW);
+    return y;
   },
   conv2dGradInput(dy, w, dx, g) {
     const sums = new Float64Array(dx.length);

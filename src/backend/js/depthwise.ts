@@ -1,7 +1,7 @@
 // The reference depthwise kernels: the plane primitives of ../depthwise.ts (equations there) as
 // plain loops on Float32Array views; the bias gradient is the im2col path's (./conv.ts).
 import { backwardScratch, type Correlation, depthwiseBackward, depthwiseForward, type DepthwiseSteps, forwardScratch } from '../depthwise.js';
-import type { DepthwiseKernels } from '../types.js';
+import { convOutputSize, type DepthwiseKernels } from '../types.js';
 import { conv } from './conv.js';
 
 const steps: DepthwiseSteps<Float32Array> = {
@@ -60,7 +60,11 @@ const steps: DepthwiseSteps<Float32Array> = {
 };
 
 export const depthwise: DepthwiseKernels = {
-  depthwiseConv2d: (x, w, bias, out, g) => depthwiseForward(steps, x, w, bias, out, new Float32Array(forwardScratch(g)), g),
+  depthwiseConv2d(x, w, bias, g) {
+    const y = new Float32Array(convOutputSize(g));
+    depthwiseForward(steps, x, w, bias, y, new Float32Array(forwardScratch(g)), g);
+    return y;
+  },
   depthwiseConv2dBackward: (x, w, dy, grads, g) =>
     depthwiseBackward(steps, x, w, dy, grads, new Float32Array(backwardScratch(g, grads)), g),
 };

@@ -3,7 +3,7 @@
 // ../js/conv.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
 // out once.
 import type { Arena } from '../../wasm/arena.js';
-import type { ConvGeometry, ConvKernels, WindowGeometry } from '../types.js';
+import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { begin } from './runtime.js';
 
@@ -154,52 +154,56 @@ function gradInputAt(
 }
 
 /**
- * One arena session: the descriptor and `inputs` copied in, `out` allocated (copied in too when
- * `keep`, for the kernels that add into it), then scratch sized by the module; `body` gets the
- * pointers (and the arena, to allocate what depends on its own work), then `out` is copied back.
+ * One arena session: the descriptor and `inputs` copied in, then the output: a given array, which
+ * the kernel adds into (copied in), or a new one of that many floats; then scratch sized by the
+ * module. `body` gets the pointers (and the arena, to allocate what depends on its own work),
+ * then the output is copied back into the given array or out as the new one, which is returned.
  */
 function staged(
   op: string,
   fields: Int32Array,
   inputs: Float32Array[],
-  out: Float32Array,
-  keep: boolean,
+  out: Float32Array | number,
   scratchOf: ((e: Exports, desc: number) => number) | null,
   body: (e: Exports, desc: number, ptrs: number[], out: number, scratch: number, arena: Arena) => void,
-): void {
+): Float32Array {
   const { arena, exports } = begin<Exports>(op);
   const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));
-  const po = keep ? arena.put(out, op) : arena.alloc(out.length, op);
+  const po = typeof out === 'number' ? arena.alloc(out, op) : arena.put(out, op);
   const ps = scratchOf ? arena.alloc(scratchOf(exports, desc), op) : 0;
   body(exports, desc, ptrs, po, ps, arena);
+  if (typeof out === 'number') return arena.take(po, out);
   arena.read(po, out);
+  return out;
 }
 
 const convScratch = (e: Exports, desc: number) => e.conv2d_scratch_f32(desc);
 const imageScratch = (e: Exports, desc: number) => e.im2col_scratch_f32(desc);
 
 export const conv: ConvKernels = {
-  im2col(x, cols, batch, g) {
-    staged('unfold', Int32Array.from(windowFields(g)), [x], cols, false, imageScratch, (e, d, [px], pc, ps) => e.im2col_f32(pc, px, d, batch, ps));
+  im2col(x, batch, g) {
+    return staged('unfold', Int32Array.from(windowFields(g)), [x], colsSize(batch, g), imageScratch, (e, d, [px], pc, ps) =>
+      e.im2col_f32(pc, px, d, batch, ps),
+    );
   },
   col2im(cols, x, batch, g) {
-    staged('fold', Int32Array.from(windowFields(g)), [cols], x, true, imageScratch, (e, d, [pc], px, ps) => e.col2im_f32(px, pc, d, batch, ps));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, imageScratch, (e, d, [pc], px, ps) => e.col2im_f32(px, pc, d, batch, ps));
   },
-  conv2d(x, w, bias, out, g, accumulate) {
+  conv2d(x, w, bias, out, g) {
     // the bias added in the same session: its own would copy the output in and out again
     const scratchOf = (e: Exports, desc: number) => forwardScratch(e, desc, g);
-    staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, accumulate, scratchOf, (e, d, [px, pw, pb = 0], py, ps) =>
-      forwardAt(e, d, py, px, pw, pb, g, accumulate, ps),
+    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out ?? convOutputSize(g), scratchOf, (e, d, [px, pw, pb = 0], py, ps) =>
+      forwardAt(e, d, py, px, pw, pb, g, out !== null, ps),
     );
   },
   conv2dGradInput(dy, w, dx, g) {
-    staged('conv2d', convFields(g), [dy, w], dx, true, null, (e, d, [pdy, pw], pdx, _s, arena) =>
+    staged('conv2d', convFields(g), [dy, w], dx, null, (e, d, [pdy, pw], pdx, _s, arena) =>
       gradInputAt(arena, e, d, pdy, pw, pdx, g, inputGradPhases(g), true),
     );
   },
   conv2dGradWeight(x, dy, dw, g) {
-    staged('conv2d', convFields(g), [x, dy], dw, true, convScratch, (e, d, [px, pdy], pdw, ps) =>
+    staged('conv2d', convFields(g), [x, dy], dw, convScratch, (e, d, [px, pdy], pdw, ps) =>
       e.conv2d_grad_weight_f32(pdw, px, pdy, d, ps, 0, g.batch),
     );
   },
@@ -226,9 +230,9 @@ export const conv: ConvKernels = {
     if (db) arena.read(pdb, db);
   },
   biasAdd(out, bias, batch, plane) {
-    staged('bias', new Int32Array(0), [bias], out, true, null, (e, _d, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
+    staged('bias', new Int32Array(0), [bias], out, null, (e, _d, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
-    staged('bias', new Int32Array(0), [dy], dbias, true, null, (e, _d, [pdy], pdb) => e.bias_grad_f32(pdb, pdy, batch, dbias.length, plane));
+    staged('bias', new Int32Array(0), [dy], dbias, null, (e, _d, [pdy], pdb) => e.bias_grad_f32(pdb, pdy, batch, dbias.length, plane));
   },
 };
