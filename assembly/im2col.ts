@@ -314,14 +314,26 @@ function gather_rows(x: usize, cols: usize, g: Window): void {
       if (vecs == 1) m3 = v128.and(m1, inRow);
       if (vecs == 2) m3 = v128.and(m2, inRow);
       if (vecs == 3) m3 = v128.and(m3, inRow);
+      // rows two at a time, summed before they are masked and added on: each accumulator's
+      // chain of dependent adds is half as long (case d's col2im 15–20% faster, with 5×5 and
+      // 7×7 kernels; with 3×3, whose 3 rows make a pair and a last row, 4–7% slower)
       let q = p;
-      for (let r = 0; r < rows; r++) {
+      let r = 0;
+      for (; r + 2 <= rows; r += 2) {
+        const q1 = q + rowStep;
+        if (vecs >= 1) a0 = f32x4.add(a0, v128.and(f32x4.add(v128.load(q), v128.load(q1)), m0));
+        if (vecs >= 2) a1 = f32x4.add(a1, v128.and(f32x4.add(v128.load(q, 16), v128.load(q1, 16)), m1));
+        if (vecs >= 3) a2 = f32x4.add(a2, v128.and(f32x4.add(v128.load(q, 32), v128.load(q1, 32)), m2));
+        if (vecs == 4) a3 = f32x4.add(a3, v128.and(f32x4.add(v128.load(q, 48), v128.load(q1, 48)), m3));
+        else if (tail) a3 = f32x4.add(a3, v128.and(f32x4.add(v128.load(q + (<usize>vecs << 4)), v128.load(q1 + (<usize>vecs << 4))), m3));
+        q = q1 + rowStep;
+      }
+      if (r < rows) {
         if (vecs >= 1) a0 = f32x4.add(a0, v128.and(v128.load(q), m0));
         if (vecs >= 2) a1 = f32x4.add(a1, v128.and(v128.load(q, 16), m1));
         if (vecs >= 3) a2 = f32x4.add(a2, v128.and(v128.load(q, 32), m2));
         if (vecs == 4) a3 = f32x4.add(a3, v128.and(v128.load(q, 48), m3));
         else if (tail) a3 = f32x4.add(a3, v128.and(v128.load(q + (<usize>vecs << 4)), m3));
-        q += rowStep;
       }
     }
     shift += dw;
