@@ -13,10 +13,10 @@
 // the other, 8 → 16 channels on 32×32 with k = 72, 2–4% slower); with 24 or more
 // channels 3–23% slower (each tap's broadcasts then come from planes the cache cannot all hold),
 // and with k ≤ 36 5–21% slower.
-import { block, ConvDesc, store_transposed } from './conv';
+import { block, ConvDesc } from './conv';
 import { pack_b_panel, round_up, TILE_N } from './gemm';
 import { needs_padding, pad_image, padded_size, padded_w, pos, positions, tap_offsets, taps } from './im2col';
-import { madd } from './simd';
+import { madd, store_transposed } from './simd';
 
 /** Output positions per block. */
 const BLOCK_L = 5;

@@ -11,7 +11,7 @@
 // split a range of them: the forward's (image, group, 8-column panel) units are independent; dW's
 // images each add into all of dW, so workers would take ranges of images into private copies of
 // dW and sum them.
-import { gemm_panel, pack_a_panels, pack_b_panel, round_up, store_vec, TILE_M, TILE_N } from './gemm';
+import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } from './gemm';
 import {
   col2im_image,
   gather_panel,
@@ -24,7 +24,7 @@ import {
   taps,
   Window,
 } from './im2col';
-import { madd } from './simd';
+import { madd, store_transposed } from './simd';
 
 /** A grouped convolution (src/backend/types.ts ConvGeometry): the window of one group, then these. */
 @unmanaged export class ConvDesc extends Window {
@@ -299,19 +299,6 @@ function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
     }
     dst += <usize>l << 5;
   }
-}
-
-/** Stores (or adds) the columns of the 4×4 block with rows r0..r3 as 4 vectors `stride` bytes apart. */
-// @ts-ignore: decorator
-@inline export function store_transposed(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128, add: bool): void {
-  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  store_vec(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5), add);
-  store_vec(dst + stride, i32x4.shuffle(t0, t2, 2, 3, 6, 7), add);
-  store_vec(dst + 2 * stride, i32x4.shuffle(t1, t3, 0, 1, 4, 5), add);
-  store_vec(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7), add);
 }
 
 /**
