@@ -335,8 +335,11 @@ function weight_grad_flat(dw: usize, src: usize, toff: usize, b: usize, g: ConvD
   const colStep = <usize>g.strideW << 2;
   // the sizes as locals: read from the descriptor, they would be loaded again every step
   const outW = g.outW;
-  const rows = flat ? 1 : g.outH;
-  const run = flat ? g.outH * outW : outW;
+  // output rows that follow one another in src (a 1×1 conv at stride 1) are one run: case j's
+  // dW (rows of 28) measured 3–4% faster so
+  const oneRun = flat || rowStep == <usize>outW * colStep;
+  const rows = oneRun ? 1 : g.outH;
+  const run = oneRun ? g.outH * outW : outW;
   // from a row's last position to the next row's first
   const wrapStep = rowStep - <usize>(outW - 1) * colStep;
   let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;

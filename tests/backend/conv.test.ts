@@ -116,6 +116,7 @@ describe('wasm conv kernels equal the js reference', () => {
     ['single output pixel', { c: 3, o: 2, h: 3, w: 3, k: [3, 3] }],
     ['dW over output rows of 14 positions or more: a loop per row', { c: 3, o: 9, h: 5, w: 16, k: [3, 3], pad: [1, 1] }],
     ['dW over output rows of 13 positions, stride 2: one loop over all, stepping to the next row', { c: 3, o: 9, h: 9, w: 25, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
+    ['dW over the rows of 16 of a 1×1 conv, which follow one another: one run over all positions', { batch: 2, c: 5, o: 9, h: 3, w: 16, k: [1, 1] }],
   ])('%s', (_, s) => compare(geometry(s)));
 
   it.each<[string, Shape]>([
