@@ -13,6 +13,7 @@
 // dW and sum them.
 import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } from './gemm';
 import {
+  add_strided,
   col2im_image,
   gather_panel,
   needs_padding,
@@ -152,37 +153,17 @@ export function conv2d_phase_weights_f32(dst: usize, w: usize, d: usize, p: usiz
   }
 }
 
-/**
- * dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for every image and channel plane of the
- * phase. At column stride 2, four entries at a time: spread over two f32x4 of the dx row, the
- * lanes between them adding −0 (which leaves every value, −0 included, as it is), as long as
- * the eight floats stay in the row; else one at a time.
- */
+/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for every image and channel plane of the phase. */
 export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize): void {
   const g = changetype<ConvDesc>(d);
   const ph = changetype<Phase>(p);
   const planes = g.batch * g.groups * g.c;
-  const sw = g.strideW;
-  const colStep = <usize>sw << 2;
-  // columns X < paired run as vectors: X + 4 <= outW and b + 2·(X + 3) + 1 < w
-  const paired = sw == 2 ? min(ph.outW, (g.w - ph.b - 8) / 2 + 1) & ~3 : 0;
-  const filler = f32x4.splat(-0.0);
+  const run = <usize>ph.outW << 2;
   for (let plane = 0; plane < planes; plane++) {
     for (let yy = 0; yy < ph.outH; yy++) {
-      let dst = block(dx, plane * g.h + ph.a + yy * g.strideH, g.w) + (<usize>ph.b << 2);
-      let xx = 0;
-      for (; xx < paired; xx += 4) {
-        const v = v128.load(dense);
-        v128.store(dst, f32x4.add(v128.load(dst), i32x4.shuffle(v, filler, 0, 4, 1, 5)));
-        v128.store(dst, f32x4.add(v128.load(dst, 16), i32x4.shuffle(v, filler, 2, 4, 3, 5)), 16);
-        dst += 32;
-        dense += 16;
-      }
-      for (; xx < ph.outW; xx++) {
-        store<f32>(dst, load<f32>(dst) + load<f32>(dense));
-        dst += colStep;
-        dense += 4;
-      }
+      const dst = block(dx, plane * g.h + ph.a + yy * g.strideH, g.w) + (<usize>ph.b << 2);
+      add_strided(dst, dense, ph.outW, g.strideW, g.w - ph.b);
+      dense += run;
     }
   }
 }

@@ -138,6 +138,32 @@ export function pad_image(xp: usize, x: usize, g: Window): void {
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
+/**
+ * dst[i·step] += src[i] for i < count, with `room` floats from dst that may be touched. At step 2,
+ * four entries at a time while the eight floats they span fit: spread over two f32x4 of dst,
+ * the lanes between them adding −0, which leaves every value, −0 included, as it is; otherwise,
+ * and for the rest, one at a time.
+ */
+export function add_strided(dst: usize, src: usize, count: i32, step: i32, room: i32): void {
+  let i = 0;
+  if (step == 2 && room >= 8) {
+    // entries [i, i + 4) span dst floats [2i, 2i + 8)
+    const paired = min(count, (room - 8) / 2 + 1) & ~3;
+    const filler = f32x4.splat(-0.0);
+    for (; i < paired; i += 4) {
+      const v = v128.load(src + (<usize>i << 2));
+      const at = dst + (<usize>i << 3);
+      v128.store(at, f32x4.add(v128.load(at), i32x4.shuffle(v, filler, 0, 4, 1, 5)));
+      v128.store(at, f32x4.add(v128.load(at, 16), i32x4.shuffle(v, filler, 2, 4, 3, 5)), 16);
+    }
+  }
+  const stepBytes = <usize>step << 2;
+  for (; i < count; i++) {
+    const at = dst + <usize>i * stepBytes;
+    store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
 /** x += the pixels of xp that pad_image took from x (the adjoint of pad_image). */
 export function unpad_add(x: usize, xp: usize, g: Window): void {
   const hp = padded_h(g);
@@ -232,7 +258,7 @@ export function col2im_image(x: usize, cols: usize, g: Window, xp: usize): void 
           if (gather && colStep == 4) copy_run(cols, src, outW);
           else if (gather) for (let ox = 0; ox < outW; ox++) store<f32>(cols + (<usize>ox << 2), load<f32>(src + <usize>ox * colStep));
           else if (colStep == 4) add_run(src, cols, outW);
-          else for (let ox = 0; ox < outW; ox++) store<f32>(src + <usize>ox * colStep, load<f32>(src + <usize>ox * colStep) + load<f32>(cols + (<usize>ox << 2)));
+          else add_strided(src, cols, outW, g.strideW, wp - kx * g.dilationW);
           src += rowStep;
           cols += <usize>outW << 2;
         }

@@ -84,13 +84,16 @@ function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number,
  * Otherwise the fixed costs decide, in multiply-adds fitted on dX of 16 stride-1 shapes timed
  * both ways (o from 1 to 64): the model's ratio of the two came within 20% of the measured one,
  * on the same side of 1 wherever the ways differed by more than 5%, the notebook-sized case
- * aside (both take 1.5 µs there). Strided, col2im adds its columns back entry by entry, not by
- * gathered rows, and over 7 shapes the model's ratio came out up to 12% in col2im's favour (g:
- * 0.99, measured 1.11), so there col2im must promise a 10% gain.
+ * aside (both take 1.5 µs there). Strided, col2im adds its columns back run by run, not by
+ * gathered rows: at column strides 1 and 2 as vectors (assembly/im2col.ts add_strided), where
+ * over 9 stride-2 shapes (3×3 to 7×7, 3 to 128 channels) the model picked the faster way
+ * wherever the two differed by more than 3% (g: model 1.01, measured 0.99); at wider column
+ * strides entry by entry, and there col2im must promise a 10% gain (over 7 shapes of the
+ * scalar scatter the model's ratio came out up to 12% in col2im's favour).
  */
 const PHASE_ENTRY = 13;
 const COL2IM_ENTRY = 5;
-const STRIDED_COL2IM_GAIN = 0.9;
+const SCALAR_SCATTER_GAIN = 0.9;
 
 /** The phases' work, in multiply-adds, with `entry` more per entry written. */
 function phasesWork(g: ConvGeometry, phases: readonly InputGradPhase[], entry: number): number {
@@ -112,7 +115,7 @@ function col2imWork(g: ConvGeometry, entry: number): number {
 export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPhase[]): boolean {
   const strided = g.window.strideH > 1 || g.window.strideW > 1;
   if (!strided && phasesWork(g, phases, 0) <= col2imWork(g, 0)) return false;
-  return col2imWork(g, COL2IM_ENTRY) < (strided ? STRIDED_COL2IM_GAIN : 1) * phasesWork(g, phases, PHASE_ENTRY);
+  return col2imWork(g, COL2IM_ENTRY) < (g.window.strideW > 2 ? SCALAR_SCATTER_GAIN : 1) * phasesWork(g, phases, PHASE_ENTRY);
 }
 
 /**
