@@ -67,14 +67,21 @@ export function gemm_f32_simd(
 
 /**
  * op(A) [m, k] as 4-row panels dst [ceil(m/4)][k][4], rows past m zero; entry (i, p) of op(A)
- * at a + (i·rowA + p·colA)·4. Four whole rows of A stored [m, k] go as 4×4 blocks transposed
- * in registers (case g's weights, 73 K floats, took 15 µs in a profile against 60 one float at
- * a time); the rest float by float.
+ * at a + (i·rowA + p·colA)·4. Whole panels go by vectors: of A stored [m, k] as 4×4 blocks
+ * transposed in registers (case g's weights, 73 K floats, took 15 µs in a profile against 60
+ * one float at a time), of Aᵀ stored [k, m] as one load per column; the rest float by float.
  */
 export function pack_a_panels(dst: usize, a: usize, m: i32, k: i32, rowA: i32, colA: i32): void {
   const row = <usize>rowA << 2;
   for (let i = 0; i < m; i += TILE_M) {
     let p = 0;
+    if (rowA == 1 && i + TILE_M <= m) {
+      // the panel's column p is 4 adjacent floats of A's row p
+      for (const col = <usize>colA << 2; p < k; p++) {
+        v128.store(dst, v128.load(a + (<usize>i << 2) + <usize>p * col));
+        dst += 16;
+      }
+    }
     if (colA == 1 && i + TILE_M <= m) {
       const r0 = a + <usize>i * row;
       for (; p + 4 <= k; p += 4) {
