@@ -15,6 +15,9 @@ import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } fro
 import {
   add_strided,
   col2im_image,
+  scatter_begin,
+  scatter_end,
+  scatter_range,
   gather_panel,
   needs_padding,
   pad_image,
@@ -168,18 +171,32 @@ export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize
   }
 }
 
+const COLS_CHUNK = 1 << 16;
+
+/**
+ * Positions per GEMM pass of conv2d_grad_input_f32: all of the image at stride 1, whose col2im
+ * gathers each pixel row from every tap's columns; strided, as many as keep the columns to
+ * COLS_CHUNK floats, which col2im then scatters while they sit in the L2 cache (case g's
+ * columns for the whole image, 1.8 MB, went out to memory and back).
+ */
+// @ts-ignore: decorator
+@inline function grad_input_chunk(g: ConvDesc): i32 {
+  if (g.strideH == 1 && g.strideW == 1) return positions(g);
+  return min(positions(g), max(TILE_N, (COLS_CHUNK / taps(g)) & ~(TILE_N - 1)));
+}
+
 /** Floats of scratch conv2d_grad_input_f32 needs: [padded image | Wᵀ panels | columns | dY panel | edge]. */
 export function conv2d_grad_input_scratch_f32(d: usize): i32 {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  return padded_size(g) + g.groups * round_up(k, TILE_M) * g.outPerGroup + k * positions(g) + (g.outPerGroup + TILE_M) * TILE_N;
+  return padded_size(g) + g.groups * round_up(k, TILE_M) * g.outPerGroup + k * grad_input_chunk(g) + (g.outPerGroup + TILE_M) * TILE_N;
 }
 
 /**
  * dx += the input gradient of conv2d for dy as col2im(W[g]ᵀ · dY[n, g]), over units [first, end)
  * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's 8-column panels
- * packed: read in place, o rows 4·L bytes apart, case j's ran 1.1× slower) writes the image's
- * column matrix, which col2im adds back onto the pixels, a row at a time.
+ * packed: read in place, o rows 4·L bytes apart, case j's ran 1.1× slower) writes the columns
+ * of grad_input_chunk positions at a time, which col2im adds back onto the pixels.
  */
 export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
@@ -187,22 +204,31 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
   const k4 = round_up(k, TILE_M);
   const l = positions(g);
   const o = g.outPerGroup;
+  const chunk = grad_input_chunk(g);
+  const strided = g.strideH != 1 || g.strideW != 1;
   const xp = scratch;
   const packed = xp + (<usize>padded_size(g) << 2);
   const cols = packed + (<usize>(g.groups * k4 * o) << 2);
-  const panel = cols + (<usize>(k * l) << 2);
+  const panel = cols + (<usize>(k * chunk) << 2);
   const edge = panel + (<usize>(o * TILE_N) << 2);
   // op(A) = W[g]ᵀ: entry (tap, channel) at channel·k + tap
   for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, k4 * o), block(w, grp, o * k), k, o, 1, k);
   for (let u = first; u < end; u++) {
     const rows = block(dy, u, o * l);
     const a = block(packed, u % g.groups, k4 * o);
-    for (let j = 0; j < l; j += TILE_N) {
-      const count = min(TILE_N, l - j);
-      pack_b_panel(panel, rows + (<usize>j << 2), o, count, l, 1);
-      gemm_panel(cols + (<usize>j << 2), <usize>l << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
+    const x = block(dx, u, g.c * g.h * g.w);
+    const dst = strided ? scatter_begin(x, g, xp) : x;
+    for (let l0 = 0; l0 < l; l0 += chunk) {
+      const n = min(chunk, l - l0);
+      for (let j = 0; j < n; j += TILE_N) {
+        const count = min(TILE_N, n - j);
+        pack_b_panel(panel, rows + (<usize>(l0 + j) << 2), o, count, l, 1);
+        gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
+      }
+      if (strided) scatter_range(cols, dst, g, l0, l0 + n);
     }
-    col2im_image(block(dx, u, g.c * g.h * g.w), cols, g, xp);
+    if (strided) scatter_end(x, g, xp);
+    else col2im_image(x, cols, g, xp);
   }
 }
 

@@ -204,7 +204,7 @@ export function im2col_f32(cols: usize, x: usize, d: usize, batch: i32, xp: usiz
   const g = changetype<Window>(d);
   for (let n = 0; n < batch; n++) {
     pad_image(xp, x, g);
-    rows_pass(cols, xp, g, true);
+    gather_windows(cols, xp, g);
     x += <usize>(g.c * g.h * g.w) << 2;
     cols += <usize>(taps(g) * positions(g)) << 2;
   }
@@ -221,31 +221,69 @@ export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32, xp: usiz
 }
 
 /**
- * x += col2im(cols) for one image: gathered row by row for stride 1, otherwise scattered
- * through the padded image `xp` (padded_size floats of scratch) if there is padding.
+ * x += col2im(cols) for one image: gathered row by row for stride 1, otherwise scattered (onto
+ * the padded image `xp`, padded_size floats of scratch, if there is padding).
  */
 export function col2im_image(x: usize, cols: usize, g: Window, xp: usize): void {
   if (g.strideH == 1 && g.strideW == 1) {
     gather_rows(x, cols, g);
     return;
   }
-  if (!needs_padding(g)) {
-    rows_pass(cols, x, g, false);
-    return;
-  }
+  const dst = scatter_begin(x, g, xp);
+  scatter_range(cols, dst, g, 0, positions(g));
+  scatter_end(x, g, xp);
+}
+
+/** Where a strided col2im scatters: x itself when it needs no padding, else xp (scratch) zeroed. */
+export function scatter_begin(x: usize, g: Window, xp: usize): usize {
+  if (!needs_padding(g)) return x;
   fill_zero(xp, padded_size(g));
-  rows_pass(cols, xp, g, false);
-  unpad_add(x, xp, g);
+  return xp;
+}
+
+/** Ends a strided col2im begun by scatter_begin: xp's pixels added onto x. */
+export function scatter_end(x: usize, g: Window, xp: usize): void {
+  if (needs_padding(g)) unpad_add(x, xp, g);
 }
 
 /**
- * cols = the windows of xp (`gather`, a constant at both call sites), or xp += their adjoint, with
- * cols row-major: each row k is, per output row oy, a run of ow entries of xp from
- * tap(k) + oy·sh·wp, sw apart. Consecutive runs of one tap never overlap, so no add waits on the
- * store before it.
+ * dst += the adjoint of the windows at output positions [l0, l1), for columns cols
+ * [taps][l1 − l0] (dst: the padded image, or x where it needs none): per tap, the positions'
+ * pieces of output rows, each a run of entries sw apart from tap(k) + pos(l). Consecutive runs
+ * of one tap never overlap, so no add waits on the store before it.
  */
-// @ts-ignore: decorator
-@inline function rows_pass(cols: usize, xp: usize, g: Window, gather: bool): void {
+export function scatter_range(cols: usize, dst: usize, g: Window, l0: i32, l1: i32): void {
+  const wp = padded_w(g);
+  const n = l1 - l0;
+  const oy0 = l0 / g.outW;
+  const ox0 = l0 - oy0 * g.outW;
+  for (let ci = 0; ci < g.c; ci++) {
+    for (let ky = 0; ky < g.kh; ky++) {
+      for (let kx = 0; kx < g.kw; kx++) {
+        const col = kx * g.dilationW;
+        const tap = dst + (<usize>((ci * padded_h(g) + ky * g.dilationH) * wp + col) << 2);
+        let oy = oy0;
+        let ox = ox0;
+        for (let l = 0; l < n; ) {
+          const run = min(g.outW - ox, n - l);
+          const at = tap + (<usize>(oy * g.strideH * wp + ox * g.strideW) << 2);
+          if (g.strideW == 1) add_run(at, cols + (<usize>l << 2), run);
+          else add_strided(at, cols + (<usize>l << 2), run, g.strideW, wp - col - ox * g.strideW);
+          l += run;
+          ox = 0;
+          oy++;
+        }
+        cols += <usize>n << 2;
+      }
+    }
+  }
+}
+
+/**
+ * cols = the windows of xp, cols row-major: each row k is, per output row oy, a run of ow
+ * entries of xp from tap(k) + oy·sh·wp, sw apart.
+ */
+function gather_windows(cols: usize, xp: usize, g: Window): void {
   const wp = padded_w(g);
   const rowStep = <usize>(g.strideH * wp) << 2;
   const colStep = <usize>g.strideW << 2;
@@ -255,10 +293,8 @@ export function col2im_image(x: usize, cols: usize, g: Window, xp: usize): void 
       for (let kx = 0; kx < g.kw; kx++) {
         let src = xp + (<usize>((ci * padded_h(g) + ky * g.dilationH) * wp + kx * g.dilationW) << 2);
         for (let oy = 0; oy < g.outH; oy++) {
-          if (gather && colStep == 4) copy_run(cols, src, outW);
-          else if (gather) for (let ox = 0; ox < outW; ox++) store<f32>(cols + (<usize>ox << 2), load<f32>(src + <usize>ox * colStep));
-          else if (colStep == 4) add_run(src, cols, outW);
-          else add_strided(src, cols, outW, g.strideW, wp - kx * g.dilationW);
+          if (colStep == 4) copy_run(cols, src, outW);
+          else for (let ox = 0; ox < outW; ox++) store<f32>(cols + (<usize>ox << 2), load<f32>(src + <usize>ox * colStep));
           src += rowStep;
           cols += <usize>outW << 2;
         }

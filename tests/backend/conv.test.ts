@@ -141,6 +141,13 @@ describe('wasm conv kernels equal the js reference', () => {
     }
   });
 
+  it('strided col2im over several GEMM passes of positions (output rows split between them, a partial last panel)', () => {
+    const s: Shape = { c: 6, o: 16, h: 59, w: 61, k: [5, 5], stride: [2, 2] }; // 150 taps × 28·29 positions: passes of 432 and 380
+    const g = geometry(s);
+    expect(gradInputByCol2im(g, inputGradPhases(g))).toBe(true);
+    compare(g);
+  });
+
   it('a zeroed dx at stride 1 is written, not added into: every pixel, from a wasm heap full of NaN', () => {
     for (const s of [
       { batch: 2, c: 20, o: 8, h: 9, w: 11, k: [3, 3], pad: [1, 1] }, // the GEMM phase
