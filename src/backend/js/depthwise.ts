@@ -1,6 +1,14 @@
 // The reference depthwise kernels: the plane primitives of ../depthwise.ts (equations there) as
 // plain loops on Float32Array views; the bias gradient is the im2col path's (./conv.ts).
-import { backwardScratch, type Correlation, depthwiseBackward, depthwiseForward, type DepthwiseSteps, forwardScratch } from '../depthwise.js';
+import {
+  backwardScratch,
+  type Correlation,
+  depthwiseBackward,
+  depthwiseForward,
+  type DepthwiseSteps,
+  depthwiseWritesDx,
+  forwardScratch,
+} from '../depthwise.js';
 import { convOutputSize, type DepthwiseKernels } from '../types.js';
 import { conv } from './conv.js';
 
@@ -65,6 +73,6 @@ export const depthwise: DepthwiseKernels = {
     depthwiseForward(steps, x, w, bias, y, new Float32Array(forwardScratch(g)), g);
     return y;
   },
-  depthwiseConv2dBackward: (x, w, dy, grads, g) =>
-    depthwiseBackward(steps, x, w, dy, grads, new Float32Array(backwardScratch(g, grads)), g),
+  depthwiseConv2dBackward: (x, w, dy, grads, g, zeroed) =>
+    depthwiseBackward(steps, x, w, dy, grads, new Float32Array(backwardScratch(g, grads)), g, depthwiseWritesDx(g, zeroed)),
 };

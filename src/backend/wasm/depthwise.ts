@@ -1,7 +1,7 @@
 // The depthwise kernels on WebAssembly: the passes of ../depthwise.ts with assembly/depthwise.ts on
 // arena pointers, run over chunks of planes small enough to stay in cache between copying them
 // in and copying the result out.
-import { backwardScratch, depthwiseBackward, depthwiseForward, type DepthwiseSteps, forwardScratch } from '../depthwise.js';
+import { backwardScratch, depthwiseBackward, depthwiseForward, type DepthwiseSteps, depthwiseWritesDx, forwardScratch } from '../depthwise.js';
 import { type ConvGeometry, type ConvGrads, convOutputSize, type DepthwiseKernels } from '../types.js';
 import { begin } from './runtime.js';
 
@@ -115,14 +115,15 @@ function partOf(ch: Chunk, g: ConvGeometry): ConvGeometry {
 
 /**
  * Runs a backward pass chunk by chunk, one arena session each: copies the chunk's part of every
- * input in, makes room for its part of every output (a copy of it, which the pass adds into, or
- * zeros when `zeroed`: it held zeros) and for `scratch` floats, runs the pass on the pointers of
- * that part (`part`, the chunk's geometry) and copies the outputs' parts back. A null operand is
- * not needed (pointer 0; the pass does not read it).
+ * input in, makes room for its part of every output (nothing in it when the pass only writes it,
+ * its third field; else a copy of it, which the pass adds into, or zeros when `zeroed`: it held
+ * zeros) and for `scratch` floats, runs the pass on the pointers of that part (`part`, the
+ * chunk's geometry) and copies the outputs' parts back. A null operand is not needed (pointer 0;
+ * the pass does not read it).
  */
 function staged(
   inputs: [Float32Array | null, Operand][],
-  outputs: [Float32Array | null, Operand][],
+  outputs: [Float32Array | null, Operand, boolean][],
   zeroed: boolean,
   scratch: number,
   g: ConvGeometry,
@@ -133,8 +134,9 @@ function staged(
     const { arena, exports } = begin<Exports>(op);
     const ins = inputs.map(([buf, kind]) => (buf ? arena.put(slice(buf, kind, ch, g), op) : 0));
     const outParts = outputs.map(([buf, kind]) => (buf ? slice(buf, kind, ch, g) : null));
-    const outs = outParts.map((p) => {
+    const outs = outParts.map((p, i) => {
       if (p === null) return 0;
+      if (outputs[i][2]) return arena.alloc(p.length, op);
       return zeroed ? arena.zeros(p.length, op) : arena.put(p, op);
     });
     const ps = scratch > 0 ? arena.alloc(scratch, op) : 0;
@@ -166,9 +168,10 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
     },
     depthwiseConv2dBackward(x, w, dy, { dx, dw, db }: ConvGrads, g, zeroed) {
       const inputs: [Float32Array | null, Operand][] = [[dw && x, 'input'], [dx && w, 'weight'], [dy, 'output']]; // x only for dw, w only for dx
-      const outputs: [Float32Array | null, Operand][] = [[dx, 'input'], [dw, 'weight'], [db, 'bias']];
+      const writeDx = depthwiseWritesDx(g, zeroed);
+      const outputs: [Float32Array | null, Operand, boolean][] = [[dx, 'input', writeDx], [dw, 'weight', false], [db, 'bias', false]];
       staged(inputs, outputs, zeroed, backwardScratch(g, { dx, dw, db }), g, (e, [px, pw, pdy], [pdx, pdw, pdb], ps, part) =>
-        depthwiseBackward(stepsFor(e, variant), px, pw, pdy, { dx: dx && pdx, dw: dw && pdw, db: db && pdb }, ps, part),
+        depthwiseBackward(stepsFor(e, variant), px, pw, pdy, { dx: dx && pdx, dw: dw && pdw, db: db && pdb }, ps, part, writeDx),
       );
     },
   };
