@@ -133,6 +133,12 @@ export function conv2d_phase_weights_f32(dst: usize, w: usize, d: usize, p: usiz
   const ph = changetype<Phase>(p);
   const o = g.outPerGroup;
   const kernel = g.kh * g.kw;
+  if (kernel == 1) {
+    // 1×1: each group's [o, c] matrix transposed, by 4×4 blocks (case j's 64 K floats: 38 µs
+    // in a profile of its dX, against 68 one at a time)
+    for (let grp = 0; grp < g.groups; grp++) transpose(block(dst, grp, g.c * o), block(w, grp, o * g.c), o, g.c);
+    return;
+  }
   const taps = ph.kh * ph.kw;
   const srcStep = <usize>(g.c * kernel) << 2;
   const dstStep = <usize>taps << 2;
@@ -153,6 +159,27 @@ export function conv2d_phase_weights_f32(dst: usize, w: usize, d: usize, p: usiz
         }
       }
     }
+  }
+}
+
+/** dst [cols, rows] = src [rows, cols]ᵀ, in 4×4 blocks transposed in registers, the edges float by float. */
+function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  const outRow = <usize>rows << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const from = src + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = from + (<usize>c << 2);
+      store_transposed(dst + <usize>c * outRow + (<usize>r << 2), outRow, v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes), false);
+    }
+    for (; c < cols; c++) {
+      for (let q = 0; q < 4; q++) store<f32>(dst + <usize>c * outRow + (<usize>(r + q) << 2), load<f32>(from + <usize>q * rowBytes + (<usize>c << 2)));
+    }
+  }
+  for (; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + <usize>c * outRow + (<usize>r << 2), load<f32>(src + <usize>r * rowBytes + (<usize>c << 2)));
   }
 }
 
