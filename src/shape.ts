@@ -14,7 +14,10 @@ export function fmtShape(shape: Shape): string {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  // a loop, not every(): its closure cost ~0.2 µs of a notebook-sized backward (~3 µs)
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A short description of any value, for "got ..." in error messages. */
