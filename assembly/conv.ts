@@ -15,8 +15,6 @@ import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } fro
 import {
   add_strided,
   col2im_image,
-  scatter_begin,
-  scatter_end,
   scatter_range,
   gather_panel,
   needs_padding,
@@ -212,11 +210,11 @@ const COLS_CHUNK = 1 << 16;
   return min(positions(g), max(TILE_N, (COLS_CHUNK / taps(g)) & ~(TILE_N - 1)));
 }
 
-/** Floats of scratch conv2d_grad_input_f32 needs: [padded image | Wᵀ panels | columns | dY panel | edge]. */
+/** Floats of scratch conv2d_grad_input_f32 needs: [Wᵀ panels | columns | dY panel | edge]. */
 export function conv2d_grad_input_scratch_f32(d: usize): i32 {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  return padded_size(g) + g.groups * round_up(k, TILE_M) * g.outPerGroup + k * grad_input_chunk(g) + (g.outPerGroup + TILE_M) * TILE_N;
+  return g.groups * round_up(k, TILE_M) * g.outPerGroup + k * grad_input_chunk(g) + (g.outPerGroup + TILE_M) * TILE_N;
 }
 
 /**
@@ -233,8 +231,7 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
   const o = g.outPerGroup;
   const chunk = grad_input_chunk(g);
   const strided = g.strideH != 1 || g.strideW != 1;
-  const xp = scratch;
-  const packed = xp + (<usize>padded_size(g) << 2);
+  const packed = scratch;
   const cols = packed + (<usize>(g.groups * k4 * o) << 2);
   const panel = cols + (<usize>(k * chunk) << 2);
   const edge = panel + (<usize>(o * TILE_N) << 2);
@@ -244,7 +241,6 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
     const rows = block(dy, u, o * l);
     const a = block(packed, u % g.groups, k4 * o);
     const x = block(dx, u, g.c * g.h * g.w);
-    const dst = strided ? scatter_begin(x, g, xp) : x;
     for (let l0 = 0; l0 < l; l0 += chunk) {
       const n = min(chunk, l - l0);
       for (let j = 0; j < n; j += TILE_N) {
@@ -252,10 +248,9 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
         pack_b_panel(panel, rows + (<usize>(l0 + j) << 2), o, count, l, 1);
         gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
       }
-      if (strided) scatter_range(cols, dst, g, l0, l0 + n);
+      if (strided) scatter_range(cols, x, g, l0, l0 + n);
     }
-    if (strided) scatter_end(x, g, xp);
-    else col2im_image(x, cols, g, xp);
+    if (!strided) col2im_image(x, cols, g);
   }
 }
 

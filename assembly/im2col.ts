@@ -164,22 +164,6 @@ export function add_strided(dst: usize, src: usize, count: i32, step: i32, room:
   }
 }
 
-/** x += the pixels of xp that pad_image took from x (the adjoint of pad_image). */
-export function unpad_add(x: usize, xp: usize, g: Window): void {
-  const hp = padded_h(g);
-  const wp = padded_w(g);
-  const y0 = max(0, -g.padTop);
-  const y1 = min(g.h, hp - g.padTop);
-  const x0 = max(0, -g.padLeft);
-  const x1 = min(g.w, wp - g.padLeft);
-  for (let ci = 0; ci < g.c; ci++) {
-    for (let y = y0; y < y1; y++) {
-      const dst = x + (<usize>((ci * g.h + y) * g.w + x0) << 2);
-      add_run(dst, xp + (<usize>((ci * hp + y + g.padTop) * wp + x0 + g.padLeft) << 2), x1 - x0);
-    }
-  }
-}
-
 /** dst[i] += src[i] for i < count. */
 // @ts-ignore: decorator
 @inline function add_run(dst: usize, src: usize, count: i32): void {
@@ -194,7 +178,7 @@ export function unpad_add(x: usize, xp: usize, g: Window): void {
   }
 }
 
-/** Floats of scratch im2col_f32 and col2im_f32 need: one padded image. */
+/** Floats of scratch im2col_f32 needs: one padded image. */
 export function im2col_scratch_f32(g: usize): i32 {
   return padded_size(changetype<Window>(g));
 }
@@ -211,64 +195,55 @@ export function im2col_f32(cols: usize, x: usize, d: usize, batch: i32, xp: usiz
 }
 
 /** x[n] += col2im(cols[n]) for `batch` images: each entry of cols is added onto its pixel. */
-export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32, xp: usize): void {
+export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32): void {
   const g = changetype<Window>(d);
   for (let n = 0; n < batch; n++) {
-    col2im_image(x, cols, g, xp);
+    col2im_image(x, cols, g);
     x += <usize>(g.c * g.h * g.w) << 2;
     cols += <usize>(taps(g) * positions(g)) << 2;
   }
 }
 
-/**
- * x += col2im(cols) for one image: gathered row by row for stride 1, otherwise scattered (onto
- * the padded image `xp`, padded_size floats of scratch, if there is padding).
- */
-export function col2im_image(x: usize, cols: usize, g: Window, xp: usize): void {
-  if (g.strideH == 1 && g.strideW == 1) {
-    gather_rows(x, cols, g);
-    return;
-  }
-  const dst = scatter_begin(x, g, xp);
-  scatter_range(cols, dst, g, 0, positions(g));
-  scatter_end(x, g, xp);
-}
-
-/** Where a strided col2im scatters: x itself when it needs no padding, else xp (scratch) zeroed. */
-export function scatter_begin(x: usize, g: Window, xp: usize): usize {
-  if (!needs_padding(g)) return x;
-  fill_zero(xp, padded_size(g));
-  return xp;
-}
-
-/** Ends a strided col2im begun by scatter_begin: xp's pixels added onto x. */
-export function scatter_end(x: usize, g: Window, xp: usize): void {
-  if (needs_padding(g)) unpad_add(x, xp, g);
+/** x += col2im(cols) for one image: gathered row by row for stride 1, otherwise scattered. */
+export function col2im_image(x: usize, cols: usize, g: Window): void {
+  if (g.strideH == 1 && g.strideW == 1) gather_rows(x, cols, g);
+  else scatter_range(cols, x, g, 0, positions(g));
 }
 
 /**
- * dst += the adjoint of the windows at output positions [l0, l1), for columns cols
- * [taps][l1 − l0] (dst: the padded image, or x where it needs none): per tap, the positions'
- * pieces of output rows, each a run of entries sw apart from tap(k) + pos(l). Consecutive runs
- * of one tap never overlap, so no add waits on the store before it.
+ * x += the adjoint of the windows at output positions [l0, l1), for columns cols [taps][l1 − l0]:
+ * per tap, the positions' pieces of output rows, each a run of entries sw apart, clipped to the
+ * pixels inside x (the entries on padding are dropped, so no padded image is needed).
+ * Consecutive runs of one tap never overlap, so no add waits on the store before it.
  */
-export function scatter_range(cols: usize, dst: usize, g: Window, l0: i32, l1: i32): void {
-  const wp = padded_w(g);
+export function scatter_range(cols: usize, x: usize, g: Window, l0: i32, l1: i32): void {
   const n = l1 - l0;
-  const oy0 = l0 / g.outW;
-  const ox0 = l0 - oy0 * g.outW;
+  const outW = g.outW;
+  const sw = g.strideW;
+  const oy0 = l0 / outW;
+  const ox0 = l0 - oy0 * outW;
   for (let ci = 0; ci < g.c; ci++) {
+    const plane = x + (<usize>(ci * g.h * g.w) << 2);
     for (let ky = 0; ky < g.kh; ky++) {
       for (let kx = 0; kx < g.kw; kx++) {
-        const col = kx * g.dilationW;
-        const tap = dst + (<usize>((ci * padded_h(g) + ky * g.dilationH) * wp + col) << 2);
+        // output column ox lands on pixel column ox·sw + shift: inside for ox in [lo, hi)
+        const shift = kx * g.dilationW - g.padLeft;
+        const lo = shift >= 0 ? 0 : (sw - 1 - shift) / sw;
+        const last = g.w - 1 - shift;
+        const hi = last < 0 ? 0 : min(outW, last / sw + 1);
         let oy = oy0;
         let ox = ox0;
         for (let l = 0; l < n; ) {
-          const run = min(g.outW - ox, n - l);
-          const at = tap + (<usize>(oy * g.strideH * wp + ox * g.strideW) << 2);
-          if (g.strideW == 1) add_run(at, cols + (<usize>l << 2), run);
-          else add_strided(at, cols + (<usize>l << 2), run, g.strideW, wp - col - ox * g.strideW);
+          const run = min(outW - ox, n - l);
+          const y = oy * g.strideH + ky * g.dilationH - g.padTop;
+          const a = max(ox, lo);
+          const b = min(ox + run, hi);
+          if (y >= 0 && y < g.h && a < b) {
+            const at = plane + (<usize>(y * g.w + a * sw + shift) << 2);
+            const src = cols + (<usize>(l + a - ox) << 2);
+            if (sw == 1) add_run(at, src, b - a);
+            else add_strided(at, src, b - a, sw, g.w - a * sw - shift);
+          }
           l += run;
           ox = 0;
           oy++;

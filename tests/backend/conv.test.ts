@@ -234,14 +234,16 @@ describe('col2im at stride 1 (pixel rows gathered in registers)', () => {
   });
 });
 
-describe('col2im at column stride 2 (runs added four entries at a time)', () => {
+describe('strided col2im (runs clipped to the image, at column stride 2 added four entries at a time)', () => {
   it('equals the js loop for widths 1–24: blocks that end at, before or past the row end, dilation, padding', () => {
     const shapes: Shape[] = [];
     for (let w = 1; w <= 24; w++) shapes.push({ batch: 2, c: 2, o: 1, h: 5, w, k: [3, Math.min(w, 3)], stride: [2, 2], pad: [1, w % 2] });
     shapes.push(
       { c: 2, o: 1, h: 11, w: 20, k: [2, 3], stride: [1, 2], dilation: [1, 2], pad: [0, 1] },
       { c: 1, o: 1, h: 9, w: 31, k: [3, 5], stride: [3, 2], pad: [1, 2] },
-      { c: 1, o: 1, h: 8, w: 17, k: [2, 2], stride: [2, 2] }, // no padding: scattered onto x itself
+      { c: 1, o: 1, h: 8, w: 17, k: [2, 2], stride: [2, 2] }, // no padding
+      { c: 1, o: 1, h: 7, w: 9, k: [2, 3], stride: [2, 2], pad: [3, 4] }, // padding past the kernel: whole runs dropped
+      { c: 2, o: 1, h: 10, w: 13, k: [3, 3], stride: [3, 3], dilation: [2, 2], pad: [2, 3] }, // clipped at stride 3
     );
     for (const s of shapes) {
       const g = geometry(s).window;

@@ -10,7 +10,7 @@ import { begin } from './runtime.js';
 interface Exports {
   im2col_scratch_f32(desc: number): number;
   im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
-  col2im_f32(x: number, cols: number, desc: number, batch: number, scratch: number): void;
+  col2im_f32(x: number, cols: number, desc: number, batch: number): void;
   conv2d_scratch_f32(desc: number): number;
   conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_direct_scratch_f32(desc: number): number;
@@ -191,7 +191,7 @@ export const conv: ConvKernels = {
     );
   },
   col2im(cols, x, batch, g) {
-    staged('fold', Int32Array.from(windowFields(g)), [cols], x, imageScratch, (e, d, [pc], px, ps) => e.col2im_f32(px, pc, d, batch, ps));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, null, (e, d, [pc], px) => e.col2im_f32(px, pc, d, batch));
   },
   conv2d(x, w, bias, out, g) {
     // the bias added in the same session: its own would copy the output in and out again
