@@ -15,13 +15,13 @@ import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } fro
 import {
   add_strided,
   col2im_image,
-  scatter_range,
   gather_panel,
   needs_padding,
   pad_image,
   padded_size,
   padded_w,
   positions,
+  scatter_range,
   tap_offsets,
   taps,
   Window,
@@ -196,6 +196,7 @@ export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize
   }
 }
 
+/** Floats of columns per GEMM pass of a strided input gradient (256 KB). */
 const COLS_CHUNK = 1 << 16;
 
 /**

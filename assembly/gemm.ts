@@ -76,8 +76,9 @@ export function pack_a_panels(dst: usize, a: usize, m: i32, k: i32, rowA: i32, c
   for (let i = 0; i < m; i += TILE_M) {
     let p = 0;
     if (rowA == 1 && i + TILE_M <= m) {
-      // the panel's column p is 4 adjacent floats of A's row p
-      for (const col = <usize>colA << 2; p < k; p++) {
+      // the panel's column p is 4 adjacent floats of Aᵀ's row p
+      const col = <usize>colA << 2;
+      for (; p < k; p++) {
         v128.store(dst, v128.load(a + (<usize>i << 2) + <usize>p * col));
         dst += 16;
       }
