@@ -211,6 +211,18 @@ describe('wasm conv kernels equal the js reference', () => {
   });
 });
 
+/** col2im of seeded columns onto a seeded image (added onto its values): wasm against the js loop. */
+function expectFoldLikeJs(s: Shape, seed: number): void {
+  const g = geometry(s).window;
+  const batch = s.batch ?? 1;
+  const cols = randomData(batch * g.c * g.kh * g.kw * g.outH * g.outW, seed);
+  const x = randomData(batch * g.c * g.h * g.w, seed + 1);
+  const [fa, fb] = [x.slice(), x.slice()];
+  jsKernels.col2im(cols, fa, batch, g);
+  wasmKernels.col2im(cols, fb, batch, g);
+  expectClose(fb, fa, 1e-6, 1e-6);
+}
+
 describe('col2im at stride 1 (pixel rows gathered in registers)', () => {
   it('equals the js loop for every strip shape: widths 1–21, padding on either side, dilation, windows past the edge', () => {
     const shapes: Shape[] = [];
@@ -221,16 +233,7 @@ describe('col2im at stride 1 (pixel rows gathered in registers)', () => {
       { c: 1, o: 1, h: 5, w: 6, k: [2, 2], pad: [4, 5] }, // padding wider than the kernel: whole runs outside
       { c: 1, o: 1, h: 6, w: 40, k: [3, 3], pad: [0, 1], out: [4, 38] }, // several 16-float strips
     );
-    for (const s of shapes) {
-      const g = geometry(s).window;
-      const batch = s.batch ?? 1;
-      const cols = randomData(batch * g.c * g.kh * g.kw * g.outH * g.outW, 5);
-      const x = randomData(batch * g.c * g.h * g.w, 6);
-      const [fa, fb] = [x.slice(), x.slice()];
-      jsKernels.col2im(cols, fa, batch, g);
-      wasmKernels.col2im(cols, fb, batch, g);
-      expectClose(fb, fa, 1e-6, 1e-6);
-    }
+    for (const s of shapes) expectFoldLikeJs(s, 5);
   });
 });
 
@@ -245,16 +248,7 @@ describe('strided col2im (runs clipped to the image, at column stride 2 added fo
       { c: 1, o: 1, h: 7, w: 9, k: [2, 3], stride: [2, 2], pad: [3, 4] }, // padding past the kernel: whole runs dropped
       { c: 2, o: 1, h: 10, w: 13, k: [3, 3], stride: [3, 3], dilation: [2, 2], pad: [2, 3] }, // clipped at stride 3
     );
-    for (const s of shapes) {
-      const g = geometry(s).window;
-      const batch = s.batch ?? 1;
-      const cols = randomData(batch * g.c * g.kh * g.kw * g.outH * g.outW, 7);
-      const x = randomData(batch * g.c * g.h * g.w, 8);
-      const [fa, fb] = [x.slice(), x.slice()];
-      jsKernels.col2im(cols, fa, batch, g);
-      wasmKernels.col2im(cols, fb, batch, g);
-      expectClose(fb, fa, 1e-6, 1e-6);
-    }
+    for (const s of shapes) expectFoldLikeJs(s, 7);
   });
 });
 
