@@ -176,23 +176,52 @@ describe('depthwise kernels: wasm SIMD equals its scalar reference and the js ba
     );
   });
 
-  it('operands over one chunk (64 Ki floats): several whole images per chunk, or channels of one image per chunk', () => {
+  // autograd hands the backward zeroed gradients (`zeroed`) on a fresh .grad and filled ones when
+  // gradients accumulate: both paths, with every chunk's share of dW and db in the sums
+  it.each([
+    ['zero-started gradients (a fresh .grad)', true],
+    ['accumulating gradients', false],
+  ] as const)('operands over one chunk (64 Ki floats), %s: whole images per chunk, or channels of one image per chunk', (_, zeroed) => {
     const cases: DwCase[] = [
       { n: 13, c: 2, m: 2, h: 40, w: 40, k: [3, 3], padding: [1, 1] }, // 9600 floats an image: chunks of 6, 6 and 1 images
       { n: 2, c: 5, m: 3, h: 100, w: 100, k: [5, 3], padding: [2, 1] }, // 40000 a channel: a chunk per channel, 10 in all
+      { n: 64, c: 1, m: 6, h: 28, w: 28, k: [5, 5], padding: [2, 2] }, // LeNet's conv1 at batch 64: chunks of 11 images
     ];
     for (const d of cases) {
       const { g, x, w, dy } = randomOperands(d, 7);
       const bias = randomData(g.outChannels, 8);
+      const start = (n: number, seed: number) => (zeroed ? new Float32Array(n) : randomData(n, seed));
       const run = (k: DepthwiseKernels) => {
         const y = k.depthwiseConv2d(x, w, bias, g);
-        const grads = { dx: randomData(x.length, 9), dw: randomData(w.length, 10), db: randomData(g.outChannels, 11) };
-        k.depthwiseConv2dBackward(x, w, dy, grads, g, false);
+        const grads = { dx: start(x.length, 9), dw: start(w.length, 10), db: start(g.outChannels, 11) };
+        k.depthwiseConv2dBackward(x, w, dy, grads, g, zeroed);
         return [y, grads.dx, grads.dw, grads.db];
       };
       const want = run(onBackend('js', () => kernels('test')));
       const got = fromPoisonedHeap(() => run(onBackend('wasm', () => kernels('test'))));
       for (const [i, v] of got.entries()) expectClose(v, want[i], 1e-4, 1e-4);
     }
+  });
+});
+
+describe('depthwise conv2d through autograd at training sizes (fresh leaves, one backward)', () => {
+  // the sizes of the report that found dW and db wrong past one chunk on a fresh .grad
+  const cases: [string, number[], number[], wc.Conv2dOptions][] = [
+    ["LeNet's conv1 at batch 64", [64, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }],
+    ['groups 8 of 8 channels at batch 16', [16, 8, 56, 56], [8, 1, 3, 3], { groups: 8, padding: 1 }],
+    ['groups 4 with multiplier 2 at batch 8', [8, 4, 56, 56], [8, 1, 3, 3], { groups: 4, padding: 1 }],
+  ];
+  it.each(cases)('%s: wasm gradients of input, weight and bias equal the js backend', (_, xs, ws, o) => {
+    const grads = (backend: wc.BackendName) =>
+      onBackend(backend, () => {
+        const x = wc.tensor(randomData(size(xs), 1), xs, { requiresGrad: true });
+        const w = wc.tensor(randomData(size(ws), 2), ws, { requiresGrad: true });
+        const b = wc.tensor(randomData(ws[0], 3), [ws[0]], { requiresGrad: true });
+        const y = wc.conv2d(x, w, b, o);
+        y.backward(wc.tensor(randomData(y.size, 4), [...y.shape]));
+        return [y.data, x.grad!.data, w.grad!.data, b.grad!.data];
+      });
+    const want = grads('js');
+    for (const [i, v] of grads('wasm').entries()) expectClose(v, want[i], 1e-3, 1e-4);
   });
 });

@@ -114,12 +114,21 @@ function partOf(ch: Chunk, g: ConvGeometry): ConvGeometry {
 }
 
 /**
+ * Whether chunk `ch`'s part of an output of kind `kind` still holds the zeros it started with
+ * (`zeroed`): parts per image (dx) belong to one chunk each, but every chunk of the batch adds
+ * into the same weight and bias gradients, which hold the earlier chunks' sums after the first.
+ */
+function partZeroed(kind: Operand, ch: Chunk, zeroed: boolean): boolean {
+  return zeroed && (kind === 'input' || kind === 'output' || ch.n0 === 0);
+}
+
+/**
  * Runs a backward pass chunk by chunk, one arena session each: copies the chunk's part of every
  * input in, makes room for its part of every output (nothing in it when the pass only writes it,
- * its third field; else a copy of it, which the pass adds into, or zeros when `zeroed`: it held
- * zeros) and for `scratch` floats, runs the pass on the pointers of that part (`part`, the
- * chunk's geometry) and copies the outputs' parts back. A null operand is not needed (pointer 0;
- * the pass does not read it).
+ * its third field; else zeros when that part still holds zeros (partZeroed), or a copy of it,
+ * which the pass adds into) and for `scratch` floats, runs the pass on the pointers of that part
+ * (`part`, the chunk's geometry) and copies the outputs' parts back. A null operand is not needed
+ * (pointer 0; the pass does not read it).
  */
 function staged(
   inputs: [Float32Array | null, Operand][],
@@ -136,8 +145,9 @@ function staged(
     const outParts = outputs.map(([buf, kind]) => (buf ? slice(buf, kind, ch, g) : null));
     const outs = outParts.map((p, i) => {
       if (p === null) return 0;
-      if (outputs[i][2]) return arena.alloc(p.length, op);
-      return zeroed ? arena.zeros(p.length, op) : arena.put(p, op);
+      const [, kind, writeOnly] = outputs[i];
+      if (writeOnly) return arena.alloc(p.length, op);
+      return partZeroed(kind, ch, zeroed) ? arena.zeros(p.length, op) : arena.put(p, op);
     });
     const ps = scratch > 0 ? arena.alloc(scratch, op) : 0;
     run(exports, ins, outs, ps, partOf(ch, g));
