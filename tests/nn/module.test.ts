@@ -107,6 +107,83 @@ describe.each(BACKENDS)('nn.Module on %s', (backend) => {
   });
 });
 
+/** A module with buffers beside its parameters, registered as torch's register_buffer does. */
+class Stats extends Module {
+  readonly weight = new Parameter(wc.ones([2]));
+  declare running_mean: Tensor;
+  declare count: Tensor;
+  constructor() {
+    super();
+    this.registerBuffer('running_mean', wc.zeros([2]));
+    this.registerBuffer('count', wc.zeros([]));
+  }
+  forward(x: Tensor): Tensor {
+    return x.mul(this.weight);
+  }
+}
+
+class Tree extends Module {
+  readonly a = new Stats();
+  readonly list = [new Affine(1), new Stats()];
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+describe('nn.Module: buffers, children, modules, apply, train and eval', () => {
+  it("stateDict holds registered buffers after each module's parameters, under dotted names; parameters() leaves them out", () => {
+    const t = new Tree();
+    expect(Object.keys(t.stateDict())).toEqual([
+      'a.weight', 'a.running_mean', 'a.count', 'list.0.w', 'list.0.b', 'list.1.weight', 'list.1.running_mean', 'list.1.count',
+    ]);
+    expect(t.namedBuffers().map(([n]) => n)).toEqual(['a.running_mean', 'a.count', 'list.1.running_mean', 'list.1.count']);
+    expect(t.parameters()).toHaveLength(4);
+    expect(t.buffers()[0]).toBe(t.a.running_mean);
+    expect(t.a.running_mean.requiresGrad).toBe(false);
+  });
+
+  it('loadStateDict loads buffers too, and refuses a state dict missing one without changing anything', () => {
+    const src = new Tree();
+    src.a.running_mean.data.set([3, 4]);
+    src.list[1].parameters()[0].data.fill(2);
+    const dst = new Tree();
+    dst.loadStateDict(src.stateDict());
+    expect(Array.from(dst.a.running_mean.data)).toEqual([3, 4]);
+    const { ['list.1.count']: _, ...missing } = src.stateDict();
+    const other = new Tree();
+    expectError(() => other.loadStateDict(missing), RangeError, 'loadStateDict: names do not match: missing [list.1.count]');
+    expect(Array.from(other.a.running_mean.data)).toEqual([0, 0]);
+  });
+
+  it('children, namedChildren, modules and namedModules list the module tree as PyTorch does', () => {
+    const t = new Tree();
+    expect(t.namedChildren().map(([n]) => n)).toEqual(['a', 'list.0', 'list.1']);
+    expect(t.children()).toEqual([t.a, t.list[0], t.list[1]]);
+    expect(t.namedModules().map(([n]) => n)).toEqual(['', 'a', 'list.0', 'list.1']);
+    expect(t.modules()[0]).toBe(t);
+  });
+
+  it('apply visits children before their parent and returns the module', () => {
+    const t = new Tree();
+    const order: wc.nn.Module[] = [];
+    expect(t.apply((m) => order.push(m))).toBe(t);
+    expect(order).toEqual([t.a, t.list[0], t.list[1], t]);
+    expectError(() => t.apply(3 as unknown as () => void), TypeError, 'apply:');
+  });
+
+  it('train and eval set the mode of every module below, and return the module', () => {
+    const t = new Tree();
+    expect(t.modules().every((m) => m.training)).toBe(true);
+    expect(t.eval()).toBe(t);
+    expect(t.modules().map((m) => m.training)).toEqual([false, false, false, false]);
+    t.train();
+    expect(t.list[1].training).toBe(true);
+    t.train(false);
+    expect(t.a.training).toBe(false);
+    expectError(() => t.train('yes' as unknown as boolean), TypeError, 'train:');
+  });
+});
+
 describe('nn.Parameter', () => {
   it('is a leaf that requires grad and shares the values of the tensor it wraps', () => {
     const t = wc.tensor([1, 2]);
