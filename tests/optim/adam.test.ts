@@ -11,6 +11,7 @@ import type { AdamHyper } from '../../src/backend/types.js';
 import { optim as jsOptim } from '../../src/backend/js/optim.js';
 import { adamWith } from '../../src/backend/wasm/optim.js';
 import { BACKENDS, FC_SEED, expectClose, expectError, fromPoisonedHeap, onBackend, randomData } from '../helpers.js';
+import { type GradHistory, expectFollowsReference } from './reference-run.js';
 
 beforeAll(() => wc.init());
 
@@ -20,7 +21,7 @@ const optimizer = (variant: Variant, params: Iterable<Tensor>, o?: wc.optim.Adam
   variant === 'Adam' ? new wc.optim.Adam(params, o) : new wc.optim.AdamW(params, o);
 
 /** torch's Adam/AdamW in float64 over a sequence of steps; a null gradient skips that parameter (and its step count). */
-function adamRef(variant: Variant, init: Float64Array[], gradsPerStep: (Float64Array | null)[][], o: Options): Float64Array[] {
+function adamRef(variant: Variant, init: Float64Array[], gradsPerStep: GradHistory, o: Options): Float64Array[] {
   const [beta1, beta2] = o.betas;
   const params = init.map((p) => p.slice());
   const state = params.map((p) => ({ step: 0, m: new Float64Array(p.length), v: new Float64Array(p.length), vmax: new Float64Array(p.length) }));
@@ -58,18 +59,8 @@ function combinations(): Options[] {
   return out;
 }
 
-// Three parameters of sizes off the f32x4 width; p1 has no gradient on step 3 (after it has a state),
-// p2 none on step 1 (before it has one), so p2's bias corrections run one step behind.
-const SHAPES = [[7], [5], [2, 3]];
-const STEPS = 5;
 // gradients large, then small, so that the second moment falls and amsgrad's maximum matters
-const SCALE = [1, 2, 0.1, 0.05, 1];
-const gradsAt = (step: number): (Float64Array | null)[] =>
-  SHAPES.map((s, i) =>
-    (i === 1 && step === 2) || (i === 2 && step === 0)
-      ? null
-      : Float64Array.from(randomData(s[0] * (s[1] ?? 1), 100 * step + i + 1), (v) => Math.fround(v * SCALE[step])),
-  );
+const GRAD_SCALE = [1, 2, 0.1, 0.05, 1];
 
 const LENET_SHAPES = [[6, 1, 5, 5], [6], [16, 6, 5, 5], [16], [120, 400], [120], [84, 120], [84], [10, 84], [10]];
 
@@ -78,24 +69,7 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
 
   it.each(['Adam', 'AdamW'] as const)(`%s follows torch's equations for 5 steps with every option combination (64)`, (variant) => {
     for (const o of combinations()) {
-      const params = SHAPES.map((s, i) => new wc.nn.Parameter(wc.tensor(randomData(s[0] * (s[1] ?? 1), 50 + i), s)));
-      const init = params.map((p) => Float64Array.from(p.data));
-      const opt = optimizer(variant, params, o);
-      const history: (Float64Array | null)[][] = [];
-      for (let step = 0; step < STEPS; step++) {
-        const grads = gradsAt(step);
-        history.push(grads);
-        params.forEach((p, i) => (p.grad = grads[i] && wc.tensor(Float32Array.from(grads[i]!), p.shape)));
-        opt.step();
-        const expected = adamRef(variant, init, history, o);
-        params.forEach((p, i) => {
-          try {
-            expectClose(p.data, expected[i], 1e-6, 1e-5);
-          } catch (e) {
-            throw new Error(`${variant} ${JSON.stringify(o)}, step ${step + 1}, param ${i}: ${(e as Error).message}`);
-          }
-        });
-      }
+      expectFollowsReference(`${variant} ${JSON.stringify(o)}`, (params) => optimizer(variant, params, o), (init, history) => adamRef(variant, init, history, o), GRAD_SCALE);
     }
   });
 
@@ -237,10 +211,11 @@ describe('Adam kernels', () => {
     maximize: fc.boolean(),
     amsgrad: fc.boolean(),
   });
+  type HyperCase = typeof hyperArb extends fc.Arbitrary<infer H> ? H : never;
   type Kernel = (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, h: AdamHyper) => void;
 
   /** Three steps of `kernel` from seeded values: the parameter and every state array after them. */
-  function threeSteps(kernel: Kernel, n: number, h: fc.RecordValue<typeof hyperArb>, seed: number): Float32Array[] {
+  function threeSteps(kernel: Kernel, n: number, h: HyperCase, seed: number): Float32Array[] {
     const p = randomData(n, seed);
     const m = new Float32Array(n);
     const v = new Float32Array(n);

@@ -59,12 +59,7 @@ function adamScalars(h: AdamHyper): Float32Array {
 /** One fused Adam/AdamW kernel call; the scalar kernel is exported for the differential tests. */
 export function adamWith(
   variant: 'simd' | 'scalar',
-  p: Float32Array,
-  grad: Float32Array,
-  expAvg: Float32Array,
-  expAvgSq: Float32Array,
-  maxExpAvgSq: Float32Array | null,
-  hyper: AdamHyper,
+  ...[p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper]: Parameters<OptimKernels['adam']>
 ): void {
   const { arena, exports } = begin<Exports>('Adam');
   const pp = arena.put(p, 'Adam');
