@@ -23,3 +23,4 @@ export { mseLoss, type LossOptions, type Reduction } from './ops/loss.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as data from './data/index.js';
