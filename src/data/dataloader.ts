@@ -6,7 +6,7 @@
 // `batch` when it has one (TensorDataset: one copy per row), else by stacking `at`'s items.
 import { Tensor } from '../tensor.js';
 import { Generator, globalGenerator, type Seed } from '../random.js';
-import { checkInt, checkOptionKeys, describe, fmtShape, sameShape, sizeOf } from '../shape.js';
+import { checkBoolean, checkInt, checkOptionKeys, describe, fmtShape, sameShape, sizeOf } from '../shape.js';
 import type { Dataset } from './dataset.js';
 
 export interface DataLoaderOptions {
@@ -37,8 +37,8 @@ export class DataLoader<T extends Item = Tensor[]> implements Iterable<T> {
     const o = checkOptionKeys('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed']);
     this.dataset = dataset;
     this.batchSize = checkInt('DataLoader', 'batchSize', o.batchSize ?? 1, 1);
-    this.shuffle = checkBoolean('shuffle', o.shuffle ?? false);
-    this.dropLast = checkBoolean('dropLast', o.dropLast ?? false);
+    this.shuffle = checkBoolean('DataLoader', 'shuffle', o.shuffle ?? false);
+    this.dropLast = checkBoolean('DataLoader', 'dropLast', o.dropLast ?? false);
     this.generator = o.seed === undefined ? null : new Generator(o.seed, 'DataLoader');
   }
 
@@ -58,11 +58,6 @@ export class DataLoader<T extends Item = Tensor[]> implements Iterable<T> {
       yield this.dataset.batch ? this.dataset.batch(indices) : collate(Array.from(indices, (i) => this.dataset.at(i)));
     }
   }
-}
-
-function checkBoolean(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`DataLoader: ${name} must be a boolean, got ${describe(v)}`);
-  return v;
 }
 
 function identity(n: number): Int32Array {

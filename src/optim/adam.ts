@@ -10,8 +10,8 @@
 // torch's Python computes them, and each step is one fused kernel call per parameter.
 import { kernels } from '../backend/index.js';
 import type { Tensor } from '../tensor.js';
-import { checkOptionKeys, describe } from '../shape.js';
-import { Optimizer, checkBooleanOption, checkNumberOption } from './optimizer.js';
+import { checkBoolean, checkOptionKeys, describe } from '../shape.js';
+import { Optimizer, checkNumberOption } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate, default 1e-3. */
@@ -108,7 +108,7 @@ function checkOptions(op: Variant, options: AdamOptions | undefined): Required<A
     ...given,
   };
   for (const name of ['lr', 'eps', 'weightDecay'] as const) checkNumberOption(op, name, o[name], true);
-  for (const name of ['amsgrad', 'maximize'] as const) checkBooleanOption(op, name, o[name]);
+  for (const name of ['amsgrad', 'maximize'] as const) checkBoolean(op, name, o[name]);
   const betas: unknown = o.betas;
   if (!Array.isArray(betas)) throw new TypeError(`${op}: betas must be an array of two numbers [beta1, beta2], got ${describe(betas)}`);
   if (betas.length !== 2) throw new RangeError(`${op}: betas must be two numbers [beta1, beta2], got ${betas.length}`);

@@ -1,7 +1,7 @@
 // What every optimizer shares, after torch.optim.Optimizer: the parameter list (an iterable of
 // distinct leaf tensors, checked once at construction), the gradient checks of a step (all of them
 // before any parameter changes, so a bad gradient leaves the model as it was), zeroGrad, and the
-// checks of numeric and boolean options. Messages start with the optimizer's name.
+// check of numeric options. Messages start with the optimizer's name.
 import { Tensor } from '../tensor.js';
 import { describe, fmtShape, sameShape } from '../shape.js';
 
@@ -63,10 +63,5 @@ export function checkNumberOption(op: string, name: string, v: unknown, nonNegat
   if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
   if (!Number.isFinite(v)) throw new RangeError(`${op}: ${name} must be finite, got ${v}`);
   if (nonNegative && v < 0) throw new RangeError(`${op}: ${name} must be >= 0, got ${v}`);
-  return v;
-}
-
-export function checkBooleanOption(op: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
   return v;
 }

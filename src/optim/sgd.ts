@@ -6,8 +6,8 @@
 import { kernels } from '../backend/index.js';
 import type { SgdHyper } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
-import { checkOptionKeys } from '../shape.js';
-import { Optimizer, checkBooleanOption, checkNumberOption } from './optimizer.js';
+import { checkBoolean, checkOptionKeys } from '../shape.js';
+import { Optimizer, checkNumberOption } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate, default 1e-3 (torch's default). */
@@ -62,7 +62,7 @@ function checkOptions(options: SGDOptions): Required<SGDOptions> {
   const o = { ...DEFAULTS, ...checkOptionKeys('SGD', options, Object.keys(DEFAULTS)) };
   // torch checks lr, momentum and weight_decay for >= 0; dampening is free
   for (const name of ['lr', 'momentum', 'dampening', 'weightDecay'] as const) checkNumberOption('SGD', name, o[name], name !== 'dampening');
-  for (const name of ['nesterov', 'maximize'] as const) checkBooleanOption('SGD', name, o[name]);
+  for (const name of ['nesterov', 'maximize'] as const) checkBoolean('SGD', name, o[name]);
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
     throw new RangeError(
       `SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${o.momentum}, dampening ${o.dampening}`,
