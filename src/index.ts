@@ -23,3 +23,5 @@ export { mseLoss, type LossOptions, type Reduction } from './ops/loss.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { saveSafetensors, loadSafetensors, readSafetensorsMetadata } from './io/safetensors.js';

@@ -31,6 +31,11 @@ export function describe(v: unknown): string {
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
+export function checkBoolean(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
 export function checkInt(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new TypeError(`${op}: ${name} must be an integer, got ${describe(v)}`);

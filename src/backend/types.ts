@@ -59,9 +59,40 @@ export interface SgdHyper {
   firstStep: boolean;
 }
 
+/**
+ * One torch.optim.Adam/AdamW step's scalars for one parameter, in float64 as torch's Python
+ * computes them (the update equations are in assembly/optim.ts; the kernels round each to f32).
+ */
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Adam's L2 term, grad + weightDecay · p (0 for AdamW). */
+  weightDecay: number;
+  /** AdamW's decoupled decay, p · (1 − lr · weightDecay) (1 for Adam). */
+  paramScale: number;
+  /** lr / (1 − β1^step). */
+  stepSize: number;
+  /** √(1 − β2^step). */
+  biasCorrection2Sqrt: number;
+  maximize: boolean;
+}
+
 export interface OptimKernels {
   /** One SGD update of p in place; buf (p's momentum buffer) is read/written when momentum != 0, else null. */
   sgd(p: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: SgdHyper): void;
+  /**
+   * One Adam/AdamW update of p and its moments in place; maxExpAvgSq (amsgrad's running maximum
+   * of expAvgSq) is read/written when amsgrad is on, else null.
+   */
+  adam(
+    p: Float32Array,
+    grad: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+    hyper: AdamHyper,
+  ): void;
 }
 
 /** C (+)= op(A) · op(B), row-major: op(A) is [m, k], op(B) is [k, n], C is [m, n]. */
