@@ -14,6 +14,15 @@
   return load<i32>(base + (<usize>index << 2));
 }
 
+/** Bytes of a plan's header [units, count, run, width]; bases follow it, then offsets. */
+const PLAN_HEADER: usize = 16;
+
+/** Where a plan's offsets start: after its header and its `units` bases. */
+// @ts-ignore: decorator
+@inline function offsets_of(plan: usize): usize {
+  return at(plan + PLAN_HEADER, i32_at(plan, 0));
+}
+
 /** Byte address of float `index` from `base`. */
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
@@ -25,7 +34,7 @@
  * the promotions; as bias_grad_f32 does), then added into two f64x2 accumulators.
  */
 // @ts-ignore: decorator
-@inline function sum_run(p: usize, n: i32): f64 {
+@inline export function sum_run(p: usize, n: i32): f64 {
   let lo = f64x2.splat(0);
   let hi = f64x2.splat(0);
   let l = 0;
@@ -53,12 +62,8 @@
 export function sum_dims_f32(
   out: usize, x: usize, plan: usize, first: i32, end: i32, scale: f64, accumulate: i32, scratch: usize,
 ): void {
-  const units = i32_at(plan, 0);
-  const count = i32_at(plan, 1);
-  const run = i32_at(plan, 2);
-  const width = i32_at(plan, 3);
-  const bases = plan + 16;
-  const offsets = at(bases, units);
+  const count = i32_at(plan, 1), run = i32_at(plan, 2), width = i32_at(plan, 3);
+  const bases = plan + PLAN_HEADER, offsets = offsets_of(plan);
   for (let o = first; o < end; o++) {
     const base = i32_at(bases, o);
     if (width == 1) {
@@ -95,12 +100,8 @@ export function sum_dims_f32(
 
 /** dx (+)= g broadcast over the plan, for units [first, end); `zeroed` != 0: dx is written, not read. */
 export function broadcast_dims_f32(dx: usize, g: usize, plan: usize, first: i32, end: i32, zeroed: i32): void {
-  const units = i32_at(plan, 0);
-  const count = i32_at(plan, 1);
-  const run = i32_at(plan, 2);
-  const width = i32_at(plan, 3);
-  const bases = plan + 16;
-  const offsets = at(bases, units);
+  const count = i32_at(plan, 1), run = i32_at(plan, 2), width = i32_at(plan, 3);
+  const bases = plan + PLAN_HEADER, offsets = offsets_of(plan);
   const add = zeroed == 0;
   for (let o = first; o < end; o++) {
     const base = i32_at(bases, o);
@@ -150,12 +151,8 @@ export function broadcast_dims_f32(dx: usize, g: usize, plan: usize, first: i32,
  * at least one value (the caller refuses an empty reduced dim).
  */
 export function argmax_f32(out: usize, x: usize, plan: usize, first: i32, end: i32): void {
-  const units = i32_at(plan, 0);
-  const count = i32_at(plan, 1);
-  const run = i32_at(plan, 2);
-  const width = i32_at(plan, 3);
-  const bases = plan + 16;
-  const offsets = at(bases, units);
+  const count = i32_at(plan, 1), run = i32_at(plan, 2), width = i32_at(plan, 3);
+  const bases = plan + PLAN_HEADER, offsets = offsets_of(plan);
   for (let o = first; o < end; o++) {
     const base = i32_at(bases, o);
     for (let w = 0; w < width; w++) {

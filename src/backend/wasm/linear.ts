@@ -29,18 +29,15 @@ export const linear: LinearKernels = {
     // a zeroed buffer is written by its kernel, so it needs no copying in
     const into = (buf: Float32Array) => (zeroed ? arena.alloc(buf.length, 'linear') : arena.put(buf, 'linear'));
     const add = +!zeroed;
-    if (dx) {
-      const p = into(dx);
-      const pw = arena.put(w, 'linear');
-      e.gemm_f32_simd(p, pdy, pw, rows, inFeatures, outFeatures, 0, 0, add, arena.alloc(e.gemm_scratch_f32(rows, outFeatures), 'linear'));
-      arena.read(p, dx);
-    }
-    if (dw) {
-      const p = into(dw);
-      const px = arena.put(x, 'linear');
-      e.gemm_f32_simd(p, pdy, px, outFeatures, inFeatures, rows, 1, 0, add, arena.alloc(e.gemm_scratch_f32(outFeatures, rows), 'linear'));
-      arena.read(p, dw);
-    }
+    /** buf (+)= op(dy)·b, dy [rows, out] read as itself or (transA) as dyᵀ */
+    const gemm = (buf: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: number) => {
+      const p = into(buf);
+      const pb = arena.put(b, 'linear');
+      e.gemm_f32_simd(p, pdy, pb, m, n, k, transA, 0, add, arena.alloc(e.gemm_scratch_f32(m, k), 'linear'));
+      arena.read(p, buf);
+    };
+    if (dx) gemm(dx, w, rows, inFeatures, outFeatures, 0);
+    if (dw) gemm(dw, x, outFeatures, inFeatures, rows, 1);
     if (db) {
       const p = into(db);
       const plan = rowsPlan(rows, outFeatures);
