@@ -61,10 +61,11 @@ function reduce(op: 'sum' | 'mean', a: Tensor, dim: Dims | null | undefined, kee
   return record(out, op, [a], (g, gradOf, untouched) => {
     const buf = gradOf(a);
     if (!buf) return;
+    const kb = kernels(op);
     const share = op === 'mean' ? new Float32Array(g.length) : g;
-    if (op === 'mean') k.divScalar(g, count, share);
-    if (plan) kernels(op).broadcastDims(share, buf, plan, untouched(buf));
-    else kernels(op).affine(buf, 1, share[0], buf);
+    if (op === 'mean') kb.divScalar(g, count, share);
+    if (plan) kb.broadcastDims(share, buf, plan, untouched(buf));
+    else kb.affine(buf, 1, share[0], buf);
   });
 }
 
