@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { conv2dCases, runConv2d } from './conv2d.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
+import { shapeCases } from './linear.js';
 import { optimCases } from './optim.js';
 
 // The bench runs itself again, once, in a pinned environment:
@@ -50,6 +51,7 @@ if (values.child === 'relaxed-simd') {
   await initWasm('simd');
   console.log(environment(opts));
   await runCases([...corr2dCases], opts);
+  await runCases(shapeCases, opts);
   await runConv2d(opts);
   await runCases(optimCases, opts);
 }

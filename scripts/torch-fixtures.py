@@ -18,11 +18,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from fixtures import conv, tensor_ops, training  # noqa: E402
-from fixtures import io, optim  # noqa: E402
+from fixtures import conv, io, optim, shape, tensor_ops, training  # noqa: E402
 
-FAMILIES = {"conv": conv.build, "tensor": tensor_ops.build, "training": training.build}
-FAMILIES.update({"optim": optim.build, "io": io.build})
+FAMILIES = {
+    "conv": conv.build,
+    "tensor": tensor_ops.build,
+    "training": training.build,
+    "optim": optim.build,
+    "io": io.build,
+    "shape": shape.build,
+}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "torch", "data")
 
 

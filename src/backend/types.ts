@@ -231,3 +231,67 @@ export interface Kernels
   extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels {
   readonly name: BackendName;
 }
+
+/**
+ * A reduction over some dims of a contiguous tensor (src/backend/reduce-plan.ts builds it): output
+ * unit o is one value (width 1) or a row of `width` values (when the last dims are kept), and sums
+ * the input at bases[o] + offsets[j] + l (+ w), over j, and over l < run (run > 1 only when width is 1):
+ *   out[o·width + w] = Σ_j Σ_{l<run} x[bases[o] + offsets[j] + l + w]
+ * Every input position is read by exactly one (o, j, l, w).
+ */
+export interface ReducePlan {
+  /** Offset in x of each output unit's first input (the kept dims). */
+  bases: Int32Array;
+  /** Offsets of the reduced positions outside the innermost run (the reduced dims). */
+  offsets: Int32Array;
+  /** Length of the contiguous run each value sums (the innermost reduced dims), or 1. */
+  run: number;
+  /** Values per output unit (the innermost kept dims), or 1. */
+  width: number;
+}
+
+export interface ReduceKernels {
+  /** out (+)= scale · the sums of x over the plan (accumulated and scaled in float64, rounded once). */
+  sumDims(x: Float32Array, out: Float32Array, plan: ReducePlan, scale: number, accumulate: boolean): void;
+  /** dx (+)= g broadcast back over the plan (the adjoint of sumDims); `zeroed`: dx holds zeros, so a backend may write it. */
+  broadcastDims(g: Float32Array, dx: Float32Array, plan: ReducePlan, zeroed: boolean): void;
+  /**
+   * out[o·width + w] = j·run + l of the first maximum of unit (o, w) as the plan reads it (a NaN is
+   * above every number, and the first NaN wins); every unit reads at least one value.
+   */
+  argmax(x: Float32Array, out: Float32Array, plan: ReducePlan): void;
+}
+
+/** x [outer, rows, mid, cols, inner] → out [outer, cols, mid, rows, inner]: torch.transpose of two dims, made contiguous. */
+export interface TransposeDims {
+  outer: number;
+  rows: number;
+  mid: number;
+  cols: number;
+  inner: number;
+}
+
+export interface TransposeKernels {
+  /** out (+)= x with its dims `rows` and `cols` swapped. */
+  transpose(x: Float32Array, out: Float32Array, d: TransposeDims, accumulate: boolean): void;
+}
+
+/** F.linear's sizes: x [rows, inFeatures], weight [outFeatures, inFeatures], y [rows, outFeatures]. */
+export interface LinearDims {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+export interface LinearKernels {
+  /** A new y = x·weightᵀ + bias (bias added to every row; none when null). */
+  linear(x: Float32Array, w: Float32Array, bias: Float32Array | null, d: LinearDims): Float32Array;
+  /**
+   * dx += dy·w, dw += dyᵀ·x, db += the column sums of dy (the ones not null), in one call; `zeroed`
+   * as in conv2dBackward.
+   */
+  linearBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, d: LinearDims, zeroed: boolean): void;
+}
+
+// (declaration merging adds these families to Kernels, beside the list above)
+export interface Kernels extends ReduceKernels, TransposeKernels, LinearKernels {}

@@ -4,3 +4,5 @@ export { Parameter } from './parameter.js';
 export { Corr2d, type Corr2dOptions } from './corr2d.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { MSELoss } from './loss.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Flatten } from './flatten.js';

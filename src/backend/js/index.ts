@@ -8,5 +8,8 @@ import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
+import { linear } from './linear.js';
+import { reduce } from './reduce.js';
+import { transpose } from './transpose.js';
 
-export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };
+export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...reduce, ...transpose, ...linear };
