@@ -165,6 +165,30 @@ export function checkResult(name: string, runner: string, got: Float32Array[], w
   });
 }
 
+/**
+ * A case of wasmconv alone: the call `make` builds (untimed) with the runner's backend active,
+ * checked against the same call on the js backend.
+ */
+export function ourCase(name: string, flops: number | undefined, make: () => Timed): BenchCase {
+  return {
+    name,
+    flops,
+    setup: make,
+    reference: () =>
+      onBackend('js', () => {
+        const call = make();
+        call.run();
+        return call.result();
+      }),
+  };
+}
+
+/** A Timed call of `fn`, its last result kept for the check. */
+export function timedTensor(fn: () => { data: Float32Array }): Timed {
+  let y: { data: Float32Array } | null = null;
+  return { run: () => (y = fn()), result: () => [y!.data] };
+}
+
 /** Runs `fn` on one of our backends (a reference), then restores the one that was active. */
 export function onBackend<T>(backend: Backend, fn: () => T): T {
   const before = wc.getBackend();

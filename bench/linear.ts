@@ -2,31 +2,10 @@
 // → 84, [256, 84] → 10, with bias), forward and the whole backward (dX + dW + db from a recorded
 // graph, as a hidden layer needs); one sum over dims and one transpose at LeNet's sizes beside them.
 import * as wc from 'wasmconv';
-import { type BenchCase, onBackend, type Timed } from './harness.js';
+import { type BenchCase, ourCase, timedTensor as timed } from './harness.js';
 
 const LAYERS: [number, number][] = [[400, 120], [120, 84], [84, 10]];
 const BATCH = 256;
-
-/** A case whose call `make` builds (untimed) on the active backend; the js backend gives the reference. */
-function ourCase(name: string, flops: number | undefined, make: () => Timed): BenchCase {
-  return {
-    name,
-    flops,
-    setup: make,
-    reference: () =>
-      onBackend('js', () => {
-        const call = make();
-        call.run();
-        return call.result();
-      }),
-  };
-}
-
-/** `fn`'s result kept for the check. */
-function timed(fn: () => wc.Tensor): Timed {
-  let y: wc.Tensor | null = null;
-  return { run: () => (y = fn()), result: () => [y!.data] };
-}
 
 function linearCases([n, m]: [number, number]): BenchCase[] {
   const flops = 2 * BATCH * n * m;
