@@ -1,6 +1,7 @@
 // The reference backend: plain TypeScript loops, the oracle of the differential tests and the
 // baseline of every benchmark.
 import type { Kernels } from '../types.js';
+import { batchNorm } from './batch-norm.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
 import { depthwise } from './depthwise.js';
@@ -9,4 +10,4 @@ import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
 
-export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };
+export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...batchNorm };

@@ -1,5 +1,6 @@
 // The WebAssembly backend: the same kernel interface, run by assembly/ over the arena.
 import type { Kernels } from '../types.js';
+import { batchNorm } from './batch-norm.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
 import { depthwise } from './depthwise.js';
@@ -8,4 +9,4 @@ import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
 
-export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };
+export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...batchNorm };
