@@ -4,3 +4,5 @@ export { Parameter } from './parameter.js';
 export { Corr2d, type Corr2dOptions } from './corr2d.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { MSELoss } from './loss.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm.js';
+export { Sequential } from './container.js';
