@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { checkInt, describe, pair, sizeOf } from '../shape.js';
 import { kernels } from '../backend/index.js';
 import { Module } from './module.js';
+import { fillUniform } from './init.js';
 import { Parameter } from './parameter.js';
 import { pyValue } from './repr.js';
 
@@ -22,7 +23,7 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
 /** A parameter of `shape` drawn from U(-bound, bound), as torch's uniform_. */
 function uniformParameter(gen: Generator, shape: number[], bound: number): Parameter {
   const values = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < values.length; i++) values[i] = -bound + 2 * bound * gen.uniform();
+  fillUniform(values, gen, -bound, bound);
   return new Parameter(new Tensor(values, shape));
 }
 

@@ -6,3 +6,4 @@ export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { MSELoss } from './loss.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm.js';
 export { Sequential } from './container.js';
+export * as init from './init.js';
