@@ -3,43 +3,59 @@
 // forward takes the batch statistics, updates the running ones and normalises; the backward
 // (a recorded graph's backward(dy)) gives dx through the batch statistics, dγ and dβ.
 import * as wc from 'wasmconv';
-import type { BenchCase } from './harness.js';
+import { type BenchCase, onBackend, type Timed } from './harness.js';
 
 const SHAPES = [
   [256, 6, 28, 28],
   [256, 16, 10, 10],
 ];
 
-/** A seeded batch, weight and bias for `shape` (inputs needing gradients for the backward). */
-function operands(shape: number[], requiresGrad: boolean) {
+/** A seeded batch, weight, bias and fresh running statistics for `shape`, all leaves needing gradients. */
+function operands(shape: number[]) {
   const c = shape[1];
-  const x = wc.randn(shape, { seed: 1 });
-  x.requiresGrad = requiresGrad;
-  const weight = wc.rand([c], { seed: 2 });
-  const bias = wc.rand([c], { seed: 3 });
-  weight.requiresGrad = requiresGrad;
-  bias.requiresGrad = requiresGrad;
-  return { x, weight, bias, runningMean: wc.zeros([c]), runningVar: wc.ones([c]) };
+  const x = wc.tensor(wc.randn(shape, { seed: 1 }).data, shape, { requiresGrad: true });
+  const weight = wc.tensor(wc.rand([c], { seed: 2 }).data, [c], { requiresGrad: true });
+  const bias = wc.tensor(wc.rand([c], { seed: 3 }).data, [c], { requiresGrad: true });
+  const forward = () => wc.batchNorm2d(x, wc.zeros([c]), wc.ones([c]), weight, bias, { training: true });
+  return { x, weight, bias, forward };
 }
 
-export const batchNormCases: BenchCase[] = SHAPES.flatMap((shape): BenchCase[] => [
-  {
-    name: `batchNorm2d [${shape.join(',')}] training forward`,
-    setup() {
-      const { x, weight, bias, runningMean, runningVar } = operands(shape, false);
-      return () => wc.batchNorm2d(x, runningMean, runningVar, weight, bias, { training: true });
+/** The forward (its output) with the active backend. */
+function forwardCall(shape: number[]): Timed {
+  const { forward } = operands(shape);
+  let y: wc.Tensor | null = null;
+  return { run: () => (y = forward()), result: () => [y!.data] };
+}
+
+/** The backward of one recorded forward (dx, dγ, dβ from zeroed gradients) with the active backend. */
+function backwardCall(shape: number[]): Timed {
+  const { x, weight, bias, forward } = operands(shape);
+  const y = forward();
+  const dy = wc.randn(shape, { seed: 4 });
+  return {
+    run: () => {
+      x.grad = weight.grad = bias.grad = null;
+      y.backward(dy);
     },
-  },
-  {
-    name: `batchNorm2d [${shape.join(',')}] training backward`,
-    setup() {
-      const { x, weight, bias, runningMean, runningVar } = operands(shape, true);
-      const y = wc.batchNorm2d(x, runningMean, runningVar, weight, bias, { training: true });
-      const dy = wc.randn(shape, { seed: 4 });
-      return () => {
-        x.grad = weight.grad = bias.grad = null;
-        y.backward(dy);
-      };
-    },
-  },
+    result: () => [x.grad!.data, weight.grad!.data, bias.grad!.data],
+  };
+}
+
+/** A case whose reference is the same call's result on the js backend. */
+function batchNormCase(name: string, call: () => Timed): BenchCase {
+  return {
+    name,
+    setup: call,
+    reference: () =>
+      onBackend('js', () => {
+        const c = call();
+        c.run();
+        return c.result();
+      }),
+  };
+}
+
+export const batchNormCases: BenchCase[] = SHAPES.flatMap((shape) => [
+  batchNormCase(`batchNorm2d [${shape.join(',')}] training forward`, () => forwardCall(shape)),
+  batchNormCase(`batchNorm2d [${shape.join(',')}] training backward`, () => backwardCall(shape)),
 ]);
