@@ -8,6 +8,7 @@
 //   eval, trackRunningStats      the running statistics
 //   eval, no running statistics  batch statistics (nothing to update)
 // num_batches_tracked is a 0-d float32 tensor here (int64 in PyTorch): exact up to 2^24 batches.
+import { kernels } from '../backend/index.js';
 import { ones, tensor, zeros } from '../creation.js';
 import { batchNorm, checkNormSettings } from '../ops/batch-norm.js';
 import { checkRank, checkTensor } from '../ops/check.js';
@@ -52,6 +53,7 @@ export class BatchNorm2d extends Module {
 
   constructor(numFeatures: number, opts: BatchNorm2dOptions = {}) {
     super();
+    kernels(OP); // like every op, refuses to run before init(), under its own name
     checkInt(OP, 'numFeatures', numFeatures, 1);
     const o = checkOptionKeys(OP, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     const { eps = 1e-5 } = o;
