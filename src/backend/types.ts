@@ -220,16 +220,21 @@ export interface BatchStats extends ChannelNorm {
  */
 export interface BatchNormKernels {
   /** Training mode: the batch statistics of x and a new array of the output normalised by them. */
-  batchNormTrain(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, eps: number, dims: ChannelDims): { out: Float32Array; stats: BatchStats };
+  batchNormTrain(
+    x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, eps: number, dims: ChannelDims,
+  ): { out: Float32Array; stats: BatchStats };
   /** Eval mode: a new array of the output normalised by given (running) statistics. */
-  batchNormEval(x: Float32Array, norm: ChannelNorm, weight: Float32Array | null, bias: Float32Array | null, dims: ChannelDims): Float32Array;
+  batchNormEval(
+    x: Float32Array, norm: ChannelNorm, weight: Float32Array | null, bias: Float32Array | null, dims: ChannelDims,
+  ): Float32Array;
   /**
    * dx, dw (weight), db (bias) += the gradients of y for output gradient dy, x normalised by
    * `norm`: in training through the batch statistics too, in eval with them fixed; `zeroed`:
    * dx holds zeros, so a backend may write it without reading it.
    */
   batchNormBackward(
-    x: Float32Array, dy: Float32Array, weight: Float32Array | null, norm: ChannelNorm, grads: ConvGrads, dims: ChannelDims, training: boolean, zeroed: boolean,
+    x: Float32Array, dy: Float32Array, weight: Float32Array | null, norm: ChannelNorm, grads: ConvGrads, dims: ChannelDims,
+    training: boolean, zeroed: boolean,
   ): void;
 }
 

@@ -96,6 +96,7 @@ export class BatchNorm2d extends Module {
 
   override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
+    const flags = `affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, ${flags}`;
   }
 }

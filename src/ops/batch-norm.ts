@@ -48,7 +48,9 @@ function perChannel(op: string, name: string, t: unknown, channels: number, inpu
   checkTensor(op, name, t);
   const v = t as Tensor;
   if (v.ndim !== 1 || v.shape[0] !== channels) {
-    throw new RangeError(`${op}: ${name} must have shape [${channels}] (one value per channel of input ${fmtShape(input.shape)}), got ${fmtShape(v.shape)}`);
+    throw new RangeError(
+      `${op}: ${name} must have shape [${channels}] (one value per channel of input ${fmtShape(input.shape)}), got ${fmtShape(v.shape)}`,
+    );
   }
   return v;
 }
@@ -110,7 +112,8 @@ export function batchNorm(
     norm = stats;
     data = out;
   } else {
-    norm = { mean: rm!.data.slice(), invstd: rv!.data.map((v) => 1 / f32(Math.sqrt(f32(v + f32(eps))))) }; // float32 throughout, as ATen's eval path
+    // float32 throughout, as ATen's eval path
+    norm = { mean: rm!.data.slice(), invstd: rv!.data.map((v) => 1 / f32(Math.sqrt(f32(v + f32(eps))))) };
     data = k.batchNormEval(input.data, norm, gamma && gamma.data, beta && beta.data, dims);
   }
   const out = new Tensor(data, input.shape);
