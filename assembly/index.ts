@@ -7,6 +7,7 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
+export * from './batch-norm';
 export * from './bias';
 export * from './conv-direct';
 export * from './corr2d';

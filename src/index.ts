@@ -23,6 +23,7 @@ export { unfold, fold } from './ops/unfold.js';
 export type { Padding, WindowOptions } from './ops/conv-geometry.js';
 export { matmul } from './ops/matmul.js';
 export { mseLoss, type LossOptions, type Reduction } from './ops/loss.js';
+export { batchNorm2d, type BatchNormOptions } from './ops/batch-norm.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

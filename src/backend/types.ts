@@ -227,8 +227,51 @@ export interface DepthwiseKernels {
   depthwiseConv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, g: ConvGeometry, zeroed: boolean): void;
 }
 
+/** An NCHW tensor viewed [batch, channels, plane] (plane = H·W): batch norm's statistics are per channel, over batch·plane values. */
+export interface ChannelDims {
+  batch: number;
+  channels: number;
+  plane: number;
+}
+
+/** Per-channel normalisation x̂ = (x − mean)·invstd: the batch's statistics in training, the running ones in eval. */
+export interface ChannelNorm {
+  mean: Float32Array;
+  invstd: Float32Array;
+}
+
+/** Training-mode batch statistics per channel (PyTorch's float32 values): mean, Σ(x − mean)² and 1/√(biased var + eps). */
+export interface BatchStats extends ChannelNorm {
+  varSum: Float32Array;
+}
+
+/**
+ * Batch normalisation y = x̂·weight + bias (weight and bias per channel; null: 1 and 0). The
+ * per-channel arithmetic between passes is shared by both backends (src/backend/batch-norm.ts).
+ */
+export interface BatchNormKernels {
+  /** Training mode: the batch statistics of x and a new array of the output normalised by them. */
+  batchNormTrain(
+    x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, eps: number, dims: ChannelDims,
+  ): { out: Float32Array; stats: BatchStats };
+  /** Eval mode: a new array of the output normalised by given (running) statistics. */
+  batchNormEval(
+    x: Float32Array, norm: ChannelNorm, weight: Float32Array | null, bias: Float32Array | null, dims: ChannelDims,
+  ): Float32Array;
+  /**
+   * dx, dw (weight), db (bias) += the gradients of y for output gradient dy, x normalised by
+   * `norm`: in training through the batch statistics too, in eval with them fixed; `zeroed`:
+   * dx holds zeros, so a backend may write it without reading it.
+   */
+  batchNormBackward(
+    x: Float32Array, dy: Float32Array, weight: Float32Array | null, norm: ChannelNorm, grads: ConvGrads, dims: ChannelDims,
+    training: boolean, zeroed: boolean,
+  ): void;
+}
+
 export interface Kernels
-  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels {
+  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels,
+    BatchNormKernels {
   readonly name: BackendName;
 }
 

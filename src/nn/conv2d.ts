@@ -9,7 +9,9 @@ import { Tensor } from '../tensor.js';
 import { checkInt, describe, pair, sizeOf } from '../shape.js';
 import { kernels } from '../backend/index.js';
 import { Module } from './module.js';
+import { fillUniform } from './init.js';
 import { Parameter } from './parameter.js';
+import { pyValue } from './repr.js';
 
 export interface Conv2dLayerOptions extends Conv2dOptions {
   /** Learn a bias per output channel (default true). */
@@ -21,7 +23,7 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
 /** A parameter of `shape` drawn from U(-bound, bound), as torch's uniform_. */
 export function uniformParameter(gen: Generator, shape: number[], bound: number): Parameter {
   const values = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < values.length; i++) values[i] = -bound + 2 * bound * gen.uniform();
+  fillUniform(values, gen, -bound, bound);
   return new Parameter(new Tensor(values, shape));
 }
 
@@ -65,5 +67,17 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups, paddingMode } = this;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups, paddingMode });
+  }
+
+  /** PyTorch's: `1, 6, kernel_size=(5, 5), stride=(1, 1)`, then the options that differ from their defaults. */
+  override extraRepr(): string {
+    const { padding, dilation, groups, paddingMode } = this;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;
+    if (padding === 'same' || padding[0] !== 0 || padding[1] !== 0) s += `, padding=${pyValue(padding)}`;
+    if (dilation[0] !== 1 || dilation[1] !== 1) s += `, dilation=${pyValue(dilation)}`;
+    if (groups !== 1) s += `, groups=${groups}`;
+    if (this.bias === null) s += ', bias=False';
+    if (paddingMode !== 'zeros') s += `, padding_mode=${paddingMode}`;
+    return s;
   }
 }

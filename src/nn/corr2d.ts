@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { checkOptionKeys, describe, fmtShape, pair } from '../shape.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { pyValue } from './repr.js';
 
 export interface Corr2dOptions {
   /** Add a learnable bias of shape [1], initialised to 0 (default false, as the notebook's layer). */
@@ -43,5 +44,10 @@ export class Corr2d extends Module {
   forward(x: Tensor): Tensor {
     const y = corr2d(x, this.weight);
     return this.bias ? add(y, this.bias) : y;
+  }
+
+  /** `kernel_size=(1, 2)`, and `bias=True` when it has one. */
+  override extraRepr(): string {
+    return `kernel_size=${pyValue(this.weight.shape)}${this.bias ? ', bias=True' : ''}`;
   }
 }

@@ -6,3 +6,6 @@ export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { MSELoss } from './loss.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Flatten } from './flatten.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm.js';
+export { Sequential } from './container.js';
+export * as init from './init.js';

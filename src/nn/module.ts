@@ -131,6 +131,34 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * The options this module shows in toString(), as PyTorch's extra_repr (`1, 6,
+   * kernel_size=(5, 5)`); '' for none. Layers override it.
+   */
+  extraRepr(): string {
+    return '';
+  }
+
+  /**
+   * PyTorch's repr: `Name(options)` on one line, or the options and then each child as
+   * `(name): child` on lines of their own, indented by two spaces per level.
+   */
+  toString(): string {
+    const ancestors = new Set<Module>();
+    const repr = (m: Module): string => {
+      if (ancestors.has(m)) return `${m.constructor.name}(...)`; // a child that refers back up is not expanded again
+      ancestors.add(m);
+      const extra = m.extraRepr();
+      const extraLines = extra ? extra.split('\n') : [];
+      const childLines = m.namedChildren().map(([name, c]) => `(${name}): ${repr(c).replaceAll('\n', '\n  ')}`);
+      ancestors.delete(m);
+      const lines = [...extraLines, ...childLines];
+      const body = lines.length === 1 && childLines.length === 0 ? lines[0] : lines.length ? `\n  ${lines.join('\n  ')}\n` : '';
+      return `${m.constructor.name}(${body})`;
+    };
+    return repr(this);
+  }
+
   /** Clears every parameter's gradient (sets it to null, PyTorch's default set_to_none). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;

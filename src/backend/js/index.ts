@@ -1,6 +1,7 @@
 // The reference backend: plain TypeScript loops, the oracle of the differential tests and the
 // baseline of every benchmark.
 import type { Kernels } from '../types.js';
+import { batchNorm } from './batch-norm.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
 import { depthwise } from './depthwise.js';
@@ -12,4 +13,17 @@ import { linear } from './linear.js';
 import { reduce } from './reduce.js';
 import { transpose } from './transpose.js';
 
-export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...reduce, ...transpose, ...linear };
+export const jsKernels: Kernels = {
+  name: 'js',
+  ...elementwise,
+  ...corr2d,
+  ...optim,
+  ...gemm,
+  ...conv,
+  ...pad,
+  ...depthwise,
+  ...reduce,
+  ...transpose,
+  ...linear,
+  ...batchNorm,
+};

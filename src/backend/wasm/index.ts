@@ -1,5 +1,6 @@
 // The WebAssembly backend: the same kernel interface, run by assembly/ over the arena.
 import type { Kernels } from '../types.js';
+import { batchNorm } from './batch-norm.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
 import { depthwise } from './depthwise.js';
@@ -11,4 +12,17 @@ import { linear } from './linear.js';
 import { reduce } from './reduce.js';
 import { transpose } from './transpose.js';
 
-export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...reduce, ...transpose, ...linear };
+export const wasmKernels: Kernels = {
+  name: 'wasm',
+  ...elementwise,
+  ...corr2d,
+  ...optim,
+  ...gemm,
+  ...conv,
+  ...pad,
+  ...depthwise,
+  ...reduce,
+  ...transpose,
+  ...linear,
+  ...batchNorm,
+};
