@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from fixtures import conv, io, norm, optim, shape, tensor_ops, training  # noqa: E402
+from fixtures import conv, io, networks, norm, optim, shape, tensor_ops, training  # noqa: E402
 
 FAMILIES = {
     "conv": conv.build,
@@ -28,6 +28,7 @@ FAMILIES = {
     "io": io.build,
     "shape": shape.build,
     "norm": norm.build,
+    "networks": networks.build,
 }
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "torch", "data")
 

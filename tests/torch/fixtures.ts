@@ -31,6 +31,8 @@ export interface FixtureCase {
   losses?: TensorRecord;
   final?: Record<string, TensorRecord>;
   sensitivity?: number;
+  /** Network runs: the eval-mode logits of a held-out batch after training. */
+  logits?: TensorRecord;
   tol?: number;
 }
 
