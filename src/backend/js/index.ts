@@ -1,12 +1,16 @@
 // The reference backend: plain TypeScript loops, the oracle of the differential tests and the
 // baseline of every benchmark.
 import type { Kernels } from '../types.js';
+import { activation } from './activation.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
+import { crossEntropy } from './cross-entropy.js';
 import { depthwise } from './depthwise.js';
 import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
+import { softmax } from './softmax.js';
 
-export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };
+export const jsKernels: Kernels = { name: 'js', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise,
+  ...activation, ...softmax, ...crossEntropy };

@@ -1,11 +1,15 @@
 // The WebAssembly backend: the same kernel interface, run by assembly/ over the arena.
 import type { Kernels } from '../types.js';
+import { activation } from './activation.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
+import { crossEntropy } from './cross-entropy.js';
 import { depthwise } from './depthwise.js';
 import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
+import { softmax } from './softmax.js';
 
-export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise };
+export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise,
+  ...activation, ...softmax, ...crossEntropy };
