@@ -5,6 +5,7 @@
 // `--child relaxed-simd` is internal: the child process of bench/harness.ts measureRelaxedInChild.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { activationCases } from './activation.js';
 import { conv2dCases, runConv2d } from './conv2d.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
@@ -49,5 +50,6 @@ if (values.child === 'relaxed-simd') {
   await initWasm('simd');
   console.log(environment(opts));
   await runCases([...corr2dCases], opts);
+  await runCases(activationCases, opts);
   await runConv2d(opts);
 }
