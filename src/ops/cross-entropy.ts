@@ -61,9 +61,12 @@ export function crossEntropySettings(op: string, opts: CrossEntropyOptions | und
   return { reduction, labelSmoothing, ignoreIndex, weight };
 }
 
+/** The shape of one value per position: input's without the class dim ([] for an unbatched [C]). */
+const positionsShape = (input: Tensor) => (input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)]);
+
 /** The target as the kernels take it: class indices (−1 where ignored) or a probabilities tensor. */
 function readTarget(input: Tensor, target: unknown, classes: number, ignoreIndex: number): { indices: Int32Array } | { probs: Tensor } {
-  const positions = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  const positions = positionsShape(input);
   let values: ArrayLike<unknown>;
   if (target instanceof Tensor) {
     if (sameShape(target.shape, input.shape)) {
@@ -113,12 +116,12 @@ export function crossEntropy(input: Tensor, target: ClassIndices | Tensor, opts:
     throw new RangeError(`crossEntropy: weight has ${weight.size} values but input ${fmtShape(input.shape)} has ${classes} classes`);
   }
   const read = readTarget(input, target, classes, ignoreIndex);
-  const positions = input.size / classes;
   const probs = 'probs' in read ? read.probs : null;
+  const positions = input.size / classes;
   const w = weight?.data ?? new Float32Array(classes).fill(1);
   const desc: CrossEntropyDesc = {
     rows: { outer: input.ndim === 1 ? 1 : input.shape[0], size: classes, inner: sizeOf(input.shape.slice(2)) },
-    target: probs ? { probs: probs.data } : (read as { indices: Int32Array }),
+    target: 'probs' in read ? { probs: read.probs.data } : read,
     weight: w,
     // PyTorch multiplies float32 tensors by these double scalars rounded to float32
     keep: Math.fround(1 - labelSmoothing),
@@ -126,14 +129,15 @@ export function crossEntropy(input: Tensor, target: ClassIndices | Tensor, opts:
   };
   const losses = new Float32Array(positions);
   const total = kernels('crossEntropy').crossEntropy(input.data, desc, losses);
+  // the mean's denominator: the positions (probabilities), or Σ w[t] over the positions not ignored
   let denominator = positions;
-  if (!probs) {
+  if ('indices' in read) {
     denominator = 0;
-    for (const t of (read as { indices: Int32Array }).indices) if (t >= 0) denominator += w[t];
+    for (const t of read.indices) if (t >= 0) denominator += w[t];
   }
   const out =
     reduction === 'none'
-      ? new Tensor(losses, input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)])
+      ? new Tensor(losses, positionsShape(input))
       : new Tensor(new Float32Array([reduction === 'sum' ? total : total / denominator]), []);
   return record(out, 'crossEntropy', probs ? [input, probs] : [input], (g, gradOf, untouched) => {
     const dx = gradOf(input);
