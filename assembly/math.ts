@@ -9,11 +9,14 @@
 //   exp(r) ≈ 1 + r + r²·P(r)  (P of degree 5, minimax),   exp(x) = exp(r)·2^n.
 //   LN2_HI has 10 significant bits, so n·LN2_HI is exact for every n reached, and x − n·LN2_HI is
 //   exact (Sterbenz); n is found by adding 1.5·2^23, which rounds to an integer and leaves it in
-//   the low mantissa bits (no float → int conversion, which would trap on NaN). 2^n is applied
-//   as two factors 2^⌊n/2⌋·2^(n−⌊n/2⌋), each a normal float over the clamped range
-//   x ∈ [−104, 89] (n ∈ [−150, 129]): a result past FLT_MAX rounds to +Inf and one below the
-//   smallest denormal to 0 in the last multiply, which alone rounds (denormals are gradual).
-//   NaN passes through every step; ±Inf clamp to the ends and give +Inf and 0.
+//   the low mantissa bits (no float → int conversion, which would trap on NaN). Where every
+//   lane has |x| ≤ 87 the result is normal and n is added to exp(r)'s exponent bits. Otherwise
+//   (a NaN, an infinity, a result that overflows or is denormal) x is clamped to [−104, 89]
+//   (n ∈ [−150, 129]) and 2^n applied as two factors 2^⌊n/2⌋·2^(n−⌊n/2⌋), each a normal float:
+//   a result past FLT_MAX rounds to +Inf and one below the smallest denormal to 0 in the last
+//   multiply, which alone rounds (denormals are gradual). Both ways give the same bits where
+//   both apply, so a value never depends on its neighbours in a vector. NaN passes through every
+//   step; ±Inf clamp to the ends and give +Inf and 0.
 // log(x) (Cephes logf):
 //   x = 2^k·m with m ∈ [√½, √2) read from the bits (a denormal is first scaled by 2^23),
 //   f = m − 1,  log(1 + f) ≈ f − f²/2 + f³·Q(f)  (Q of degree 8),  log x = k·ln2 + log(1 + f),
@@ -34,6 +37,8 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const EXP_MAX: f32 = 89.0;
 const EXP_MIN: f32 = -104.0;
+/** For |x| ≤ 87, n ∈ [−126, 126] and exp(r)·2^n is normal: 2^n is added to the exponent bits. */
+const EXP_NORMAL: f32 = 87.0;
 /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
 const ROUNDER: f32 = 12582912.0;
 const ROUNDER_BITS: i32 = 0x4b400000;
@@ -84,8 +89,9 @@ const TANH_SPLIT: f32 = 0.549306154;
 /** exp of each lane. */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  // pmin/pmax (one instruction each; min/max take ~7 for their NaN rules) with x first keep a NaN x
-  x = f32x4.pmax(f32x4.pmin(x, splat(EXP_MAX)), splat(EXP_MIN));
+  const normal = i32x4.all_true(f32x4.le(f32x4.abs(x), splat(EXP_NORMAL)));
+  // pmin/pmax (one instruction each; min/max take several for their NaN rules) with x first keep a NaN x
+  if (!normal) x = f32x4.pmax(f32x4.pmin(x, splat(EXP_MAX)), splat(EXP_MIN));
   const t = f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(ROUNDER));
   const n = f32x4.sub(t, splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
@@ -96,6 +102,7 @@ const TANH_SPLIT: f32 = 0.549306154;
   p = f32x4.add(f32x4.mul(p, r), splat(E5));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splat(1));
   const k = i32x4.sub(t, i32x4.splat(ROUNDER_BITS));
+  if (normal) return i32x4.add(p, i32x4.shl(k, 23)); // p·2^k, exact: the result is normal
   const k1 = i32x4.shr_s(k, 1);
   return f32x4.mul(f32x4.mul(p, pow2_4(k1)), pow2_4(i32x4.sub(k, k1)));
 }
@@ -160,8 +167,11 @@ const TANH_SPLIT: f32 = 0.549306154;
 /** exp(x), bit for bit a lane of exp4. */
 // @ts-ignore: decorator
 @inline export function exp1(x: f32): f32 {
-  x = EXP_MAX < x ? EXP_MAX : x; // pmin(x, EXP_MAX)
-  x = x < EXP_MIN ? EXP_MIN : x; // pmax(x, EXP_MIN)
+  const normal = abs<f32>(x) <= EXP_NORMAL;
+  if (!normal) {
+    x = EXP_MAX < x ? EXP_MAX : x; // pmin(x, EXP_MAX)
+    x = x < EXP_MIN ? EXP_MIN : x; // pmax(x, EXP_MIN)
+  }
   const t = x * LOG2E + ROUNDER;
   const n = t - ROUNDER;
   const r = x - n * LN2_HI - n * LN2_LO;
@@ -172,6 +182,7 @@ const TANH_SPLIT: f32 = 0.549306154;
   p = p * r + E5;
   p = p * r * r + r + 1;
   const k = reinterpret<i32>(t) - ROUNDER_BITS;
+  if (normal) return reinterpret<f32>(reinterpret<i32>(p) + (k << 23));
   const k1 = k >> 1;
   return p * pow2_1(k1) * pow2_1(k - k1);
 }

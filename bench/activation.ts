@@ -1,7 +1,8 @@
 // The activations, softmax and cross entropy at LeNet's sizes: its first activation
 // [256, 6, 28, 28] forward and backward (y.backward(dy) on a recorded graph: the fused kernel plus
 // autograd's buffers), its second [256, 16, 10, 10], and its logits [256, 10] through softmax and
-// the loss; dropout's mask is drawn in TypeScript from the seeded generator on both backends.
+// the loss; dropout (on the first activation and on a [256, 120] hidden layer) draws its mask in
+// TypeScript from the seeded generator on both backends.
 import * as wc from 'wasmconv';
 import type { BenchCase } from './harness.js';
 
@@ -63,11 +64,11 @@ export const activationCases: BenchCase[] = [
       };
     },
   },
-  {
-    name: 'dropout [256, 6, 28, 28] forward',
+  ...[FIRST, [256, 120]].map((shape) => ({
+    name: `dropout [${shape.join(', ')}] forward`,
     setup() {
-      const x = wc.randn(FIRST, { seed: 1 });
+      const x = wc.randn(shape, { seed: 1 });
       return () => wc.dropout(x, 0.5);
     },
-  },
+  })),
 ];
