@@ -1,6 +1,7 @@
 // The per-channel bias of an NCHW tensor viewed as [batch, channels, plane] (plane = oh·ow):
 //   forward  out[n, o, l] += bias[o]
 //   backward dbias[o] += sum_{n, l} dy[n, o, l]   (the adjoint of the broadcast)
+import { sum_run } from './reduce';
 
 /** out[n, o, :] += bias[o] */
 export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32, plane: i32): void {
@@ -23,34 +24,13 @@ export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32,
   }
 }
 
-/**
- * dbias[o] += sum over n and the plane of dy[n, o, :], accumulated in f64 (f64x2 lanes), each
- * lane taking 4 floats at a time summed in f32 first (a quarter of the promotions).
- */
+/** dbias[o] += sum over n and the plane of dy[n, o, :], each plane summed in f64 by sum_run (reduce.ts). */
 export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32): void {
   const image = <usize>channels * (<usize>plane << 2);
   for (let o = 0; o < channels; o++) {
-    let lo = f64x2.splat(0);
-    let hi = f64x2.splat(0);
-    let tail: f64 = 0;
-    for (let n = 0; n < batch; n++) {
-      const row = dy + <usize>n * image + (<usize>(o * plane) << 2);
-      let l = 0;
-      for (; l + 16 <= plane; l += 16) {
-        const p = row + (<usize>l << 2);
-        const v = f32x4.add(f32x4.add(v128.load(p), v128.load(p, 16)), f32x4.add(v128.load(p, 32), v128.load(p, 48)));
-        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-        hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
-      }
-      for (; l + 4 <= plane; l += 4) {
-        const v = v128.load(row + (<usize>l << 2));
-        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-        hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
-      }
-      for (; l < plane; l++) tail += <f64>load<f32>(row + (<usize>l << 2));
-    }
-    const sum = f64x2.add(lo, hi);
+    let s: f64 = 0;
+    for (let n = 0; n < batch; n++) s += sum_run(dy + <usize>n * image + (<usize>(o * plane) << 2), plane);
     const p = dbias + (<usize>o << 2);
-    store<f32>(p, <f32>(<f64>load<f32>(p) + f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1) + tail));
+    store<f32>(p, <f32>(<f64>load<f32>(p) + s));
   }
 }

@@ -25,6 +25,8 @@ export { gemm_f32_scalar, gemm_f32_simd, gemm_scratch_f32 } from './gemm';
 export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';
 export * from './optim';
 export * from './pad';
+export { argmax_f32, broadcast_dims_f32, sum_dims_f32 } from './reduce';
+export * from './transpose';
 export * from './activation';
 export * from './cross-entropy';
 export * from './softmax';

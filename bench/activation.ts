@@ -4,7 +4,7 @@
 // the loss; dropout (on the first activation and on a [256, 120] hidden layer) draws its mask in
 // TypeScript from the seeded generator on both backends.
 import * as wc from 'wasmconv';
-import type { BenchCase } from './harness.js';
+import { type BenchCase, ourCase, timed } from './harness.js';
 
 const FIRST = [256, 6, 28, 28];
 const SECOND = [256, 16, 10, 10];
@@ -16,25 +16,22 @@ type Op = (x: wc.Tensor) => wc.Tensor;
 function forwardAndBackward(name: string, shape: number[], op: Op): BenchCase[] {
   const label = `${name} [${shape.join(', ')}]`;
   return [
-    {
-      name: `${label} forward`,
-      setup() {
-        const x = wc.randn(shape, { seed: 1 });
-        return () => op(x);
-      },
-    },
-    {
-      name: `${label} backward`,
-      setup() {
-        const x = wc.randn(shape, { seed: 1, requiresGrad: true });
-        const y = op(x);
-        const dy = wc.randn(shape, { seed: 2 });
-        return () => {
+    ourCase(`${label} forward`, undefined, () => {
+      const x = wc.randn(shape, { seed: 1 });
+      return timed(() => op(x));
+    }),
+    ourCase(`${label} backward`, undefined, () => {
+      const x = wc.randn(shape, { seed: 1, requiresGrad: true });
+      const y = op(x);
+      const dy = wc.randn(shape, { seed: 2 });
+      return {
+        run: () => {
           x.grad = null;
           y.backward(dy);
-        };
-      },
-    },
+        },
+        result: () => [x.grad!.data],
+      };
+    }),
   ];
 }
 
@@ -47,28 +44,25 @@ export const activationCases: BenchCase[] = [
   ...forwardAndBackward('sigmoid', SECOND, wc.sigmoid),
   ...forwardAndBackward('softmax', LOGITS, (x) => wc.softmax(x, 1)),
   ...forwardAndBackward('logSoftmax', LOGITS, (x) => wc.logSoftmax(x, 1)),
-  {
-    name: 'crossEntropy [256, 10] forward',
-    setup() {
-      const x = wc.randn(LOGITS, { seed: 1 });
-      return () => wc.crossEntropy(x, targets);
-    },
-  },
-  {
-    name: 'crossEntropy [256, 10] forward + backward',
-    setup() {
-      const x = wc.randn(LOGITS, { seed: 1, requiresGrad: true });
-      return () => {
+  ourCase('crossEntropy [256, 10] forward', undefined, () => {
+    const x = wc.randn(LOGITS, { seed: 1 });
+    return timed(() => wc.crossEntropy(x, targets));
+  }),
+  ourCase('crossEntropy [256, 10] forward + backward', undefined, () => {
+    const x = wc.randn(LOGITS, { seed: 1, requiresGrad: true });
+    return {
+      run: () => {
         x.grad = null;
         wc.crossEntropy(x, targets, { labelSmoothing: 0.1 }).backward();
-      };
-    },
-  },
-  ...[FIRST, [256, 120]].map((shape) => ({
-    name: `dropout [${shape.join(', ')}] forward`,
-    setup() {
+      },
+      result: () => [x.grad!.data],
+    };
+  }),
+  // a seeded mask, the same on every call and runner (the check compares results)
+  ...[FIRST, [256, 120]].map((shape) =>
+    ourCase(`dropout [${shape.join(', ')}] forward`, undefined, () => {
       const x = wc.randn(shape, { seed: 1 });
-      return () => wc.dropout(x, 0.5);
-    },
-  })),
+      return timed(() => wc.dropout(x, 0.5, true, { seed: 3 }));
+    }),
+  ),
 ];

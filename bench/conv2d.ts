@@ -15,15 +15,17 @@ import {
   markdownTable,
   measure,
   measureRelaxedInChild,
+  onBackend,
   ratio,
   type RunOptions,
   type Runner,
   runnerSelected,
   selectCases,
   Skip,
+  type Timed,
   type Timing,
 } from './harness.js';
-import { type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
+import { type CaseData, type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
 
 interface ConvCase extends ConvSpec {
   id: string;
@@ -86,23 +88,54 @@ function forwardFlops(s: ConvSpec): number {
 
 const caseName = (s: ConvCase, mode: Mode) => `conv2d ${s.id}/${mode}`;
 
-/** The timed call of wasmconv (the active backend) for a case and mode; inputs built here, untimed. */
-function ours(s: ConvSpec, mode: Mode): () => unknown {
-  const opts: wc.Conv2dOptions = { stride: s.stride, padding: s.pad, dilation: s.dilation, groups: s.groups };
-  const x = wc.randn([s.n, s.c, s.h, s.w], { seed: 1 });
-  const w = wc.randn([s.o, s.c / s.groups, s.kh, s.kw], { seed: 2 });
-  const b = wc.randn([s.o], { seed: 3 });
-  if (mode === 'forward') return () => wc.conv2d(x, w, null, opts);
+/**
+ * A case's operands, the same numbers for every runner (TF.js gets them in its layouts): x, the
+ * weight w, bias b and output gradient dy for the forward and gradients; for a training step the
+ * initial weight and bias of nn.Conv2d (seed 4) and the MSE target.
+ */
+function caseData(s: ConvSpec): CaseData {
+  const layer = new wc.nn.Conv2d(s.c, s.o, [s.kh, s.kw], { ...convOptions(s), seed: 4 });
+  return {
+    x: wc.randn([s.n, s.c, s.h, s.w], { seed: 1 }).data,
+    w: wc.randn([s.o, s.c / s.groups, s.kh, s.kw], { seed: 2 }).data,
+    b: wc.randn([s.o], { seed: 3 }).data,
+    dy: wc.randn(outShape(s), { seed: 6 }).data,
+    target: wc.randn(outShape(s), { seed: 5 }).data,
+    trainW: layer.weight.data,
+    trainB: layer.bias!.data,
+  };
+}
+
+const convOptions = (s: ConvSpec): wc.Conv2dOptions => ({ stride: s.stride, padding: s.pad, dilation: s.dilation, groups: s.groups });
+
+/**
+ * The timed call of wasmconv (the active backend) for a case and mode, on the case's operands
+ * (copied into tensors here, untimed), and its result: the output (forward), the gradients asked
+ * for (dX, dW, backward: dX, dW, db), or after a training step the layer's weight and bias and dX.
+ */
+function ours(s: ConvSpec, mode: Mode, d: CaseData): Timed {
+  const opts = convOptions(s);
+  const x = wc.tensor(d.x, [s.n, s.c, s.h, s.w]);
+  const w = wc.tensor(d.w, [s.o, s.c / s.groups, s.kh, s.kw]);
+  const b = wc.tensor(d.b, [s.o]);
+  if (mode === 'forward') {
+    let y: wc.Tensor | null = null;
+    return { run: () => (y = wc.conv2d(x, w, null, opts)), result: () => [y!.data] };
+  }
   if (mode === 'train') {
-    const layer = new wc.nn.Conv2d(s.c, s.o, [s.kh, s.kw], { ...opts, seed: 4 });
+    const layer = new wc.nn.Conv2d(s.c, s.o, [s.kh, s.kw], opts);
+    layer.loadStateDict({ weight: wc.tensor(d.trainW, [...layer.weight.shape]), bias: wc.tensor(d.trainB, [s.o]) });
     const sgd = new wc.optim.SGD(layer.parameters(), { lr: 1e-3 });
-    const target = wc.randn(outShape(s), { seed: 5 });
+    const target = wc.tensor(d.target, outShape(s));
     x.requiresGrad = true;
-    return () => {
-      sgd.zeroGrad();
-      x.grad = null;
-      wc.mseLoss(layer.forward(x), target).backward();
-      sgd.step();
+    return {
+      run() {
+        sgd.zeroGrad();
+        x.grad = null;
+        wc.mseLoss(layer.forward(x), target).backward();
+        sgd.step();
+      },
+      result: () => [layer.weight.data, layer.bias!.data, x.grad!.data],
     };
   }
   // the graph is recorded once; each call runs the backward pass again from the same dY
@@ -110,10 +143,14 @@ function ours(s: ConvSpec, mode: Mode): () => unknown {
   w.requiresGrad = mode !== 'dX';
   b.requiresGrad = mode === 'backward';
   const y = wc.conv2d(x, w, mode === 'backward' ? b : null, opts);
-  const dy = wc.randn([...y.shape], { seed: 6 });
-  return () => {
-    x.grad = w.grad = b.grad = null;
-    y.backward(dy);
+  const dy = wc.tensor(d.dy, [...y.shape]);
+  const wanted = { dX: [x], dW: [w], backward: [x, w, b] }[mode];
+  return {
+    run() {
+      x.grad = w.grad = b.grad = null;
+      y.backward(dy);
+    },
+    result: () => wanted.map((t) => t.grad!.data),
   };
 }
 
@@ -124,15 +161,23 @@ function benchCase(s: ConvCase, mode: Mode): BenchCase {
     setup(runner) {
       const plainJs = runner === JS || runner === TFJS_CPU;
       if (s.id === 'f' && plainJs) return TOO_SLOW_FOR_JS;
+      const data = caseData(s);
       if (runner === TFJS_CPU || runner === TFJS_WASM) {
-        if (mode === 'forward') return tfForward(s, outShape(s));
-        if (mode === 'dX') return tfGradInput(s);
-        if (mode === 'backward') return tfBackward(s);
-        if (mode === 'train') return tfTrainStep(s);
+        if (mode === 'forward') return tfForward(s, data, outShape(s));
+        if (mode === 'dX') return tfGradInput(s, data, outShape(s));
+        if (mode === 'backward') return tfBackward(s, data, outShape(s));
+        if (mode === 'train') return tfTrainStep(s, data, outShape(s));
         throw new Error(`bench: TF.js has no ${mode} case`);
       }
-      return ours(s, mode);
+      return ours(s, mode, data);
     },
+    // the js backend even where it is too slow to time (case f: ~10 s a call)
+    reference: () =>
+      onBackend('js', () => {
+        const call = ours(s, mode, caseData(s));
+        call.run();
+        return call.result();
+      }),
   };
 }
 

@@ -26,13 +26,24 @@ export class Skip {
   constructor(readonly reason: string) {}
 }
 
+/** A call to time, and its result after a call, as flat arrays in the layout of the case's reference. */
+export interface Timed {
+  run(): unknown;
+  result(): Float32Array[];
+}
+
 export interface BenchCase {
   /** Shown in the table and matched by `--filter`. */
   name: string;
   /** Floating-point operations per call (a multiply-add counts 2), for the GFLOP/s column. */
   flops?: number;
   /** Builds the inputs (not timed) with `runner` active and returns the call to time, or a Skip. */
-  setup(runner: string): (() => unknown) | Skip;
+  setup(runner: string): Timed | Skip;
+  /**
+   * What every runner's first call must give (Timed.result), computed untimed on the js backend
+   * (or a naive reference): a fast wrong answer never reaches a table.
+   */
+  reference(): Float32Array[];
 }
 
 export interface RunOptions {
@@ -111,15 +122,79 @@ interface Task {
  * sample. A Skip comes back as a Timing at once.
  */
 async function prepare(c: BenchCase, runner: Runner, opts: RunOptions): Promise<Task | Timing> {
+  const want = referenceOf(c);
   await runner.activate();
-  const fn = c.setup(runner.name);
-  if (fn instanceof Skip) return { name: c.name, runner: runner.name, skipped: fn.reason, flops: c.flops };
+  const timed = c.setup(runner.name);
+  if (timed instanceof Skip) return { name: c.name, runner: runner.name, skipped: timed.reason, flops: c.flops };
   collectGarbage();
   const t0 = performance.now();
-  fn();
+  timed.run();
   const pilotMs = performance.now() - t0;
+  checkResult(c.name, runner.name, timed.result(), want);
   if (pilotMs > (opts.quick ? 300 : 3000)) return { name: c.name, runner: runner.name, medianMs: pilotMs, samples: 1, flops: c.flops };
-  return { runner, fn, pilotMs, samples: [] };
+  return { runner, fn: () => timed.run(), pilotMs, samples: [] };
+}
+
+/** Each case's reference result, computed once per process. */
+const references = new Map<string, Float32Array[]>();
+
+function referenceOf(c: BenchCase): Float32Array[] {
+  let want = references.get(c.name);
+  if (!want) references.set(c.name, (want = c.reference()));
+  return want;
+}
+
+/**
+ * Stops the run when a runner's result is not the reference's within float32 rounding of sums in
+ * another order: every entry within 1e-3 of the largest reference value (a wrong chunk, tile or
+ * layout is off by the values themselves).
+ */
+export function checkResult(name: string, runner: string, got: Float32Array[], want: Float32Array[]): void {
+  const fail = (why: string) => {
+    throw new Error(`bench: ${name} on ${runner} does not compute what the reference does (${why}); nothing timed`);
+  };
+  if (got.length !== want.length) fail(`${got.length} results, expected ${want.length}`);
+  want.forEach((w, k) => {
+    const g = got[k];
+    if (g.length !== w.length) fail(`result ${k} has ${g.length} values, expected ${w.length}`);
+    let scale = 0;
+    for (const v of w) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < w.length; i++) {
+      if (!(Math.abs(g[i] - w[i]) <= 1e-3 * scale)) fail(`result ${k} entry ${i}: ${g[i]}, reference ${w[i]}, largest reference value ${scale}`);
+    }
+  });
+}
+
+/** Runs `fn` on one of our backends (a reference), then restores the one that was active. */
+export function onBackend<T>(backend: Backend, fn: () => T): T {
+  const before = wc.getBackend();
+  wc.setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    wc.setBackend(before);
+  }
+}
+
+/** A case of ours whose call `make` builds (untimed) on the active backend; the js backend gives the reference. */
+export function ourCase(name: string, flops: number | undefined, make: () => Timed): BenchCase {
+  return {
+    name,
+    flops,
+    setup: make,
+    reference: () =>
+      onBackend('js', () => {
+        const call = make();
+        call.run();
+        return call.result();
+      }),
+  };
+}
+
+/** A call of `fn`, its tensor kept for the check. */
+export function timed(fn: () => wc.Tensor): Timed {
+  let y: wc.Tensor | null = null;
+  return { run: () => (y = fn()), result: () => [y!.data] };
 }
 
 /** One round of a task: its share of the ~1 s budget (of a few iterations when a call is slow). */

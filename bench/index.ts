@@ -9,6 +9,8 @@ import { activationCases } from './activation.js';
 import { conv2dCases, runConv2d } from './conv2d.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
+import { shapeCases } from './linear.js';
+import { optimCases } from './optim.js';
 
 // The bench runs itself again, once, in a pinned environment:
 // - --expose-gc, so that every timed run starts from a collected heap (bench/harness.ts);
@@ -50,6 +52,8 @@ if (values.child === 'relaxed-simd') {
   await initWasm('simd');
   console.log(environment(opts));
   await runCases([...corr2dCases], opts);
+  await runCases(shapeCases, opts);
   await runCases(activationCases, opts);
   await runConv2d(opts);
+  await runCases(optimCases, opts);
 }

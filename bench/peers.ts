@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type Runner, Skip } from './harness.js';
+import { type Runner, Skip, type Timed } from './harness.js';
 
 /** A conv2d benchmark case in torch's terms (input [n, c, h, w], weight [o, c/groups, kh, kw]). */
 export interface ConvSpec {
@@ -59,16 +59,63 @@ function keep<T extends tf.Tensor>(t: T): T {
 
 const depthwise = (s: ConvSpec) => s.groups > 1 && s.groups === s.c;
 
+/** A case's operands in wasmconv's layouts (NCHW, weights [O, C/groups, kh, kw]), the same for every runner. */
+export interface CaseData {
+  x: Float32Array;
+  w: Float32Array;
+  b: Float32Array;
+  dy: Float32Array;
+  target: Float32Array;
+  trainW: Float32Array;
+  trainB: Float32Array;
+}
+
+/** A row-major array of `shape` with its axes reordered (axis k of the result is axis order[k]): NCHW ↔ NHWC, OIHW ↔ HWIO. */
+function permute(data: Float32Array, shape: number[], order: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  const outShape = order.map((a) => shape[a]);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
+  const index = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let k = 0; k < order.length; k++) src += index[k] * strides[order[k]];
+    out[o] = data[src];
+    for (let k = order.length - 1; k >= 0 && ++index[k] === outShape[k]; k--) index[k] = 0;
+  }
+  return out;
+}
+
+const NCHW_TO_NHWC = [0, 2, 3, 1];
+const NHWC_TO_NCHW = [0, 3, 1, 2];
+/** [O, C/groups, kh, kw] → [kh, kw, C/groups, O]; a depthwise [C·m, 1, kh, kw] read as [C, m, kh, kw] → [kh, kw, C, m]. */
+const OIHW_TO_HWIO = [2, 3, 1, 0];
+const HWIO_TO_OIHW = [3, 2, 0, 1];
+
+/** wasmconv's weight shape seen by the permutation: depthwise [C·m, 1, kh, kw] as [C, m, kh, kw]. */
+function weightShape(s: ConvSpec): number[] {
+  return depthwise(s) ? [s.c, s.o / s.c, s.kh, s.kw] : [s.o, s.c / s.groups, s.kh, s.kw];
+}
+
+function toFilter(s: ConvSpec, w: Float32Array): tf.Tensor4D {
+  const perm = depthwise(s) ? [2, 3, 0, 1] : OIHW_TO_HWIO;
+  return keep(tf.tensor4d(permute(w, weightShape(s), perm), filterShapeOf(s)));
+}
+
+function fromFilter(s: ConvSpec, filter: Float32Array): Float32Array {
+  return permute(filter, filterShapeOf(s), depthwise(s) ? [2, 3, 0, 1] : HWIO_TO_OIHW);
+}
+
+const outNhwc = (s: ConvSpec, shape: readonly number[]) => [shape[0], shape[2], shape[3], shape[1]];
+
 /** The case's tensors on the active backend: x NHWC, filter HWIO ([kh, kw, C, m] when depthwise), dy NHWC. */
-function tensors(s: ConvSpec) {
+function tensors(s: ConvSpec, d: CaseData, outShape: readonly number[]) {
   if (s.groups !== 1 && !depthwise(s)) throw new Error('peers: TF.js has only groups 1 and depthwise convolutions');
-  const filterShape = filterShapeOf(s);
-  const x = keep(tf.randomNormal([s.n, s.h, s.w, s.c], 0, 1, 'float32', 1) as tf.Tensor4D);
-  const filter = keep(tf.randomNormal(filterShape, 0, 1, 'float32', 2) as tf.Tensor4D);
-  const y = forward(s, x, filter);
-  const dy = keep(tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D);
-  y.dispose();
-  return { x, filter, filterShape, dy };
+  const x = keep(tf.tensor4d(permute(d.x, [s.n, s.c, s.h, s.w], NCHW_TO_NHWC), [s.n, s.h, s.w, s.c]));
+  const filter = toFilter(s, d.w);
+  const nhwc = outNhwc(s, outShape) as [number, number, number, number];
+  const dy = keep(tf.tensor4d(permute(d.dy, [...outShape], NCHW_TO_NHWC), nhwc));
+  const target = keep(tf.tensor4d(permute(d.target, [...outShape], NCHW_TO_NHWC), nhwc));
+  return { x, filter, filterShape: filterShapeOf(s), dy, target };
 }
 
 function filterShapeOf(s: ConvSpec): [number, number, number, number] {
@@ -84,44 +131,55 @@ function forward(s: ConvSpec, x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D 
     : tf.conv2d(x, filter, s.stride, padding(s), 'NHWC', s.dilation);
 }
 
-/** y = conv2d(x, w), read out; `expected` is wasmconv's output shape [n, o, ho, wo], checked once. */
-export function tfForward(s: ConvSpec, expected: readonly number[]): () => unknown {
+/** NHWC results read back into wasmconv's NCHW. */
+const nchw = (data: Float32Array, shape: readonly number[]) => permute(data, [shape[0], shape[2], shape[3], shape[1]], NHWC_TO_NCHW);
+
+/** y = conv2d(x, w), read out; `outShape` is wasmconv's output shape [n, o, ho, wo]. */
+export function tfForward(s: ConvSpec, d: CaseData, outShape: readonly number[]): Timed {
   fresh();
-  const { x, filter, dy } = tensors(s);
-  const [n, h, w, c] = dy.shape;
-  if ([n, c, h, w].join() !== expected.join()) {
-    throw new Error(`peers: TF.js computes output [${[n, c, h, w]}] for a case where wasmconv computes [${expected}]`);
-  }
-  return () => {
-    const y = forward(s, x, filter);
-    y.dataSync();
-    y.dispose();
+  const { x, filter } = tensors(s, d, outShape);
+  let y: Float32Array = new Float32Array(0);
+  return {
+    run() {
+      const t = forward(s, x, filter);
+      y = t.dataSync() as Float32Array;
+      t.dispose();
+    },
+    result: () => [nchw(y, outShape)],
   };
 }
 
 /** The input gradient alone (Conv2DBackpropInput, the kernel tf.grads runs for dx). */
-export function tfGradInput(s: ConvSpec): (() => unknown) | Skip {
+export function tfGradInput(s: ConvSpec, d: CaseData, outShape: readonly number[]): Timed | Skip {
   if (s.dilation > 1) return new Skip('TF.js has no gradients of dilated convolutions');
   if (depthwise(s) && tf.getBackend() === 'wasm') return new Skip('TF.js wasm has no depthwise gradient kernels');
   fresh();
-  const { x, filter, dy } = tensors(s);
-  return () => {
-    const dx = gradInput(s, dy, filter, x.shape);
-    dx.dataSync();
-    dx.dispose();
+  const { x, filter, dy } = tensors(s, d, outShape);
+  let dx: Float32Array = new Float32Array(0);
+  return {
+    run() {
+      const t = gradInput(s, dy, filter, x.shape);
+      dx = t.dataSync() as Float32Array;
+      t.dispose();
+    },
+    result: () => [nchw(dx, [s.n, s.c, s.h, s.w])],
   };
 }
 
 /** dx, dw and db: the kernels tf.grads runs for the backward of conv2d + bias (CPU backend only). */
-export function tfBackward(s: ConvSpec): (() => unknown) | Skip {
+export function tfBackward(s: ConvSpec, d: CaseData, outShape: readonly number[]): Timed | Skip {
   if (s.dilation > 1) return new Skip('TF.js has no gradients of dilated convolutions');
   if (tf.getBackend() === 'wasm') return new Skip('TF.js wasm has no filter gradient (its dX alone is in the dX table)');
   fresh();
-  const { x, filter, filterShape, dy } = tensors(s);
-  return () => {
-    const grads = [gradInput(s, dy, filter, x.shape), gradFilter(s, x, dy, filterShape), tf.sum(dy, [0, 1, 2])];
-    for (const g of grads) g.dataSync();
-    tf.dispose(grads);
+  const { x, filter, filterShape, dy } = tensors(s, d, outShape);
+  let out: Float32Array[] = [];
+  return {
+    run() {
+      const grads = [gradInput(s, dy, filter, x.shape), gradFilter(s, x, dy, filterShape), tf.sum(dy, [0, 1, 2])];
+      out = grads.map((g) => g.dataSync() as Float32Array);
+      tf.dispose(grads);
+    },
+    result: () => [nchw(out[0], [s.n, s.c, s.h, s.w]), fromFilter(s, out[1]), out[2]],
   };
 }
 
@@ -143,28 +201,34 @@ function gradFilter(s: ConvSpec, x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: n
  * One SGD step of a conv layer with bias under an MSE loss, x needing its gradient too (a hidden
  * layer), as the wasmconv step. tf.grads cannot run here (Node resolves tfjs-core to its CommonJS
  * bundle, which registers no gradient functions), so the step calls the kernels tf.grads would:
- * dy = 2(y − t)/size, then dx, dw, db as in tfBackward, then w -= lr·dw, b -= lr·db (CPU only).
+ * dy = 2(y − t)/size, then dx (with the weights before the update), dw and db as in tfBackward,
+ * then w -= lr·dw, b -= lr·db (CPU only).
  */
-export function tfTrainStep(s: ConvSpec): (() => unknown) | Skip {
+export function tfTrainStep(s: ConvSpec, d: CaseData, outShape: readonly number[]): Timed | Skip {
   if (s.dilation > 1) return new Skip('TF.js has no gradients of dilated convolutions');
   if (tf.getBackend() === 'wasm') return new Skip('TF.js wasm has no filter gradient, so it cannot train a conv layer');
   fresh();
-  const { x, filter, filterShape, dy: target } = tensors(s);
-  const w = keep(tf.variable(filter));
-  const b = keep(tf.variable(keep(tf.zeros([s.o]))));
+  const { x, filterShape, target } = tensors(s, d, outShape);
+  const w = keep(tf.variable(toFilter(s, d.trainW)));
+  const b = keep(tf.variable(keep(tf.tensor1d(d.trainB))));
   const lr = keep(tf.scalar(1e-3));
-  return () => {
-    const [loss, dx] = tf.tidy(() => {
-      const diff = tf.sub(tf.add(forward(s, x, w as tf.Variable<tf.Rank.R4>), b), target);
-      const dy = tf.mul(diff, 2 / diff.size) as tf.Tensor4D;
-      const dw = gradFilter(s, x, dy, filterShape);
-      const db = tf.sum(dy, [0, 1, 2]);
-      w.assign(tf.sub(w, tf.mul(lr, dw)));
-      b.assign(tf.sub(b, tf.mul(lr, db)));
-      return [tf.mean(tf.square(diff)), gradInput(s, dy, w as tf.Variable<tf.Rank.R4>, x.shape)];
-    });
-    loss.dataSync();
-    dx.dataSync();
-    tf.dispose([loss, dx]);
+  let dxData: Float32Array = new Float32Array(0);
+  return {
+    run() {
+      const [loss, dx] = tf.tidy(() => {
+        const diff = tf.sub(tf.add(forward(s, x, w as tf.Variable<tf.Rank.R4>), b), target);
+        const dy = tf.mul(diff, 2 / diff.size) as tf.Tensor4D;
+        const dx = gradInput(s, dy, w as tf.Variable<tf.Rank.R4>, x.shape);
+        const dw = gradFilter(s, x, dy, filterShape);
+        const db = tf.sum(dy, [0, 1, 2]);
+        w.assign(tf.sub(w, tf.mul(lr, dw)));
+        b.assign(tf.sub(b, tf.mul(lr, db)));
+        return [tf.mean(tf.square(diff)), dx];
+      });
+      loss.dataSync();
+      dxData = dx.dataSync() as Float32Array;
+      tf.dispose([loss, dx]);
+    },
+    result: () => [fromFilter(s, w.dataSync() as Float32Array), b.dataSync() as Float32Array, nchw(dxData, [s.n, s.c, s.h, s.w])],
   };
 }

@@ -18,11 +18,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from fixtures import conv, tensor_ops, training  # noqa: E402
-from fixtures import activation  # noqa: E402
+from fixtures import activation, conv, io, optim, shape, tensor_ops, training  # noqa: E402
 
-FAMILIES = {"conv": conv.build, "tensor": tensor_ops.build, "training": training.build}
-FAMILIES["activation"] = activation.build
+FAMILIES = {
+    "conv": conv.build,
+    "tensor": tensor_ops.build,
+    "training": training.build,
+    "optim": optim.build,
+    "io": io.build,
+    "shape": shape.build,
+    "activation": activation.build,
+}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "torch", "data")
 
 

@@ -11,6 +11,9 @@ export type { IndexSpec, IndexItem } from './ops/region.js';
 
 export { add, sub, mul, div, neg, pow, square } from './ops/elementwise.js';
 export { sum, mean } from './ops/reduce.js';
+export { argmax, type Dims } from './ops/reduce.js';
+export { flatten, transpose, t } from './ops/view.js';
+export { linear } from './ops/linear.js';
 export { corr2d } from './ops/corr2d.js';
 export { pad, type PadMode } from './ops/pad.js';
 export { kernelToMatrix } from './ops/kernel-to-matrix.js';
@@ -27,3 +30,5 @@ export { dropout, type DropoutOptions } from './ops/dropout.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { saveSafetensors, loadSafetensors, readSafetensorsMetadata } from './io/safetensors.js';

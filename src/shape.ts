@@ -31,6 +31,11 @@ export function describe(v: unknown): string {
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
+export function checkBoolean(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
 export function checkInt(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new TypeError(`${op}: ${name} must be an integer, got ${describe(v)}`);
@@ -90,4 +95,17 @@ export function pair(op: string, name: string, v: unknown, min: number): [number
   }
   const n = checkInt(op, name, v, min);
   return [n, n];
+}
+
+/**
+ * A dim of a tensor with `ndim` dims, negative counting from the end, as a non-negative index; a
+ * 0-d tensor takes 0 and -1 (PyTorch wraps dims as if it had one).
+ */
+export function checkDim(op: string, name: string, v: unknown, ndim: number): number {
+  const n = Math.max(ndim, 1);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${op}: ${name} must be an integer, got ${describe(v)}`);
+  if (v < -n || v >= n) {
+    throw new RangeError(`${op}: ${name} ${v} is out of range for a tensor of ${ndim} dimensions (expected ${-n} to ${n - 1})`);
+  }
+  return v < 0 ? v + n : v;
 }

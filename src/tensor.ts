@@ -5,8 +5,8 @@ import { type GradNode, runBackward } from './autograd.js';
 import { formatTensor } from './format.js';
 import { exp, log, relu, sigmoid, tanh } from './ops/activation.js';
 import { add, div, mul, neg, pow, square, sub } from './ops/elementwise.js';
-import { mean, sum } from './ops/reduce.js';
-import { clone, reshape } from './ops/view.js';
+import { argmax, type Dims, mean, sum } from './ops/reduce.js';
+import { clone, flatten, reshape, t, transpose } from './ops/view.js';
 import { getRegion, type IndexSpec, setRegion } from './ops/region.js';
 import { checkShape, describe, fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
 
@@ -86,11 +86,17 @@ export class Tensor {
   square(): Tensor {
     return square(this);
   }
-  sum(): Tensor {
-    return sum(this);
+  /** torch.sum over `dim` (a number or an array; every dim when absent), reduced dims kept as 1 with `keepdim`. */
+  sum(dim?: Dims | null, keepdim = false): Tensor {
+    return sum(this, dim, keepdim);
   }
-  mean(): Tensor {
-    return mean(this);
+  /** torch.mean over `dim`, as sum. */
+  mean(dim?: Dims | null, keepdim = false): Tensor {
+    return mean(this, dim, keepdim);
+  }
+  /** torch.argmax: indices of the first maxima along `dim` (into the flattened tensor when absent), as whole float32s. */
+  argmax(dim?: number | null, keepdim = false): Tensor {
+    return argmax(this, dim, keepdim);
   }
   exp(): Tensor {
     return exp(this);
@@ -111,6 +117,21 @@ export class Tensor {
   /** The same values in a new shape; one dimension may be -1. Shares data, like torch's view. */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return reshape(this, shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : (shape as number[]));
+  }
+
+  /** torch.flatten: dims startDim..endDim merged into one; shares data, like reshape. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return flatten(this, startDim, endDim);
+  }
+
+  /** torch.transpose: dims dim0 and dim1 swapped, as a contiguous copy. */
+  transpose(dim0: number, dim1: number): Tensor {
+    return transpose(this, dim0, dim1);
+  }
+
+  /** torch.t: a 2-D tensor transposed; 0-D and 1-D ones as they are. */
+  t(): Tensor {
+    return t(this);
   }
 
   /** A copy that stays in the graph (gradients flow back through it). */

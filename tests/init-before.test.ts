@@ -37,6 +37,11 @@ describe('before init()', () => {
     ['square', () => raw([2]).square()],
     ['sum', () => raw([2]).sum()],
     ['mean', () => raw([2]).mean()],
+    ['sum', () => raw([2, 3]).sum(1, true)],
+    ['argmax', () => raw([2, 3]).argmax(0)],
+    ['transpose', () => raw([2, 3]).t()],
+    ['linear', () => wc.linear(raw([2, 3]), raw([4, 3]))],
+    ['Linear', () => new wc.nn.Linear(3, 4)],
   ])('%s throws an Error telling to call init()', (op, run) => {
     expect(run).toThrowError(new RegExp(`^${op}: .*call \`await init\\(\\)\``));
   });

@@ -59,9 +59,40 @@ export interface SgdHyper {
   firstStep: boolean;
 }
 
+/**
+ * One torch.optim.Adam/AdamW step's scalars for one parameter, in float64 as torch's Python
+ * computes them (the update equations are in assembly/optim.ts; the kernels round each to f32).
+ */
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Adam's L2 term, grad + weightDecay · p (0 for AdamW). */
+  weightDecay: number;
+  /** AdamW's decoupled decay, p · (1 − lr · weightDecay) (1 for Adam). */
+  paramScale: number;
+  /** lr / (1 − β1^step). */
+  stepSize: number;
+  /** √(1 − β2^step). */
+  biasCorrection2Sqrt: number;
+  maximize: boolean;
+}
+
 export interface OptimKernels {
   /** One SGD update of p in place; buf (p's momentum buffer) is read/written when momentum != 0, else null. */
   sgd(p: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: SgdHyper): void;
+  /**
+   * One Adam/AdamW update of p and its moments in place; maxExpAvgSq (amsgrad's running maximum
+   * of expAvgSq) is read/written when amsgrad is on, else null.
+   */
+  adam(
+    p: Float32Array,
+    grad: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+    hyper: AdamHyper,
+  ): void;
 }
 
 /** C (+)= op(A) · op(B), row-major: op(A) is [m, k], op(B) is [k, n], C is [m, n]. */
@@ -201,6 +232,70 @@ export interface Kernels
   readonly name: BackendName;
 }
 
+/**
+ * A reduction over some dims of a contiguous tensor (src/backend/reduce-plan.ts builds it): output
+ * unit o is one value (width 1) or a row of `width` values (when the last dims are kept), and sums
+ * the input at bases[o] + offsets[j] + l (+ w), over j, and over l < run (run > 1 only when width is 1):
+ *   out[o·width + w] = Σ_j Σ_{l<run} x[bases[o] + offsets[j] + l + w]
+ * Every input position is read by exactly one (o, j, l, w).
+ */
+export interface ReducePlan {
+  /** Offset in x of each output unit's first input (the kept dims). */
+  bases: Int32Array;
+  /** Offsets of the reduced positions outside the innermost run (the reduced dims). */
+  offsets: Int32Array;
+  /** Length of the contiguous run each value sums (the innermost reduced dims), or 1. */
+  run: number;
+  /** Values per output unit (the innermost kept dims), or 1. */
+  width: number;
+}
+
+export interface ReduceKernels {
+  /** out (+)= scale · the sums of x over the plan (accumulated and scaled in float64, rounded once). */
+  sumDims(x: Float32Array, out: Float32Array, plan: ReducePlan, scale: number, accumulate: boolean): void;
+  /** dx (+)= g broadcast back over the plan (the adjoint of sumDims); `zeroed`: dx holds zeros, so a backend may write it. */
+  broadcastDims(g: Float32Array, dx: Float32Array, plan: ReducePlan, zeroed: boolean): void;
+  /**
+   * out[o·width + w] = j·run + l of the first maximum of unit (o, w) as the plan reads it (a NaN is
+   * above every number, and the first NaN wins); every unit reads at least one value.
+   */
+  argmax(x: Float32Array, out: Float32Array, plan: ReducePlan): void;
+}
+
+/** x [outer, rows, mid, cols, inner] → out [outer, cols, mid, rows, inner]: torch.transpose of two dims, made contiguous. */
+export interface TransposeDims {
+  outer: number;
+  rows: number;
+  mid: number;
+  cols: number;
+  inner: number;
+}
+
+export interface TransposeKernels {
+  /** out (+)= x with its dims `rows` and `cols` swapped. */
+  transpose(x: Float32Array, out: Float32Array, d: TransposeDims, accumulate: boolean): void;
+}
+
+/** F.linear's sizes: x [rows, inFeatures], weight [outFeatures, inFeatures], y [rows, outFeatures]. */
+export interface LinearDims {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+export interface LinearKernels {
+  /** A new y = x·weightᵀ + bias (bias added to every row; none when null). */
+  linear(x: Float32Array, w: Float32Array, bias: Float32Array | null, d: LinearDims): Float32Array;
+  /**
+   * dx += dy·w, dw += dyᵀ·x, db += the column sums of dy (the ones not null), in one call; `zeroed`
+   * as in conv2dBackward.
+   */
+  linearBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, d: LinearDims, zeroed: boolean): void;
+}
+
+// (declaration merging adds these families to Kernels, beside the list above)
+export interface Kernels extends ReduceKernels, TransposeKernels, LinearKernels {}
+
 /** The elementwise activations (and exp, log) of src/ops/activation.ts; the math is in assembly/math.ts. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'exp' | 'log';
 
@@ -255,5 +350,5 @@ export interface CrossEntropyKernels {
   crossEntropyBackward(x: Float32Array, desc: CrossEntropyDesc, scale: Float32Array, dx: Float32Array | null, dtarget: Float32Array | null, zeroed: boolean): void;
 }
 
-/** The activation, softmax and cross entropy kernels, merged into Kernels (a declaration of its own). */
+// (declaration merging adds the activation, softmax and cross entropy families to Kernels)
 export interface Kernels extends ActivationKernels, SoftmaxKernels, CrossEntropyKernels {}

@@ -19,7 +19,7 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
 }
 
 /** A parameter of `shape` drawn from U(-bound, bound), as torch's uniform_. */
-function uniformParameter(gen: Generator, shape: number[], bound: number): Parameter {
+export function uniformParameter(gen: Generator, shape: number[], bound: number): Parameter {
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = -bound + 2 * bound * gen.uniform();
   return new Parameter(new Tensor(values, shape));

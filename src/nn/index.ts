@@ -4,6 +4,8 @@ export { Parameter } from './parameter.js';
 export { Corr2d, type Corr2dOptions } from './corr2d.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { MSELoss } from './loss.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Flatten } from './flatten.js';
 export { CrossEntropyLoss } from './loss.js';
 export { ReLU, Sigmoid, Tanh } from './activation.js';
 export { Dropout } from './dropout.js';

@@ -1,9 +1,12 @@
-// Reshape and clone: data movement with an identity gradient.
+// Shape ops, data movement whose gradient moves the gradient back: reshape, flatten (views of the
+// same data, identity gradient), clone, and transpose (a contiguous copy, as our tensors are
+// always contiguous; its gradient is the transpose of the output's).
 import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
+import type { TransposeDims } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { checkInt, fmtShape, sizeOf } from '../shape.js';
-import { checkTensor } from './check.js';
+import { checkDim, checkInt, fmtShape, sizeOf } from '../shape.js';
+import { checkTensor, outputTensor } from './check.js';
 
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', 'input', a);
@@ -34,4 +37,44 @@ export function clone(a: Tensor): Tensor {
     const buf = gradOf(a);
     if (buf) kernels('clone').axpy(buf, g, 1);
   });
+}
+
+/** torch.flatten: dims startDim..endDim (inclusive, negative from the end) merged into one; shares data. */
+export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
+  const op = 'flatten';
+  checkTensor(op, 'input', a);
+  const start = checkDim(op, 'startDim', startDim, a.ndim);
+  const end = checkDim(op, 'endDim', endDim, a.ndim);
+  if (start > end) {
+    throw new RangeError(`${op}: startDim ${startDim} comes after endDim ${endDim} for a tensor of shape ${fmtShape(a.shape)}`);
+  }
+  const s = a.shape;
+  return reshape(a, a.ndim === 0 ? [1] : [...s.slice(0, start), sizeOf(s.slice(start, end + 1)), ...s.slice(end + 1)]);
+}
+
+/** torch.transpose: dims dim0 and dim1 (negative from the end) swapped, as a contiguous copy. */
+export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
+  const op = 'transpose';
+  checkTensor(op, 'input', a);
+  const d0 = checkDim(op, 'dim0', dim0, a.ndim);
+  const d1 = checkDim(op, 'dim1', dim1, a.ndim);
+  if (d0 === d1) return clone(a);
+  const [lo, hi] = d0 < d1 ? [d0, d1] : [d1, d0];
+  const s = a.shape;
+  const dims: TransposeDims = { outer: sizeOf(s.slice(0, lo)), rows: s[lo], mid: sizeOf(s.slice(lo + 1, hi)), cols: s[hi], inner: sizeOf(s.slice(hi + 1)) };
+  const shape = [...s];
+  [shape[lo], shape[hi]] = [s[hi], s[lo]];
+  const out = outputTensor(op, shape);
+  kernels(op).transpose(a.data, out.data, dims, false);
+  return record(out, op, [a], (g, gradOf, untouched) => {
+    const buf = gradOf(a);
+    if (buf) kernels(op).transpose(g, buf, { ...dims, rows: dims.cols, cols: dims.rows }, !untouched(buf));
+  });
+}
+
+/** torch.t: a 2-D tensor transposed; a 0-D or 1-D one as it is (a view). */
+export function t(a: Tensor): Tensor {
+  checkTensor('t', 'input', a);
+  if (a.ndim > 2) throw new RangeError(`t: expects a tensor of at most 2 dims, got shape ${fmtShape(a.shape)}; use transpose(dim0, dim1)`);
+  return a.ndim === 2 ? transpose(a, 0, 1) : reshape(a, a.shape);
 }

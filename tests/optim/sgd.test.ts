@@ -9,13 +9,14 @@ import type { SgdHyper } from '../../src/backend/types.js';
 import { optim as jsOptim } from '../../src/backend/js/optim.js';
 import { sgdWith } from '../../src/backend/wasm/optim.js';
 import { BACKENDS, FC_SEED, expectClose, expectError, randomData } from '../helpers.js';
+import { type GradHistory, expectFollowsReference } from './reference-run.js';
 
 beforeAll(() => wc.init());
 
 type Options = Required<wc.optim.SGDOptions>;
 
 /** torch's SGD in float64 over a sequence of steps; a null gradient skips that parameter. */
-function sgdRef(init: Float64Array[], gradsPerStep: (Float64Array | null)[][], o: Options): Float64Array[] {
+function sgdRef(init: Float64Array[], gradsPerStep: GradHistory, o: Options): Float64Array[] {
   const params = init.map((p) => p.slice());
   const bufs: (Float64Array | null)[] = params.map(() => null);
   for (const grads of gradsPerStep) {
@@ -52,40 +53,12 @@ function combinations(): { o: Options; valid: boolean }[] {
 }
 const label = ({ o }: { o: Options }) => JSON.stringify(o);
 
-// Three parameters of sizes off the f32x4 width; some steps leave a gradient out (null): p1 misses
-// step 3 after it has a momentum buffer, p2 misses step 1, before it has one.
-const SHAPES = [[7], [5], [2, 3]];
-const STEPS = 5;
-const gradsAt = (step: number): (Float64Array | null)[] =>
-  SHAPES.map((s, i) =>
-    (i === 1 && step === 2) || (i === 2 && step === 0) ? null : Float64Array.from(randomData(s[0] * (s[1] ?? 1), 100 * step + i + 1)),
-  );
-
 describe.each(BACKENDS)('optim.SGD on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
 
   const valid = combinations().filter((c) => c.valid);
   it(`follows torch's equations for 5 steps with every valid option combination (${valid.length})`, () => {
-    for (const c of valid) {
-      const params = SHAPES.map((s, i) => new wc.nn.Parameter(wc.tensor(randomData(s[0] * (s[1] ?? 1), 50 + i), s)));
-      const init = params.map((p) => Float64Array.from(p.data));
-      const opt = new wc.optim.SGD(params, c.o);
-      const history: (Float64Array | null)[][] = [];
-      for (let step = 0; step < STEPS; step++) {
-        const grads = gradsAt(step);
-        history.push(grads);
-        params.forEach((p, i) => (p.grad = grads[i] && wc.tensor(Float32Array.from(grads[i]!), p.shape)));
-        opt.step();
-        const expected = sgdRef(init, history, c.o);
-        params.forEach((p, i) => {
-          try {
-            expectClose(p.data, expected[i], 1e-6, 1e-5);
-          } catch (e) {
-            throw new Error(`${label(c)}, step ${step + 1}, param ${i}: ${(e as Error).message}`);
-          }
-        });
-      }
-    }
+    for (const c of valid) expectFollowsReference(label(c), (params) => new wc.optim.SGD(params, c.o), (init, history) => sgdRef(init, history, c.o));
   });
 
   it.each(combinations().filter((c) => !c.valid).map((c) => [label(c), c.o]))(

@@ -82,6 +82,12 @@ const VALID = {
   square: () => expect(wc.square(wc.tensor([-3])).toArray()).toEqual([9]),
   sum: () => expect(wc.sum(wc.arange(5)).item()).toBe(10),
   mean: () => expect(wc.mean(wc.arange(5)).item()).toBe(2),
+  sumDims: () => expect(wc.arange(6).reshape(2, 3).sum([0], true).toArray()).toEqual([[3, 5, 7]]),
+  argmax: () => expect(wc.tensor([[1, 5, 5], [NaN, 0, 9]]).argmax(1).toArray()).toEqual([1, 0]),
+  flatten: () => expect(wc.arange(8).reshape(2, 2, 2).flatten(1).shape).toEqual([2, 4]),
+  transpose: () => expect(wc.arange(6).reshape(2, 3).transpose(-1, 0).toArray()).toEqual([[0, 3], [1, 4], [2, 5]]),
+  t: () => expect(wc.tensor([[1, 2]]).t().toArray()).toEqual([[1], [2]]),
+  linear: () => expect(wc.linear(wc.tensor([[1, 2]]), wc.tensor([[3, 4], [5, 6]]), wc.tensor([1, 0])).toArray()).toEqual([[12, 17]]),
   corr2d: () => {
     expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([[19, 25], [37, 43]]);
   },
@@ -117,6 +123,12 @@ const VALID = {
     expect(layer.forward(wc.ones([1, 3, 3])).toArray()).toEqual([[[4, 4], [4, 4]]]);
   },
   MSELoss: () => expect(new wc.nn.MSELoss({ reduction: 'sum' }).forward(wc.tensor([1, 2]), wc.tensor([3, 2])).item()).toBe(4),
+  Linear: () => {
+    const layer = new wc.nn.Linear(2, 1, { bias: false });
+    layer.loadStateDict({ weight: wc.tensor([[2, 3]]) });
+    expect(layer.forward(wc.ones([2, 2])).toArray()).toEqual([[5], [5]]);
+  },
+  Flatten: () => expect(new wc.nn.Flatten().forward(wc.zeros([2, 3, 4])).shape).toEqual([2, 12]),
   SGD: () => {
     const p = new wc.nn.Parameter(wc.tensor([1, 2]));
     p.grad = wc.ones([2]);
@@ -225,6 +237,24 @@ const MISUSES: Misuse[] = [
   { prefix: 'square', kind: TypeError, says: ['Tensor', 'null'], run: () => wc.square(null as any), valid: VALID.square },
   { prefix: 'sum', kind: TypeError, says: ['Tensor', 'array of length 2'], run: () => wc.sum([1, 2] as any), valid: VALID.sum },
   { prefix: 'mean', kind: TypeError, says: ['Tensor', 'Object'], run: () => wc.mean({} as any), valid: VALID.mean },
+  { prefix: 'sum', kind: RangeError, says: ['dim 2', 'expected -2 to 1'], run: () => x33().sum(2), valid: VALID.sumDims },
+  { prefix: 'mean', kind: RangeError, says: ['dim 1', 'more than once', '[1,-1]'], run: () => x33().mean([1, -1]), valid: VALID.sumDims },
+  { prefix: 'sum', kind: TypeError, says: ['keepdim', 'boolean', '1'], run: () => x33().sum(0, 1 as any), valid: VALID.sumDims },
+  { prefix: 'argmax', kind: RangeError, says: ['empty tensor', '[0,3]'], run: () => wc.zeros([0, 3]).argmax(), valid: VALID.argmax },
+  { prefix: 'argmax', kind: RangeError, says: ['dim 0 has size 0', '[0,3]'], run: () => wc.zeros([0, 3]).argmax(0), valid: VALID.argmax },
+  { prefix: 'argmax', kind: TypeError, says: ['dim', 'integer', 'array of length 1'], run: () => x33().argmax([0] as any), valid: VALID.argmax },
+  // shape ops
+  { prefix: 'flatten', kind: RangeError, says: ['startDim 1', 'endDim 0', '[3,3]'], run: () => x33().flatten(1, 0), valid: VALID.flatten },
+  { prefix: 'flatten', kind: RangeError, says: ['endDim 2', 'expected -2 to 1'], run: () => x33().flatten(0, 2), valid: VALID.flatten },
+  { prefix: 'transpose', kind: RangeError, says: ['dim1 -3', 'expected -2 to 1'], run: () => x33().transpose(0, -3), valid: VALID.transpose },
+  { prefix: 'transpose', kind: TypeError, says: ['dim0', 'integer', 'undefined'], run: () => (x33() as any).transpose(), valid: VALID.transpose },
+  { prefix: 't', kind: RangeError, says: ['at most 2 dims', '[1,3,3]'], run: () => x33().reshape(1, 3, 3).t(), valid: VALID.t },
+  // linear
+  { prefix: 'linear', kind: RangeError, says: ['400 features', 'expects 120', 'weight [84,120]'], run: () => wc.linear(wc.ones([2, 400]), wc.ones([84, 120])), valid: VALID.linear },
+  { prefix: 'linear', kind: RangeError, says: ['bias must be [4]', 'got shape [3]'], run: () => wc.linear(wc.ones([2, 3]), wc.ones([4, 3]), wc.ones([3])), valid: VALID.linear },
+  { prefix: 'linear', kind: RangeError, says: ['weight must be 2-D', '[3]'], run: () => wc.linear(wc.ones([2, 3]), wc.ones([3])), valid: VALID.linear },
+  { prefix: 'linear', kind: RangeError, says: ['at least 1 dimension', '[]'], run: () => wc.linear(wc.tensor(2), wc.ones([1, 1])), valid: VALID.linear },
+  { prefix: 'linear', kind: TypeError, says: ['input must be a Tensor', 'array of length 2'], run: () => wc.linear([1, 2] as any, wc.ones([1, 2])), valid: VALID.linear },
   // corr2d, matmul, kernelToMatrix
   { prefix: 'corr2d', kind: RangeError, says: ['[4,4]', 'input [3,3]'], run: () => wc.corr2d(x33(), wc.ones([4, 4])), valid: VALID.corr2d },
   { prefix: 'corr2d', kind: RangeError, says: ['2-D', '[1,3,3]'], run: () => wc.corr2d(wc.ones([1, 3, 3]), wc.ones([2, 2])), valid: VALID.corr2d },
@@ -328,6 +358,11 @@ const MISUSES: Misuse[] = [
   { prefix: 'MSELoss', kind: TypeError, says: ['options must be an object', '"sum"'], run: () => new wc.nn.MSELoss('sum' as any), valid: VALID.MSELoss },
   { prefix: 'MSELoss', kind: TypeError, says: ['"reduce"', 'reduction'], run: () => new wc.nn.MSELoss({ reduce: 'sum' } as any), valid: VALID.MSELoss },
   { prefix: 'mseLoss', kind: RangeError, says: ['[2]', '[2,1]'], run: () => new wc.nn.MSELoss().forward(wc.ones([2]), wc.ones([2, 1])), valid: VALID.MSELoss },
+  { prefix: 'Linear', kind: RangeError, says: ['inFeatures', '>= 1', '0'], run: () => new wc.nn.Linear(0, 2), valid: VALID.Linear },
+  { prefix: 'Linear', kind: TypeError, says: ['"biass"', 'bias'], run: () => new wc.nn.Linear(2, 2, { biass: false } as any), valid: VALID.Linear },
+  { prefix: 'linear', kind: RangeError, says: ['3 features', 'expects 2'], run: () => new wc.nn.Linear(2, 1).forward(wc.ones([4, 3])), valid: VALID.Linear },
+  { prefix: 'Flatten', kind: TypeError, says: ['startDim', 'integer', '"1"'], run: () => new wc.nn.Flatten('1' as any), valid: VALID.Flatten },
+  { prefix: 'flatten', kind: RangeError, says: ['startDim 1', 'expected -1 to 0'], run: () => new wc.nn.Flatten().forward(wc.ones([3])), valid: VALID.Flatten },
   // optim
   { prefix: 'SGD', kind: RangeError, says: ['empty parameter list'], run: () => new wc.optim.SGD([]), valid: VALID.SGD },
   { prefix: 'SGD', kind: RangeError, says: ['lr', '>= 0', '-1'], run: () => new wc.optim.SGD([param()], { lr: -1 }), valid: VALID.SGD },
@@ -390,6 +425,7 @@ describe.each(BACKENDS)('misuse on the %s backend', (backend) => {
       'convTranspose2d', 'unfold', 'fold', 'matmul', 'mseLoss', 'loadStateDict', 'Parameter', 'Corr2d', 'Conv2d', 'MSELoss', 'SGD']) {
       expect(covered, name).toContain(name);
     }
+    for (const name of ['argmax', 'flatten', 'transpose', 't', 'linear', 'Linear', 'Flatten']) expect(covered, name).toContain(name);
   });
 
   it.each(MISUSES.map((m, i) => [`${i + 1}. ${m.kind.name} ${source(m)}`, i] as const))('%s', (_, i) => {

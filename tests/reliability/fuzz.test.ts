@@ -467,6 +467,26 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
       'opts.padding': NOT_INT, 'opts.dilation': NOT_INT,
     },
   },
+  linear: {
+    base: () => ({ input: wc.ones([3, 4]), weight: wc.ones([2, 4]), bias: wc.ones([2]) }),
+    call: (a) => wc.linear(a.input as Tensor, a.weight as Tensor, a.bias as Tensor),
+    slots: { input: NOT_TENSOR, weight: NOT_TENSOR, bias: [[1, 2], {}, 'x', 3, true] },
+  },
+  sum: {
+    base: () => ({ input: wc.ones([2, 3, 4]), dim: [0, -1], keepdim: true }),
+    call: (a) => wc.sum(a.input as Tensor, a.dim as number[], a.keepdim as boolean),
+    slots: { input: NOT_TENSOR, dim: NOT_INT, keepdim: [1, 'true', {}, null, [true]] },
+  },
+  argmax: {
+    base: () => ({ input: wc.ones([2, 3, 4]), dim: 1, keepdim: false }),
+    call: (a) => wc.argmax(a.input as Tensor, a.dim as number, a.keepdim as boolean),
+    slots: { input: NOT_TENSOR, dim: [...NOT_INT, [1]], keepdim: [1, 'true', {}, null, [true]] },
+  },
+  transpose: {
+    base: () => ({ input: wc.ones([2, 3, 4]), dim0: 0, dim1: -1 }),
+    call: (a) => wc.transpose(a.input as Tensor, a.dim0 as number, a.dim1 as number),
+    slots: { input: NOT_TENSOR, dim0: [...NOT_INT, null, undefined], dim1: [...NOT_INT, null, undefined] },
+  },
 };
 
 const wrongKindCase = fc.constantFrom(...Object.keys(WRONG_KIND)).chain((op) => {

@@ -116,6 +116,22 @@ describe('memory growth in the middle of an op', () => {
     }],
     ['depthwise conv2d', (lib, t) => lib.conv2d(t([2, 4, 60, 60], 11), t([8, 1, 3, 3], 12), null, { groups: 4 }).data],
     ['convTranspose2d', (lib, t) => lib.convTranspose2d(t([2, 8, 30, 30], 11), t([8, 4, 5, 5], 12), null, { stride: 2 }).data],
+    ['sum over dims and its broadcast back', (lib, t) => {
+      const x = t([64, 6, 28, 28], 15);
+      x.requiresGrad = true;
+      const s = x.mean([0, 2, 3], true);
+      s.mul(s).sum().backward();
+      return Float32Array.from([...s.data, ...x.grad!.data]);
+    }],
+    ['transpose', (lib, t) => lib.transpose(t([60, 70, 80], 16), 0, 2).data],
+    ['linear forward and backward', (lib, t) => {
+      const x = t([256, 400], 17);
+      const w = t([120, 400], 18);
+      const b = t([120], 19);
+      x.requiresGrad = w.requiresGrad = b.requiresGrad = true;
+      lib.linear(x, w, b).mul(t([256, 120], 20)).sum().backward();
+      return Float32Array.from([...x.grad!.data, ...w.grad!.data, ...b.grad!.data]);
+    }],
     ['SGD', (lib, t) => {
       const p = new lib.nn.Parameter(t([100_000], 13));
       p.grad = t([100_000], 14);

@@ -88,6 +88,16 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
     expect(item(() => wc.tensor([MAX_F32, MAX_F32]).sum())).toBe(Infinity); // overflow of the float32 result
   });
 
+  it('sum and mean over dims: NaN and Inf + -Inf spoil only their own outputs, a float32 overflow only the sum; argmax takes the first NaN, then +Inf', () => {
+    const x = wc.tensor([[1, NaN, 2], [Infinity, 1, -Infinity], [Infinity, 1, 2], [-MAX_F32, -MAX_F32, 0]]);
+    expectSameBits(run(() => x.sum(1).data), [NaN, NaN, Infinity, -Infinity], (i) => `row ${i} sum`);
+    // the sum is held in float64 until the mean divides it: finite where PyTorch's float32 sum overflows first
+    expectSameBits(run(() => x.mean(-1).data), [NaN, NaN, Infinity, Math.fround((-2 * MAX_F32) / 3)], (i) => `row ${i} mean`);
+    expectSameBits(run(() => x.sum(0).data), [Infinity, NaN, -Infinity], (i) => `column ${i} sum`);
+    expect(Array.from(run(() => x.argmax(1).data))).toEqual([1, 0, 0, 2]);
+    expect(Array.from(run(() => x.argmax(0).data))).toEqual([1, 0, 0]);
+  });
+
   it('gradients carry NaN only where the chain rule puts it', () => {
     const x = wc.tensor([1, NaN, 3], undefined, { requiresGrad: true });
     const y = wc.tensor([2, 5, Infinity], undefined, { requiresGrad: true });
@@ -176,6 +186,18 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
       const b = withSpecials(7 * 6, 13, { inf: [40] });
       const got = run(() => wc.matmul(wc.tensor(a, [5, 7]), wc.tensor(b, [7, 6])));
       expectClose(got.data, matmulRef(a, b, 5, 7, 6), 1e-5, 1e-5);
+    });
+
+    it('linear, with and without bias (the bias written first, the GEMM adding onto it)', () => {
+      const x = withSpecials(5 * 7, 14, { nan: [3], inf: [20], negInf: [21] });
+      const w = withSpecials(6 * 7, 15, { inf: [40] });
+      const bias = withSpecials(6, 16, { negInf: [2] });
+      const wt = Array.from({ length: 7 * 6 }, (_, i) => w[(i % 6) * 7 + Math.floor(i / 6)]); // [7, 6]
+      const product = matmulRef(x, wt, 5, 7, 6);
+      for (const b of [bias, null]) {
+        const got = run(() => wc.linear(wc.tensor(x, [5, 7]), wc.tensor(w, [6, 7]), b && wc.tensor(b)));
+        expectClose(got.data, product.map((v, i) => v + (b ? b[i % 6] : 0)), 1e-5, 1e-5);
+      }
     });
 
     it('an all-NaN image through a conv layer, forward and backward, is NaN everywhere and finishes', () => {

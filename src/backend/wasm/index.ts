@@ -9,7 +9,10 @@ import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
+import { linear } from './linear.js';
+import { reduce } from './reduce.js';
 import { softmax } from './softmax.js';
+import { transpose } from './transpose.js';
 
-export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise,
+export const wasmKernels: Kernels = { name: 'wasm', ...elementwise, ...corr2d, ...optim, ...gemm, ...conv, ...pad, ...depthwise, ...reduce, ...transpose, ...linear,
   ...activation, ...softmax, ...crossEntropy };

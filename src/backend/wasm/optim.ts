@@ -1,18 +1,22 @@
-import type { OptimKernels, SgdHyper } from '../types.js';
+import type { AdamHyper, OptimKernels, SgdHyper } from '../types.js';
 import { begin } from './runtime.js';
 
 type SgdFn = (
   p: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number,
 ) => void;
+type AdamFn = (p: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, n: number, hyper: number, flags: number) => void;
 interface Exports {
   sgd_f32_simd: SgdFn;
   sgd_f32_scalar: SgdFn;
+  adam_f32_simd: AdamFn;
+  adam_f32_scalar: AdamFn;
 }
 
 // Bits of the kernels' `flags` argument, as assembly/optim.ts reads them.
 const MAXIMIZE = 1;
 const NESTEROV = 2;
 const FIRST_STEP = 4;
+const ADAM_AMSGRAD = 2;
 
 /** One fused SGD kernel call; the scalar kernel is exported for the differential tests. */
 export function sgdWith(
@@ -34,8 +38,50 @@ export function sgdWith(
   if (buf !== null) arena.read(pb, buf);
 }
 
+/**
+ * The f32 scalars of one Adam step in the order of assembly/optim.ts's ADAM_* offsets; storing
+ * them in a Float32Array rounds each to f32, as torch's kernels take them.
+ */
+function adamScalars(h: AdamHyper): Float32Array {
+  return Float32Array.of(
+    h.beta1,
+    1 - h.beta1,
+    h.beta2,
+    1 - h.beta2,
+    h.eps,
+    h.weightDecay,
+    h.paramScale,
+    -h.stepSize,
+    h.biasCorrection2Sqrt,
+  );
+}
+
+/** One fused Adam/AdamW kernel call; the scalar kernel is exported for the differential tests. */
+export function adamWith(
+  variant: 'simd' | 'scalar',
+  ...[p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper]: Parameters<OptimKernels['adam']>
+): void {
+  const { arena, exports } = begin<Exports>('Adam');
+  const pp = arena.put(p, 'Adam');
+  const pg = arena.put(grad, 'Adam');
+  const pm = arena.put(expAvg, 'Adam');
+  const pv = arena.put(expAvgSq, 'Adam');
+  const pmax = maxExpAvgSq === null ? 0 : arena.put(maxExpAvgSq, 'Adam');
+  const ph = arena.put(adamScalars(hyper), 'Adam');
+  const flags = (hyper.maximize ? MAXIMIZE : 0) | (maxExpAvgSq !== null ? ADAM_AMSGRAD : 0);
+  const kernel = variant === 'simd' ? exports.adam_f32_simd : exports.adam_f32_scalar;
+  kernel(pp, pg, pm, pv, pmax, p.length, ph, flags);
+  arena.read(pp, p);
+  arena.read(pm, expAvg);
+  arena.read(pv, expAvgSq);
+  if (maxExpAvgSq !== null) arena.read(pmax, maxExpAvgSq);
+}
+
 export const optim: OptimKernels = {
   sgd(p, grad, buf, hyper) {
     sgdWith('simd', p, grad, buf, hyper);
+  },
+  adam(p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper) {
+    adamWith('simd', p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper);
   },
 };
