@@ -1,6 +1,7 @@
 // Cross entropy per row in float64, from the equations of assembly/cross-entropy.ts: the row's
 // target weights q, l = −Σ_c q_c·lsm_c, dx_c = scale·(softmax_c·Σq − q_c) and, for
-// probabilities, dp_c = −scale·w_c·keep·lsm_c.
+// probabilities, dp_c = −scale·w_c·keep·lsm_c; −lsm_c = log s + (max − x_c), with max − x_c
+// taken first (exact however large the logits: log s + max would lose log s against 1e38).
 import type { CrossEntropyDesc, CrossEntropyKernels } from '../types.js';
 import { eachRow, logSumExp } from './softmax.js';
 
@@ -38,9 +39,9 @@ export const crossEntropy: CrossEntropyKernels = {
       if (q && 'indices' in d.target && d.spread === 0) {
         // PyTorch computes no smoothing term for ε = 0: only the target's own (a −Inf logit elsewhere is no NaN)
         const t = d.target.indices[p];
-        l = q[t] * (logSum + max - x[first + t * step]);
+        l = q[t] * (logSum + (max - x[first + t * step]));
       } else if (q) {
-        for (let c = 0, i = first; c < d.rows.size; c++, i += step) l += q[c] * (logSum + max - x[i]);
+        for (let c = 0, i = first; c < d.rows.size; c++, i += step) l += q[c] * (logSum + (max - x[i]));
       }
       losses[p] = l;
       total += losses[p];
