@@ -28,3 +28,6 @@ export * from './optim';
 export * from './pad';
 export { argmax_f32, broadcast_dims_f32, sum_dims_f32 } from './reduce';
 export * from './transpose';
+export * from './activation';
+export * from './cross-entropy';
+export * from './softmax';

@@ -1,7 +1,7 @@
 // corr2d cases: the notebook's edge detection (6x8 image, 1x2 kernel), where call overhead
 // dominates, and a 256x256 image with a 3x3 kernel, where the kernel's arithmetic does.
 import * as wc from 'wasmconv';
-import { type BenchCase, ourCase, timedTensor } from './harness.js';
+import { type BenchCase, ourCase, timed } from './harness.js';
 
 /** out is (h-kh+1) x (w-kw+1), each element kh*kw multiply-adds. */
 function corr2dFlops([h, w]: number[], [kh, kw]: number[]): number {
@@ -11,10 +11,10 @@ function corr2dFlops([h, w]: number[], [kh, kw]: number[]): number {
 export const corr2dCases: BenchCase[] = [
   ourCase('corr2d 6×8 ⋆ 1×2 (notebook)', corr2dFlops([6, 8], [1, 2]), () => {
     const [X, K] = [wc.ones([6, 8]).set(':, 2:6', 0), wc.tensor([[-1, 1]])];
-    return timedTensor(() => wc.corr2d(X, K));
+    return timed(() => wc.corr2d(X, K));
   }),
   ourCase('corr2d 256×256 ⋆ 3×3', corr2dFlops([256, 256], [3, 3]), () => {
     const [X, K] = [wc.rand([256, 256], { seed: 1 }), wc.randn([3, 3], { seed: 2 })];
-    return timedTensor(() => wc.corr2d(X, K));
+    return timed(() => wc.corr2d(X, K));
   }),
 ];

@@ -165,10 +165,18 @@ export function checkResult(name: string, runner: string, got: Float32Array[], w
   });
 }
 
-/**
- * A case of wasmconv alone: the call `make` builds (untimed) with the runner's backend active,
- * checked against the same call on the js backend.
- */
+/** Runs `fn` on one of our backends (a reference), then restores the one that was active. */
+export function onBackend<T>(backend: Backend, fn: () => T): T {
+  const before = wc.getBackend();
+  wc.setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    wc.setBackend(before);
+  }
+}
+
+/** A case of ours whose call `make` builds (untimed) on the active backend; the js backend gives the reference. */
 export function ourCase(name: string, flops: number | undefined, make: () => Timed): BenchCase {
   return {
     name,
@@ -183,21 +191,10 @@ export function ourCase(name: string, flops: number | undefined, make: () => Tim
   };
 }
 
-/** A Timed call of `fn`, its last result kept for the check. */
-export function timedTensor(fn: () => { data: Float32Array }): Timed {
-  let y: { data: Float32Array } | null = null;
+/** A call of `fn`, its tensor kept for the check. */
+export function timed(fn: () => wc.Tensor): Timed {
+  let y: wc.Tensor | null = null;
   return { run: () => (y = fn()), result: () => [y!.data] };
-}
-
-/** Runs `fn` on one of our backends (a reference), then restores the one that was active. */
-export function onBackend<T>(backend: Backend, fn: () => T): T {
-  const before = wc.getBackend();
-  wc.setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    wc.setBackend(before);
-  }
 }
 
 /** One round of a task: its share of the ~1 s budget (of a few iterations when a call is slow). */

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { batchNormCases } from './batch-norm.js';
+import { activationCases } from './activation.js';
 import { conv2dCases, runConv2d } from './conv2d.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
@@ -54,6 +55,7 @@ if (values.child === 'relaxed-simd') {
   await runCases([...corr2dCases], opts);
   await runCases(shapeCases, opts);
   await runCases(batchNormCases, opts);
+  await runCases(activationCases, opts);
   await runConv2d(opts);
   await runCases(optimCases, opts);
 }

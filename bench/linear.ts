@@ -2,7 +2,7 @@
 // → 84, [256, 84] → 10, with bias), forward and the whole backward (dX + dW + db from a recorded
 // graph, as a hidden layer needs); one sum over dims and one transpose at LeNet's sizes beside them.
 import * as wc from 'wasmconv';
-import { type BenchCase, ourCase, timedTensor as timed } from './harness.js';
+import { type BenchCase, ourCase, timed } from './harness.js';
 
 const LAYERS: [number, number][] = [[400, 120], [120, 84], [84, 10]];
 const BATCH = 256;

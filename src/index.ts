@@ -24,6 +24,10 @@ export type { Padding, WindowOptions } from './ops/conv-geometry.js';
 export { matmul } from './ops/matmul.js';
 export { mseLoss, type LossOptions, type Reduction } from './ops/loss.js';
 export { batchNorm2d, type BatchNormOptions } from './ops/batch-norm.js';
+export { relu, sigmoid, tanh, exp, log } from './ops/activation.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { crossEntropy, type CrossEntropyOptions, type ClassIndices } from './ops/cross-entropy.js';
+export { dropout, type DropoutOptions } from './ops/dropout.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -3,6 +3,7 @@
 // with its backward beside its forward.
 import { type GradNode, runBackward } from './autograd.js';
 import { formatTensor } from './format.js';
+import { exp, log, relu, sigmoid, tanh } from './ops/activation.js';
 import { add, div, mul, neg, pow, square, sub } from './ops/elementwise.js';
 import { argmax, type Dims, mean, sum } from './ops/reduce.js';
 import { clone, flatten, reshape, t, transpose } from './ops/view.js';
@@ -96,6 +97,21 @@ export class Tensor {
   /** torch.argmax: indices of the first maxima along `dim` (into the flattened tensor when absent), as whole float32s. */
   argmax(dim?: number | null, keepdim = false): Tensor {
     return argmax(this, dim, keepdim);
+  }
+  exp(): Tensor {
+    return exp(this);
+  }
+  log(): Tensor {
+    return log(this);
+  }
+  relu(): Tensor {
+    return relu(this);
+  }
+  sigmoid(): Tensor {
+    return sigmoid(this);
+  }
+  tanh(): Tensor {
+    return tanh(this);
   }
 
   /** The same values in a new shape; one dimension may be -1. Shares data, like torch's view. */

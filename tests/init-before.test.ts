@@ -42,6 +42,15 @@ describe('before init()', () => {
     ['transpose', () => raw([2, 3]).t()],
     ['linear', () => wc.linear(raw([2, 3]), raw([4, 3]))],
     ['Linear', () => new wc.nn.Linear(3, 4)],
+    ['relu', () => raw([2]).relu()],
+    ['sigmoid', () => wc.sigmoid(raw([2]))],
+    ['tanh', () => raw([2]).tanh()],
+    ['exp', () => raw([2]).exp()],
+    ['log', () => wc.log(raw([2]))],
+    ['softmax', () => wc.softmax(raw([2, 3]), 1)],
+    ['logSoftmax', () => wc.logSoftmax(raw([0, 3]), 0)],
+    ['crossEntropy', () => wc.crossEntropy(raw([2, 3]), [0, 2])],
+    ['dropout', () => wc.dropout(raw([2]), 0)],
   ])('%s throws an Error telling to call init()', (op, run) => {
     expect(run).toThrowError(new RegExp(`^${op}: .*call \`await init\\(\\)\``));
   });

@@ -338,3 +338,60 @@ export interface LinearKernels {
 
 // (declaration merging adds these families to Kernels, beside the list above)
 export interface Kernels extends ReduceKernels, TransposeKernels, LinearKernels {}
+
+/** The elementwise activations (and exp, log) of src/ops/activation.ts; the math is in assembly/math.ts. */
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'exp' | 'log';
+
+export interface ActivationKernels {
+  /** A new array of f(x) (the wasm backend's copy-constructed from its memory, never zeroed). */
+  activation(f: Activation, x: Float32Array): Float32Array;
+  /**
+   * dx (+)= f's gradient for output gradient dy, from what PyTorch's backward reads: the output y
+   * for relu (dy where y > 0), sigmoid (dy·(1 − y)·y), tanh (dy·(1 − y²)) and exp (dy·y); the
+   * input x for log (dy / x). `zeroed`: dx holds zeros, so a backend may write instead of add.
+   */
+  activationBackward(f: Activation, saved: Float32Array, dy: Float32Array, dx: Float32Array, zeroed: boolean): void;
+}
+
+/** x viewed [outer, size, inner]: softmax runs over the `size` values of each of the outer·inner rows, inner apart. */
+export interface RowsLayout {
+  outer: number;
+  size: number;
+  inner: number;
+}
+
+export interface SoftmaxKernels {
+  /** A new array of softmax (log: log_softmax) over each row, max-subtracted (assembly/softmax.ts). */
+  softmax(x: Float32Array, rows: RowsLayout, log: boolean): Float32Array;
+  /** dx (+)= the gradient from the output y and dy: y·(dy − Σ dy·y), or for log dy − exp(y)·Σ dy; `zeroed` as in activationBackward. */
+  softmaxBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: RowsLayout, log: boolean, zeroed: boolean): void;
+}
+
+/**
+ * One cross entropy over logits x viewed [outer, size = classes, inner] (the equations are in
+ * assembly/cross-entropy.ts): the target as class indices per position (−1 = ignored) or as
+ * probabilities laid out as x, the class weights, and label smoothing ε as its float32 factors.
+ */
+export interface CrossEntropyDesc {
+  rows: RowsLayout;
+  target: { indices: Int32Array } | { probs: Float32Array };
+  /** One weight per class (ones when none was given). */
+  weight: Float32Array;
+  /** 1 − ε */
+  keep: number;
+  /** ε / classes */
+  spread: number;
+}
+
+export interface CrossEntropyKernels {
+  /** losses[p] = each position's loss (0 where ignored); returns their sum, accumulated in float64. */
+  crossEntropy(x: Float32Array, desc: CrossEntropyDesc, losses: Float32Array): number;
+  /**
+   * dx, dtarget (+)= the gradients of Σ_p scale[p]·losses[p]; dtarget only for probabilities,
+   * either may be null; `zeroed`: both buffers given hold zeros.
+   */
+  crossEntropyBackward(x: Float32Array, desc: CrossEntropyDesc, scale: Float32Array, dx: Float32Array | null, dtarget: Float32Array | null, zeroed: boolean): void;
+}
+
+// (declaration merging adds the activation, softmax and cross entropy families to Kernels)
+export interface Kernels extends ActivationKernels, SoftmaxKernels, CrossEntropyKernels {}

@@ -9,3 +9,6 @@ export { Flatten } from './flatten.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm.js';
 export { Sequential } from './container.js';
 export * as init from './init.js';
+export { CrossEntropyLoss } from './loss.js';
+export { ReLU, Sigmoid, Tanh } from './activation.js';
+export { Dropout } from './dropout.js';

@@ -129,6 +129,17 @@ const VALID = {
     expect(layer.forward(wc.ones([2, 2])).toArray()).toEqual([[5], [5]]);
   },
   Flatten: () => expect(new wc.nn.Flatten().forward(wc.zeros([2, 3, 4])).shape).toEqual([2, 12]),
+  relu: () => expect(wc.relu(wc.tensor([-1, 0, 2])).toArray()).toEqual([0, 0, 2]),
+  sigmoid: () => expect(wc.sigmoid(wc.tensor([0, -100])).toArray()).toEqual([0.5, 0]),
+  tanh: () => expect(wc.tanh(wc.tensor([0, 100])).toArray()).toEqual([0, 1]),
+  exp: () => expect(wc.exp(wc.tensor([0, -Infinity])).toArray()).toEqual([1, 0]),
+  log: () => expect(wc.log(wc.tensor([1, 0])).toArray()).toEqual([0, -Infinity]),
+  softmax: () => expect(wc.softmax(wc.tensor([[0, 0], [1e4, -1e4]]), 1).toArray()).toEqual([[0.5, 0.5], [1, 0]]),
+  logSoftmax: () => expect(wc.logSoftmax(wc.tensor([[5, 5]]), 0).toArray()).toEqual([[0, 0]]),
+  crossEntropy: () => expect(wc.crossEntropy(wc.zeros([2, 4]), [1, -100], { reduction: 'sum' }).item()).toBeCloseTo(Math.log(4), 6),
+  dropout: () => expect(wc.dropout(wc.ones([4]), 1).toArray()).toEqual([0, 0, 0, 0]),
+  Dropout: () => expect(new wc.nn.Dropout(0.5).eval().forward(wc.ones([2])).toArray()).toEqual([1, 1]),
+  CrossEntropyLoss: () => expect(new wc.nn.CrossEntropyLoss({ weight: wc.tensor([1, 3]) }).forward(wc.zeros([2, 2]), [0, 1]).item()).toBeCloseTo(Math.log(2), 6),
   SGD: () => {
     const p = new wc.nn.Parameter(wc.tensor([1, 2]));
     p.grad = wc.ones([2]);
@@ -255,6 +266,27 @@ const MISUSES: Misuse[] = [
   { prefix: 'linear', kind: RangeError, says: ['weight must be 2-D', '[3]'], run: () => wc.linear(wc.ones([2, 3]), wc.ones([3])), valid: VALID.linear },
   { prefix: 'linear', kind: RangeError, says: ['at least 1 dimension', '[]'], run: () => wc.linear(wc.tensor(2), wc.ones([1, 1])), valid: VALID.linear },
   { prefix: 'linear', kind: TypeError, says: ['input must be a Tensor', 'array of length 2'], run: () => wc.linear([1, 2] as any, wc.ones([1, 2])), valid: VALID.linear },
+  // activations, softmax, cross entropy, dropout
+  { prefix: 'relu', kind: TypeError, says: ['input must be a Tensor', 'array of length 2'], run: () => wc.relu([1, 2] as any), valid: VALID.relu },
+  { prefix: 'sigmoid', kind: TypeError, says: ['input must be a Tensor', 'undefined'], run: () => (wc.sigmoid as any)(), valid: VALID.sigmoid },
+  { prefix: 'tanh', kind: TypeError, says: ['input must be a Tensor', '3'], run: () => wc.tanh(3 as any), valid: VALID.tanh },
+  { prefix: 'exp', kind: TypeError, says: ['input must be a Tensor', 'a Float32Array'], run: () => wc.exp(new Float32Array(2) as any), valid: VALID.exp },
+  { prefix: 'log', kind: TypeError, says: ['input must be a Tensor', 'null'], run: () => wc.log(null as any), valid: VALID.log },
+  { prefix: 'softmax', kind: RangeError, says: ['dim 2 is out of range', '2-D input', '-2 to 1'], run: () => wc.softmax(x33(), 2), valid: VALID.softmax },
+  { prefix: 'softmax', kind: TypeError, says: ['dim must be an integer', 'undefined'], run: () => (wc.softmax as any)(x33()), valid: VALID.softmax },
+  { prefix: 'logSoftmax', kind: TypeError, says: ['dim must be an integer', '0.5'], run: () => wc.logSoftmax(x33(), 0.5), valid: VALID.logSoftmax },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['target[1] is 4', 'out of range for 4 classes'], run: () => wc.crossEntropy(leaf([3, 4]), [0, 4, 1]), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: TypeError, says: ['target[1] must be a whole number', '1.5'], run: () => wc.crossEntropy(leaf([3, 4]), wc.tensor([0, 1.5, 1])), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['target has 2 class indices', '3 positions'], run: () => wc.crossEntropy(leaf([3, 4]), new Int32Array(2)), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['target has shape [3,5]', 'class indices of shape [3]', 'probabilities of shape [3,4]'], run: () => wc.crossEntropy(leaf([3, 4]), wc.ones([3, 5])), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: TypeError, says: ['target must be class indices', 'a Float32Array'], run: () => wc.crossEntropy(leaf([3, 4]), new Float32Array(3) as any), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['weight has 3 values', '4 classes'], run: () => wc.crossEntropy(leaf([3, 4]), [0, 1, 2], { weight: wc.ones([3]) }), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['labelSmoothing must be between 0 and 1', '1.5'], run: () => wc.crossEntropy(leaf([3, 4]), [0, 1, 2], { labelSmoothing: 1.5 }), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ["'mean', 'sum' or 'none'", '"avg"'], run: () => wc.crossEntropy(leaf([3, 4]), [0, 1, 2], { reduction: 'avg' as any }), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: TypeError, says: ['"label_smoothing"', 'labelSmoothing'], run: () => wc.crossEntropy(leaf([3, 4]), [0, 1, 2], { label_smoothing: 0.1 } as any), valid: VALID.crossEntropy },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['ignoreIndex (0) is not supported', 'class probabilities'], run: () => wc.crossEntropy(leaf([3, 4]), wc.ones([3, 4]), { ignoreIndex: 0 }), valid: VALID.crossEntropy },
+  { prefix: 'dropout', kind: RangeError, says: ['between 0 and 1', '-0.5'], run: () => wc.dropout(leaf([3]), -0.5), valid: VALID.dropout },
+  { prefix: 'dropout', kind: TypeError, says: ['training must be a boolean', '1'], run: () => wc.dropout(leaf([3]), 0.5, 1 as any), valid: VALID.dropout },
   // corr2d, matmul, kernelToMatrix
   { prefix: 'corr2d', kind: RangeError, says: ['[4,4]', 'input [3,3]'], run: () => wc.corr2d(x33(), wc.ones([4, 4])), valid: VALID.corr2d },
   { prefix: 'corr2d', kind: RangeError, says: ['2-D', '[1,3,3]'], run: () => wc.corr2d(wc.ones([1, 3, 3]), wc.ones([2, 2])), valid: VALID.corr2d },
@@ -358,6 +390,12 @@ const MISUSES: Misuse[] = [
   { prefix: 'MSELoss', kind: TypeError, says: ['options must be an object', '"sum"'], run: () => new wc.nn.MSELoss('sum' as any), valid: VALID.MSELoss },
   { prefix: 'MSELoss', kind: TypeError, says: ['"reduce"', 'reduction'], run: () => new wc.nn.MSELoss({ reduce: 'sum' } as any), valid: VALID.MSELoss },
   { prefix: 'mseLoss', kind: RangeError, says: ['[2]', '[2,1]'], run: () => new wc.nn.MSELoss().forward(wc.ones([2]), wc.ones([2, 1])), valid: VALID.MSELoss },
+  { prefix: 'Dropout', kind: RangeError, says: ['between 0 and 1', '2'], run: () => new wc.nn.Dropout(2), valid: VALID.Dropout },
+  { prefix: 'Dropout', kind: TypeError, says: ['p must be a number', '"0.5"'], run: () => new wc.nn.Dropout('0.5' as any), valid: VALID.Dropout },
+  { prefix: 'CrossEntropyLoss', kind: RangeError, says: ['labelSmoothing', '-1'], run: () => new wc.nn.CrossEntropyLoss({ labelSmoothing: -1 }), valid: VALID.CrossEntropyLoss },
+  { prefix: 'CrossEntropyLoss', kind: TypeError, says: ['"ignore_index"', 'ignoreIndex'], run: () => new wc.nn.CrossEntropyLoss({ ignore_index: 0 } as any), valid: VALID.CrossEntropyLoss },
+  { prefix: 'CrossEntropyLoss', kind: RangeError, says: ['weight must be 1-D', '[2,2]'], run: () => new wc.nn.CrossEntropyLoss({ weight: wc.ones([2, 2]) }), valid: VALID.CrossEntropyLoss },
+  { prefix: 'crossEntropy', kind: RangeError, says: ['weight has 2 values', '3 classes'], run: () => new wc.nn.CrossEntropyLoss({ weight: wc.ones([2]) }).forward(leaf([1, 3]), [0]), valid: VALID.CrossEntropyLoss },
   { prefix: 'Linear', kind: RangeError, says: ['inFeatures', '>= 1', '0'], run: () => new wc.nn.Linear(0, 2), valid: VALID.Linear },
   { prefix: 'Linear', kind: TypeError, says: ['"biass"', 'bias'], run: () => new wc.nn.Linear(2, 2, { biass: false } as any), valid: VALID.Linear },
   { prefix: 'linear', kind: RangeError, says: ['3 features', 'expects 2'], run: () => new wc.nn.Linear(2, 1).forward(wc.ones([4, 3])), valid: VALID.Linear },
@@ -426,6 +464,9 @@ describe.each(BACKENDS)('misuse on the %s backend', (backend) => {
       expect(covered, name).toContain(name);
     }
     for (const name of ['argmax', 'flatten', 'transpose', 't', 'linear', 'Linear', 'Flatten']) expect(covered, name).toContain(name);
+    for (const name of ['relu', 'sigmoid', 'tanh', 'exp', 'log', 'softmax', 'logSoftmax', 'crossEntropy', 'dropout', 'Dropout', 'CrossEntropyLoss']) {
+      expect(covered, name).toContain(name);
+    }
   });
 
   it.each(MISUSES.map((m, i) => [`${i + 1}. ${m.kind.name} ${source(m)}`, i] as const))('%s', (_, i) => {

@@ -487,6 +487,34 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     call: (a) => wc.transpose(a.input as Tensor, a.dim0 as number, a.dim1 as number),
     slots: { input: NOT_TENSOR, dim0: [...NOT_INT, null, undefined], dim1: [...NOT_INT, null, undefined] },
   },
+  ...Object.fromEntries(
+    (['relu', 'sigmoid', 'tanh', 'exp', 'log'] as const).map((op) => [
+      op,
+      { base: () => ({ input: wc.ones([2, 3]) }), call: (a: Record<string, unknown>) => wc[op](a.input as Tensor), slots: { input: NOT_TENSOR } },
+    ]),
+  ),
+  softmax: {
+    base: () => ({ input: wc.ones([2, 3, 4]), dim: -2 }),
+    call: (a) => wc.softmax(a.input as Tensor, a.dim as number),
+    slots: { input: NOT_TENSOR, dim: [...NOT_INT, null, undefined] },
+  },
+  crossEntropy: {
+    base: () => ({ input: wc.ones([2, 3]), target: [0, 2], opts: { weight: wc.ones([3]), labelSmoothing: 0.1 } }),
+    call: (a) => wc.crossEntropy(a.input as Tensor, a.target as number[], a.opts as wc.CrossEntropyOptions),
+    slots: {
+      input: NOT_TENSOR, target: [{}, 'x', 3, null, true, new Float32Array(2), [0, 'x'], [0, 0.5], [null, 1], [0, NaN]],
+      opts: NOT_OPTIONS, 'opts.reduction': NOT_STRING, 'opts.labelSmoothing': ['0.1', true, {}, [0.1]], 'opts.ignoreIndex': NOT_INT,
+      'opts.weight': [[[1, 1, 1]], {}, 3, 'x', new Float32Array(3)],
+    },
+  },
+  dropout: {
+    base: () => ({ input: wc.ones([2, 3]), p: 0.5, training: true, opts: { seed: 1 } }),
+    call: (a) => wc.dropout(a.input as Tensor, a.p as number, a.training as boolean, a.opts as wc.DropoutOptions),
+    slots: {
+      input: NOT_TENSOR, p: ['0.5', true, {}, null, [0.5]], training: [1, 'true', {}, null, [true]], opts: NOT_OPTIONS,
+      'opts.seed': ['x', 1.5, {}, true, NaN],
+    },
+  },
 };
 
 const wrongKindCase = fc.constantFrom(...Object.keys(WRONG_KIND)).chain((op) => {

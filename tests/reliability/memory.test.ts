@@ -132,6 +132,27 @@ describe('memory growth in the middle of an op', () => {
       lib.linear(x, w, b).mul(t([256, 120], 20)).sum().backward();
       return Float32Array.from([...x.grad!.data, ...w.grad!.data, ...b.grad!.data]);
     }],
+    ['sigmoid and tanh forward and backward', (lib, t) => {
+      const x = t([64, 6, 28, 28], 21);
+      x.requiresGrad = true;
+      lib.sigmoid(x).mul(lib.tanh(x)).sum().backward();
+      return Float32Array.from([...lib.sigmoid(x).data, ...x.grad!.data]);
+    }],
+    ['softmax over channels, and its backward', (lib, t) => {
+      const x = t([64, 6, 28, 28], 22);
+      x.requiresGrad = true;
+      const y = lib.logSoftmax(x, 1);
+      y.mul(t([64, 6, 28, 28], 23)).sum().backward();
+      return Float32Array.from([...y.data, ...x.grad!.data]);
+    }],
+    ['crossEntropy of class probabilities, forward and backward', (lib, t) => {
+      const x = t([256, 1000], 24);
+      const p = lib.softmax(t([256, 1000], 25), 1);
+      x.requiresGrad = p.requiresGrad = true;
+      const loss = lib.crossEntropy(x, p, { labelSmoothing: 0.1 });
+      loss.backward();
+      return Float32Array.from([loss.item(), ...x.grad!.data, ...p.grad!.data]);
+    }],
     ['SGD', (lib, t) => {
       const p = new lib.nn.Parameter(t([100_000], 13));
       p.grad = t([100_000], 14);

@@ -117,6 +117,33 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
     expect(p.data[3]).toBeCloseTo(3.5 - 0.5 * (0.9 + 1), 6);
   });
 
+  it("the activations of every special value are PyTorch's: NaN stays NaN, relu keeps −0, exp/sigmoid/tanh saturate, log is −Inf at ±0 and NaN below", () => {
+    const x = wc.tensor(SPECIAL);
+    const sigmoid = (v: number) => (Math.fround(Math.exp(-v)) === Infinity ? 0 : 1 / (1 + Math.exp(-v)));
+    const refs = { relu: (v: number) => (v < 0 ? 0 : v), exp: Math.exp, log: Math.log, tanh: Math.tanh, sigmoid } as const;
+    for (const [op, f] of Object.entries(refs) as [keyof typeof refs, (v: number) => number][]) {
+      const got = run(() => x[op]().data);
+      SPECIAL.forEach((v, i) => {
+        const want = Math.fround(f(v));
+        // within 2 ulps (the wasm float32 math), the same class of value: NaN, ±Inf, ±0 exactly
+        if (Number.isFinite(want) && want !== 0) expect(Math.abs(got[i] - want), `${op}(${v})`).toBeLessThanOrEqual(3e-7 * Math.abs(want));
+        else expectSameBits([got[i]], [want], () => `${op}(${v})`);
+      });
+    }
+  });
+
+  it('softmax: a NaN spoils only its own row, ±Inf logits give NaN rows (Inf − Inf), MAX_F32 logits stay exact; crossEntropy follows', () => {
+    const x = wc.tensor([[NaN, 1, 2], [Infinity, 1, 2], [-Infinity, 1, 1], [MAX_F32, -MAX_F32, MAX_F32], [1, 2, 3]]);
+    const p = run(() => wc.softmax(x, 1).data);
+    expectSameBits(p.slice(0, 6), [NaN, NaN, NaN, NaN, NaN, NaN], (i) => `row ${Math.floor(i / 3)}`);
+    expectSameBits(p.slice(6, 12), [0, 0.5, 0.5, 0.5, 0, 0.5], (i) => `entry ${6 + i}`);
+    const l = run(() => wc.crossEntropy(x, [1, 1, 1, 0, 2], { reduction: 'none' }).data);
+    expectSameBits(l.slice(0, 2), [NaN, NaN], (i) => `loss ${i}`);
+    expectClose(l.slice(2, 4), [Math.log(2), Math.log(2)], 1e-7, 1e-6);
+    // an ignored row never counts, whatever its logits
+    expect(run(() => wc.crossEntropy(x, [-100, -100, 1, 0, 2]).item())).toBeCloseTo((2 * Math.log(2) + l[4]) / 3, 6);
+  });
+
   it('mseLoss of an infinite input is Inf, of a NaN input NaN', () => {
     expect(run(() => wc.mseLoss(wc.tensor([Infinity, 1]), wc.tensor([0, 1])).item())).toBe(Infinity);
     expect(run(() => wc.mseLoss(wc.tensor([1, 1]), wc.tensor([NaN, 1]), { reduction: 'sum' }).item())).toBeNaN();

@@ -2,8 +2,10 @@
 // baseline of every benchmark.
 import type { Kernels } from '../types.js';
 import { batchNorm } from './batch-norm.js';
+import { activation } from './activation.js';
 import { conv } from './conv.js';
 import { corr2d } from './corr2d.js';
+import { crossEntropy } from './cross-entropy.js';
 import { depthwise } from './depthwise.js';
 import { elementwise } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -11,6 +13,7 @@ import { optim } from './optim.js';
 import { pad } from './pad.js';
 import { linear } from './linear.js';
 import { reduce } from './reduce.js';
+import { softmax } from './softmax.js';
 import { transpose } from './transpose.js';
 
 export const jsKernels: Kernels = {
@@ -26,4 +29,7 @@ export const jsKernels: Kernels = {
   ...transpose,
   ...linear,
   ...batchNorm,
+  ...activation,
+  ...softmax,
+  ...crossEntropy,
 };
