@@ -16,7 +16,9 @@
 //     pixels inside the input; dx[pixels inside] += dy / d.
 //   adaptiveAvgPool2d: window i spans rows [floor(i·H/oh), ceil((i+1)·H/oh)): kh rows, and kw
 //     columns alike (windows overlap where oh does not divide H, repeat rows where oh > H);
-//     y = sum / kh / kw (two f32 divisions, as PyTorch), dx[window] += dy / kh / kw.
+//     y = sum / kh / kw (two f32 divisions, as PyTorch), dx[window] += dy / kh / kw. (For a 1×1
+//     output PyTorch takes mean(): a sum in a vectorised order that depends on the CPU, divided
+//     once, and a gradient dy / (H·W); they agree with these within float32 rounding.)
 //
 // The gradients add in output order, as PyTorch's kernels do.
 import type { AdaptivePoolGeometry, AvgPoolDivisor, PoolKernels, WindowGeometry } from '../types.js';
