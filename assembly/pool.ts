@@ -33,45 +33,135 @@ import { fill_zero, Window } from './im2col';
   return <usize>(g.outH * g.outW) << 2;
 }
 
+/** The lanes where tap `v` replaces the running max `m` of four windows: larger, or NaN. */
+// @ts-ignore: decorator
+@inline function take(m: v128, v: v128): v128 {
+  return v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+}
+
+/** The first output column whose window starts inside the input (no tap on the left padding). */
+// @ts-ignore: decorator
+@inline function inner_first(g: Window): i32 {
+  return (g.padLeft + g.strideW - 1) / g.strideW;
+}
+
+/** The output column past the last whose window ends inside the input (no tap past its right edge). */
+// @ts-ignore: decorator
+@inline function inner_end(g: Window): i32 {
+  const last = g.w - 1 - (g.kw - 1) * g.dilationW + g.padLeft; // the largest start·sw + padLeft allowed
+  return last < 0 ? 0 : min(g.outW, last / g.strideW + 1);
+}
+
+/** The floats at p and 1, 2, 3 times `s` floats after it (the same tap of four windows side by side); none past the last. */
+// @ts-ignore: decorator
+@inline function load_strided(p: usize, s: i32): v128 {
+  if (s == 1) return v128.load(p);
+  if (s == 2) return i32x4.shuffle(v128.load(p), v128.load(p, 12), 0, 2, 5, 7);
+  const step = <usize>s << 2;
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + step));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
+}
+
 /**
- * out = the max of each window of planes [first, end) (padding −Inf; a tap replaces the max
- * when `v > max || v != v`, so NaN wins and ties keep the first), argmax its in-plane index (−1
- * for a window with no tap inside the input), or no argmax when `argmax` is 0.
+ * Window j of an output row whose taps lie in rows r0, r0 + dh, … < r1: its max into out and its
+ * argmax into argmax (unless 0), scanning its taps inside the input row-major from −Inf (a tap
+ * replaces the max when `v > max || v != v`, so NaN wins and ties keep the first); −Inf and −1
+ * when no tap is inside.
  */
-export function max_pool2d_f32(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
-  const g = changetype<Window>(d);
+// @ts-ignore: decorator
+@inline function max_window(out: usize, argmax: usize, plane: usize, g: Window, r0: i32, r1: i32, j: i32): void {
   const w = g.w;
+  const c0 = first_tap(j, g.strideW, g.padLeft, g.dilationW);
+  const c1 = tap_end(j, g.strideW, g.padLeft, g.kw, g.dilationW, w);
+  let max = -Infinity as f32;
+  let at = -1;
+  for (let r = r0; r < r1; r += g.dilationH) {
+    for (let c = c0; c < c1; c += g.dilationW) {
+      const v = load<f32>(plane + (<usize>(r * w + c) << 2));
+      if (at < 0 || v > max || v != v) {
+        max = v;
+        at = r * w + c;
+      }
+    }
+  }
+  store<f32>(out, max);
+  if (argmax) store<i32>(argmax, at);
+}
+
+/**
+ * max_window for windows j..j+3 at once, each inside the input horizontally and with a row
+ * (r0 < r1): the lanes of a tap are four floats sw apart, `lanes` their offsets (0, sw, 2sw, 3sw).
+ */
+// @ts-ignore: decorator
+@inline function max_windows_x4(out: usize, argmax: usize, plane: usize, g: Window, r0: i32, r1: i32, j: i32, lanes: v128): void {
+  const c0 = j * g.strideW - g.padLeft;
+  const first = r0 * g.w + c0;
+  let m = load_strided(plane + (<usize>first << 2), g.strideW);
+  let at = i32x4.add(i32x4.splat(first), lanes);
+  for (let r = r0; r < r1; r += g.dilationH) {
+    for (let kx = 0; kx < g.kw; kx++) {
+      const tap = r * g.w + c0 + kx * g.dilationW;
+      const v = load_strided(plane + (<usize>tap << 2), g.strideW);
+      const larger = take(m, v);
+      m = v128.bitselect(v, m, larger);
+      at = v128.bitselect(i32x4.add(i32x4.splat(tap), lanes), at, larger);
+    }
+  }
+  v128.store(out, m);
+  if (argmax) v128.store(argmax, at);
+}
+
+/**
+ * out = the max of each window of planes [first, end), argmax its in-plane index (none when
+ * `argmax` is 0); with `simd` four windows at a time where they lie inside the input
+ * horizontally (a row's last step overlapping the one before it, rewriting the same values).
+ */
+// @ts-ignore: decorator
+@inline function max_pool(out: usize, argmax: usize, x: usize, g: Window, first: i32, end: i32, simd: bool): void {
+  const lo = inner_first(g);
+  const hi = inner_end(g);
+  const lanes = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(g.strideW));
   for (let p = first; p < end; p++) {
     const plane = x + <usize>p * in_plane(g);
-    let o = <usize>p * out_plane(g);
     for (let i = 0; i < g.outH; i++) {
       const r0 = first_tap(i, g.strideH, g.padTop, g.dilationH);
       const r1 = tap_end(i, g.strideH, g.padTop, g.kh, g.dilationH, g.h);
-      for (let j = 0; j < g.outW; j++, o += 4) {
-        const c0 = first_tap(j, g.strideW, g.padLeft, g.dilationW);
-        const c1 = tap_end(j, g.strideW, g.padLeft, g.kw, g.dilationW, w);
-        let max = -Infinity as f32;
-        let at = -1;
-        for (let r = r0; r < r1; r += g.dilationH) {
-          for (let c = c0; c < c1; c += g.dilationW) {
-            const v = load<f32>(plane + (<usize>(r * w + c) << 2));
-            if (at < 0 || v > max || v != v) {
-              max = v;
-              at = r * w + c;
-            }
-          }
-        }
-        store<f32>(out + o, max);
-        if (argmax) store<i32>(argmax + o, at);
+      const row = <usize>p * out_plane(g) + (<usize>(i * g.outW) << 2);
+      const wide = simd && r0 < r1 && hi - lo >= 4;
+      const left = wide ? lo : g.outW; // windows before the SIMD ones
+      for (let j = 0; j < left; j++) {
+        const o = row + (<usize>j << 2);
+        max_window(out + o, argmax ? argmax + o : 0, plane, g, r0, r1, j);
+      }
+      if (!wide) continue;
+      for (let j = lo; ; j += 4) {
+        if (j + 4 > hi) j = hi - 4;
+        const o = row + (<usize>j << 2);
+        max_windows_x4(out + o, argmax ? argmax + o : 0, plane, g, r0, r1, j, lanes);
+        if (j + 4 == hi) break;
+      }
+      for (let j = hi; j < g.outW; j++) {
+        const o = row + (<usize>j << 2);
+        max_window(out + o, argmax ? argmax + o : 0, plane, g, r0, r1, j);
       }
     }
   }
 }
 
-/** The lanes where tap `v` replaces the running max `m` of four windows: larger, or NaN. */
-// @ts-ignore: decorator
-@inline function take(m: v128, v: v128): v128 {
-  return v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+/**
+ * out = the max of each window of planes [first, end) (padding −Inf, NaN wins, ties keep the
+ * first), argmax its in-plane index (−1 for a window with no tap inside the input), or no
+ * argmax when `argmax` is 0: one window at a time, the reference of the SIMD kernels.
+ */
+export function max_pool2d_f32_scalar(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
+  max_pool(out, argmax, x, changetype<Window>(d), first, end, false);
+}
+
+/** max_pool2d_f32_scalar, four windows at a time where they lie inside the input horizontally. */
+export function max_pool2d_f32_simd(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
+  max_pool(out, argmax, x, changetype<Window>(d), first, end, true);
 }
 
 /**
@@ -105,14 +195,14 @@ export function max_pool2d_f32(out: usize, argmax: usize, x: usize, d: usize, fi
 }
 
 /**
- * max_pool2d_f32 for 2×2 windows at stride 2 without padding or dilation, four windows per step;
+ * max_pool2d_f32_scalar for 2×2 windows at stride 2 without padding or dilation, four windows per step;
  * a row's last step overlaps the one before it (rewriting the same values) rather than finishing
- * one window at a time. Rows of fewer than four windows run the scalar kernel's loop.
+ * one window at a time. Rows of fewer than four windows run the scalar kernel.
  */
 export function max_pool2d_2x2_f32_simd(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<Window>(d);
   if (g.outW < 4) {
-    max_pool2d_f32(out, argmax, x, d, first, end);
+    max_pool2d_f32_scalar(out, argmax, x, d, first, end);
     return;
   }
   const w = g.w;
@@ -238,27 +328,75 @@ export function max_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, argmax: usize
   return <f32>((min(s1, g.h) - max(s0, 0)) * (min(t1, g.w) - max(t0, 0)));
 }
 
-/** out = each window's f32 sum (row-major) divided as avg_divisor says, over planes [first, end). */
-export function avg_pool2d_f32(out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32): void {
-  const g = changetype<Window>(d);
+/**
+ * Window j of an output row spanning rows [s0, s1) of the padded input: its sum over the pixels
+ * inside the input, in f32 row-major from 0, divided as avg_divisor says, into out.
+ */
+// @ts-ignore: decorator
+@inline function avg_window(out: usize, plane: usize, g: Window, s0: i32, s1: i32, j: i32, countIncludePad: i32, divisorOverride: i32): void {
   const w = g.w;
+  const t0 = span_start(j, g.strideW, g.padLeft);
+  const t1 = span_end(j, g.strideW, g.padLeft, g.kw, w);
+  let sum: f32 = 0;
+  for (let r = max(s0, 0); r < min(s1, g.h); r++) {
+    for (let c = max(t0, 0); c < min(t1, w); c++) sum += load<f32>(plane + (<usize>(r * w + c) << 2));
+  }
+  store<f32>(out, sum / avg_divisor(g, s0, s1, t0, t1, countIncludePad, divisorOverride));
+}
+
+/**
+ * avg_window for windows j..j+3 at once, each inside the input horizontally, so that they share
+ * their rows and their divisor: the lanes of a tap are four floats sw apart.
+ */
+// @ts-ignore: decorator
+@inline function avg_windows_x4(out: usize, plane: usize, g: Window, s0: i32, s1: i32, j: i32, divisor: v128): void {
+  const c0 = j * g.strideW - g.padLeft;
+  let sum = f32x4.splat(0);
+  for (let r = max(s0, 0); r < min(s1, g.h); r++) {
+    const at = plane + (<usize>(r * g.w + c0) << 2);
+    for (let kx = 0; kx < g.kw; kx++) sum = f32x4.add(sum, load_strided(at + (<usize>kx << 2), g.strideW));
+  }
+  v128.store(out, f32x4.div(sum, divisor));
+}
+
+/**
+ * out = each window's f32 sum (row-major) divided as avg_divisor says, over planes [first, end);
+ * with `simd` four windows at a time where they lie inside the input horizontally, as max_pool.
+ */
+// @ts-ignore: decorator
+@inline function avg_pool(out: usize, x: usize, g: Window, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32, simd: bool): void {
+  const lo = inner_first(g);
+  const hi = inner_end(g);
+  const wide = simd && hi - lo >= 4;
+  const t0 = span_start(lo, g.strideW, g.padLeft); // any inner window's columns: [t0, t0 + kw)
   for (let p = first; p < end; p++) {
     const plane = x + <usize>p * in_plane(g);
-    let o = out + <usize>p * out_plane(g);
     for (let i = 0; i < g.outH; i++) {
       const s0 = span_start(i, g.strideH, g.padTop);
       const s1 = span_end(i, g.strideH, g.padTop, g.kh, g.h);
-      for (let j = 0; j < g.outW; j++, o += 4) {
-        const t0 = span_start(j, g.strideW, g.padLeft);
-        const t1 = span_end(j, g.strideW, g.padLeft, g.kw, w);
-        let sum: f32 = 0;
-        for (let r = max(s0, 0); r < min(s1, g.h); r++) {
-          for (let c = max(t0, 0); c < min(t1, w); c++) sum += load<f32>(plane + (<usize>(r * w + c) << 2));
-        }
-        store<f32>(o, sum / avg_divisor(g, s0, s1, t0, t1, countIncludePad, divisorOverride));
+      const row = out + <usize>p * out_plane(g) + (<usize>(i * g.outW) << 2);
+      const left = wide ? lo : g.outW; // windows before the SIMD ones
+      for (let j = 0; j < left; j++) avg_window(row + (<usize>j << 2), plane, g, s0, s1, j, countIncludePad, divisorOverride);
+      if (!wide) continue;
+      const divisor = f32x4.splat(avg_divisor(g, s0, s1, t0, t0 + g.kw, countIncludePad, divisorOverride));
+      for (let j = lo; ; j += 4) {
+        if (j + 4 > hi) j = hi - 4;
+        avg_windows_x4(row + (<usize>j << 2), plane, g, s0, s1, j, divisor);
+        if (j + 4 == hi) break;
       }
+      for (let j = hi; j < g.outW; j++) avg_window(row + (<usize>j << 2), plane, g, s0, s1, j, countIncludePad, divisorOverride);
     }
   }
+}
+
+/** out = each window's f32 sum (row-major) divided as avg_divisor says, over planes [first, end): one window at a time, the reference of the SIMD kernels. */
+export function avg_pool2d_f32_scalar(out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32): void {
+  avg_pool(out, x, changetype<Window>(d), countIncludePad, divisorOverride, first, end, false);
+}
+
+/** avg_pool2d_f32_scalar, four windows at a time where they lie inside the input horizontally. */
+export function avg_pool2d_f32_simd(out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32): void {
+  avg_pool(out, x, changetype<Window>(d), countIncludePad, divisorOverride, first, end, true);
 }
 
 /**
@@ -292,7 +430,7 @@ export function avg_pool2d_grad_f32(
   }
 }
 
-/** avg_pool2d_f32 for 2×2 windows at stride 2 without padding: ((a + b) + c) + d, the scan order's sum, divided by `divisor`. */
+/** avg_pool2d_f32_scalar for 2×2 windows at stride 2 without padding: ((a + b) + c) + d, the scan order's sum, divided by `divisor`. */
 export function avg_pool2d_2x2_f32_simd(out: usize, x: usize, d: usize, divisor: f32, first: i32, end: i32): void {
   const g = changetype<Window>(d);
   const row = <usize>g.w << 2;
