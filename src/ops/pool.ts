@@ -11,10 +11,14 @@
 // the kernel undilated).
 //
 // Max pooling's backward reads the argmax the forward saved (as PyTorch does) rather than
-// scanning the windows of x again: saving costs the forward a copy of the indices out of wasm
-// memory (a quarter of x at 2×2) and spares the backward copying x in (4× that); it also keeps
-// the gradient on the forward's choice if x's data is written to in between. Without a graph to
-// record (no input needs a gradient, or noGrad) nothing is saved.
+// scanning the windows of x again. Saving costs the forward a copy of the indices out of wasm
+// memory (a quarter of x at 2×2) and spares the backward copying x in (four times that):
+// measured on wasm (medians of 300 interleaved calls, one run), a forward and a backward of
+// LeNet's 2×2 pooling took 1.50 ms saving against 1.91 ms recomputing on [256, 6, 28, 28]
+// (forward 0.59 against 0.37, backward 0.90 against 1.54), 0.66 against 0.86 ms on
+// [256, 16, 10, 10]. Saved indices also keep the gradient on the forward's choice if x's data is
+// written to in between. Without a graph to record (no input needs a gradient, or noGrad)
+// nothing is saved, so inference pays nothing.
 import { isGradEnabled, record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { AvgPoolDivisor, WindowGeometry } from '../backend/types.js';
