@@ -3,11 +3,13 @@
 // planes (every image's channels); every kernel runs planes [first, end) of it, which it alone
 // reads and writes, so that workers may split the planes.
 //
-// The general kernels are scalar loops over any window (and the references of the SIMD ones).
-// LeNet's pooling, 2×2 at stride 2 with no padding, has SIMD kernels: its windows tile the
-// plane, so four adjacent windows are the even and odd lanes of two f32x4 per row, and each
-// input pixel belongs to at most one window, so the backward writes every gradient pixel once
-// (no zero-fill first) and adds in any order.
+// The forwards run four windows side by side in SIMD where they lie inside the input
+// horizontally, the lanes of a tap sw floats apart, and the windows at the edges one at a time;
+// the scalar kernels (one window at a time everywhere) are their references. The backwards of
+// any geometry scatter, one window at a time. LeNet's pooling, 2×2 at stride 2 with no padding,
+// has SIMD kernels of its own both ways: its windows tile the plane, so four adjacent windows
+// are the even and odd lanes of two f32x4 per row, and each input pixel belongs to at most one
+// window, so the backward writes every gradient pixel once (no zero-fill first).
 import { fill_zero, Window } from './im2col';
 
 /** Max pooling's taps along one dimension: the first of window `i` inside the input (the rest follow by `dilation`). */
@@ -23,11 +25,13 @@ import { fill_zero, Window } from './im2col';
   return min(i * stride - pad + (kernel - 1) * dilation + 1, size);
 }
 
-/** Floats of one plane of x or one of out, in bytes. */
+/** Bytes of one plane of the input. */
 // @ts-ignore: decorator
 @inline function in_plane(g: Window): usize {
   return <usize>(g.h * g.w) << 2;
 }
+
+/** Bytes of one plane of the output. */
 // @ts-ignore: decorator
 @inline function out_plane(g: Window): usize {
   return <usize>(g.outH * g.outW) << 2;
@@ -164,11 +168,22 @@ export function max_pool2d_f32_simd(out: usize, argmax: usize, x: usize, d: usiz
   max_pool(out, argmax, x, changetype<Window>(d), first, end, true);
 }
 
+/** The even lanes of the eight floats lo, hi: the left taps of four 2×2 windows side by side. */
+// @ts-ignore: decorator
+@inline function evens(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
+}
+
+/** The odd lanes of the eight floats lo, hi: the right taps of four 2×2 windows side by side. */
+// @ts-ignore: decorator
+@inline function odds(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(lo, hi, 1, 3, 5, 7);
+}
+
 /**
- * The four 2×2 windows whose top-left pixels are `top` (a byte address in row `at0` of the
- * plane, at in-plane index `at0`) and the next three at stride 2: their max into out, and their
- * argmax into argmax unless it is 0. The taps in scan order are the even and odd lanes of the two
- * rows: top left, top right, bottom left, bottom right.
+ * The four 2×2 windows whose top-left pixels are `top` (in-plane index `at0`) and the next three
+ * at stride 2: their max into out, and their argmax into argmax unless it is 0. The taps in scan
+ * order are the even and odd lanes of the two rows: top left, top right, bottom left, bottom right.
  */
 // @ts-ignore: decorator
 @inline function max_2x2_x4(out: usize, argmax: usize, top: usize, row: usize, at0: i32, w: i32): void {
@@ -176,10 +191,10 @@ export function max_pool2d_f32_simd(out: usize, argmax: usize, x: usize, d: usiz
   const t1 = v128.load(top, 16);
   const b0 = v128.load(top + row);
   const b1 = v128.load(top + row, 16);
-  const a = i32x4.shuffle(t0, t1, 0, 2, 4, 6);
-  const b = i32x4.shuffle(t0, t1, 1, 3, 5, 7);
-  const c = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
-  const e = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+  const a = evens(t0, t1);
+  const b = odds(t0, t1);
+  const c = evens(b0, b1);
+  const e = odds(b0, b1);
   const mb = take(a, b);
   const m1 = v128.bitselect(b, a, mb);
   const mc = take(m1, c);
@@ -194,19 +209,33 @@ export function max_pool2d_f32_simd(out: usize, argmax: usize, x: usize, d: usiz
   }
 }
 
+/** The four 2×2 windows of max_2x2_x4: their sums in scan order, ((a + b) + c) + d, divided by `divisor`, into out. */
+// @ts-ignore: decorator
+@inline function avg_2x2_x4(out: usize, top: usize, row: usize, divisor: v128): void {
+  const t0 = v128.load(top);
+  const t1 = v128.load(top, 16);
+  const b0 = v128.load(top + row);
+  const b1 = v128.load(top + row, 16);
+  const sum = f32x4.add(f32x4.add(f32x4.add(evens(t0, t1), odds(t0, t1)), evens(b0, b1)), odds(b0, b1));
+  v128.store(out, f32x4.div(sum, divisor));
+}
+
 /**
- * max_pool2d_f32_scalar for 2×2 windows at stride 2 without padding or dilation, four windows per step;
- * a row's last step overlaps the one before it (rewriting the same values) rather than finishing
- * one window at a time. Rows of fewer than four windows run the scalar kernel.
+ * The forwards of 2×2 windows at stride 2 without padding or dilation, four windows per step:
+ * with `max` max_2x2_x4, else avg_2x2_x4 dividing by `divisor`. A row's last step overlaps the
+ * one before it (rewriting the same values) rather than finishing one window at a time; rows of
+ * fewer than four windows run the scalar kernels.
  */
-export function max_pool2d_2x2_f32_simd(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
-  const g = changetype<Window>(d);
+// @ts-ignore: decorator
+@inline function pool_2x2(out: usize, argmax: usize, x: usize, g: Window, first: i32, end: i32, max: bool, divisor: f32): void {
   if (g.outW < 4) {
-    max_pool2d_f32_scalar(out, argmax, x, d, first, end);
+    if (max) max_pool(out, argmax, x, g, first, end, false);
+    else avg_pool(out, x, g, 0, <i32>divisor, first, end, false);
     return;
   }
   const w = g.w;
   const row = <usize>w << 2;
+  const div = f32x4.splat(divisor);
   for (let p = first; p < end; p++) {
     const plane = x + <usize>p * in_plane(g);
     for (let i = 0; i < g.outH; i++) {
@@ -214,12 +243,23 @@ export function max_pool2d_2x2_f32_simd(out: usize, argmax: usize, x: usize, d: 
       const o = <usize>p * out_plane(g) + (<usize>(i * g.outW) << 2);
       for (let j = 0; ; j += 4) {
         if (j + 4 > g.outW) j = g.outW - 4;
-        const at = <usize>j << 2;
-        max_2x2_x4(out + o + at, argmax ? argmax + o + at : 0, top + (<usize>j << 3), row, 2 * i * w + 2 * j, w);
+        const at = o + (<usize>j << 2);
+        if (max) max_2x2_x4(out + at, argmax ? argmax + at : 0, top + (<usize>j << 3), row, 2 * i * w + 2 * j, w);
+        else avg_2x2_x4(out + at, top + (<usize>j << 3), row, div);
         if (j + 4 == g.outW) break;
       }
     }
   }
+}
+
+/** max_pool2d_f32_scalar for LeNet's pooling: 2×2 windows at stride 2 without padding or dilation, four at a time. */
+export function max_pool2d_2x2_f32_simd(out: usize, argmax: usize, x: usize, d: usize, first: i32, end: i32): void {
+  pool_2x2(out, argmax, x, changetype<Window>(d), first, end, true, 0);
+}
+
+/** avg_pool2d_f32_scalar for 2×2 windows at stride 2 without padding (all of them inside the input), dividing by `divisor`. */
+export function avg_pool2d_2x2_f32_simd(out: usize, x: usize, d: usize, divisor: f32, first: i32, end: i32): void {
+  pool_2x2(out, 0, x, changetype<Window>(d), first, end, false, divisor);
 }
 
 /**
@@ -430,35 +470,6 @@ export function avg_pool2d_grad_f32(
   }
 }
 
-/** avg_pool2d_f32_scalar for 2×2 windows at stride 2 without padding: ((a + b) + c) + d, the scan order's sum, divided by `divisor`. */
-export function avg_pool2d_2x2_f32_simd(out: usize, x: usize, d: usize, divisor: f32, first: i32, end: i32): void {
-  const g = changetype<Window>(d);
-  const row = <usize>g.w << 2;
-  const div = f32x4.splat(divisor);
-  for (let p = first; p < end; p++) {
-    const plane = x + <usize>p * in_plane(g);
-    let o = out + <usize>p * out_plane(g);
-    for (let i = 0; i < g.outH; i++) {
-      const top = plane + <usize>(2 * i) * row;
-      let j = 0;
-      for (; j + 4 <= g.outW; j += 4, o += 16) {
-        const t = top + (<usize>j << 3);
-        const t0 = v128.load(t);
-        const t1 = v128.load(t, 16);
-        const b0 = v128.load(t + row);
-        const b1 = v128.load(t + row, 16);
-        const ab = f32x4.add(i32x4.shuffle(t0, t1, 0, 2, 4, 6), i32x4.shuffle(t0, t1, 1, 3, 5, 7));
-        const sum = f32x4.add(f32x4.add(ab, i32x4.shuffle(b0, b1, 0, 2, 4, 6)), i32x4.shuffle(b0, b1, 1, 3, 5, 7));
-        v128.store(o, f32x4.div(sum, div));
-      }
-      for (; j < g.outW; j++, o += 4) {
-        const t = top + (<usize>j << 3);
-        store<f32>(o, (load<f32>(t) + load<f32>(t, 4) + load<f32>(t + row) + load<f32>(t + row, 4)) / divisor);
-      }
-    }
-  }
-}
-
 /**
  * avg_pool2d_grad_f32 for 2×2 windows at stride 2 without padding: dy / divisor onto the four
  * pixels of its window, four windows per step; without `accumulate` written (the pixels outside
@@ -506,23 +517,46 @@ export function avg_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, d: usize, div
   return <i32>(((<i64>(i + 1) * size) + out - 1) / out);
 }
 
-/** out = each adaptive window's f32 sum (row-major) / kh / kw, over planes [first, end) of x [h, w] → [oh, ow]. */
-export function adaptive_avg_pool2d_f32(out: usize, x: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32): void {
+/**
+ * Adaptive pooling over planes [first, end) of images [h, w] with outputs [oh, ow]: the forward
+ * (out = each window's f32 sum, row-major, / kh / kw) reading images at `image` and writing
+ * outputs at `outputs`, or with `backward` its adjoint (dx += dy / kh / kw over each window, in
+ * output order; without `accumulate` each plane of dx zeroed first) reading outputs and writing
+ * images.
+ */
+// @ts-ignore: decorator
+@inline function adaptive_pool(image: usize, outputs: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32, backward: bool, accumulate: i32): void {
   for (let p = first; p < end; p++) {
-    const plane = x + (<usize>p * <usize>(h * w) << 2);
-    let o = out + (<usize>p * <usize>(oh * ow) << 2);
+    const plane = image + (<usize>p * <usize>(h * w) << 2);
+    if (backward && !accumulate) fill_zero(plane, h * w);
+    let o = outputs + (<usize>p * <usize>(oh * ow) << 2);
     for (let i = 0; i < oh; i++) {
       const r0 = adaptive_start(i, oh, h);
       const r1 = adaptive_end(i, oh, h);
       for (let j = 0; j < ow; j++, o += 4) {
         const c0 = adaptive_start(j, ow, w);
         const c1 = adaptive_end(j, ow, w);
-        let sum: f32 = 0;
-        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += load<f32>(plane + (<usize>(r * w + c) << 2));
-        store<f32>(o, sum / <f32>(r1 - r0) / <f32>(c1 - c0));
+        if (backward) {
+          const delta = load<f32>(o) / <f32>(r1 - r0) / <f32>(c1 - c0);
+          for (let r = r0; r < r1; r++) {
+            for (let c = c0; c < c1; c++) {
+              const px = plane + (<usize>(r * w + c) << 2);
+              store<f32>(px, load<f32>(px) + delta);
+            }
+          }
+        } else {
+          let sum: f32 = 0;
+          for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += load<f32>(plane + (<usize>(r * w + c) << 2));
+          store<f32>(o, sum / <f32>(r1 - r0) / <f32>(c1 - c0));
+        }
       }
     }
   }
+}
+
+/** out = each adaptive window's f32 sum (row-major) / kh / kw, over planes [first, end) of x [h, w] → [oh, ow]. */
+export function adaptive_avg_pool2d_f32(out: usize, x: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32): void {
+  adaptive_pool(x, out, h, w, oh, ow, first, end, false, 0);
 }
 
 /**
@@ -530,24 +564,5 @@ export function adaptive_avg_pool2d_f32(out: usize, x: usize, h: i32, w: i32, oh
  * without `accumulate` each plane of dx is zeroed first.
  */
 export function adaptive_avg_pool2d_grad_f32(dx: usize, dy: usize, h: i32, w: i32, oh: i32, ow: i32, accumulate: i32, first: i32, end: i32): void {
-  for (let p = first; p < end; p++) {
-    const plane = dx + (<usize>p * <usize>(h * w) << 2);
-    if (!accumulate) fill_zero(plane, h * w);
-    let o = dy + (<usize>p * <usize>(oh * ow) << 2);
-    for (let i = 0; i < oh; i++) {
-      const r0 = adaptive_start(i, oh, h);
-      const r1 = adaptive_end(i, oh, h);
-      for (let j = 0; j < ow; j++, o += 4) {
-        const c0 = adaptive_start(j, ow, w);
-        const c1 = adaptive_end(j, ow, w);
-        const delta = load<f32>(o) / <f32>(r1 - r0) / <f32>(c1 - c0);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) {
-            const px = plane + (<usize>(r * w + c) << 2);
-            store<f32>(px, load<f32>(px) + delta);
-          }
-        }
-      }
-    }
-  }
+  adaptive_pool(dx, dy, h, w, oh, ow, first, end, true, accumulate);
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { kernels } from '../../src/backend/index.js';
-import type { PoolKernels, WindowGeometry } from '../../src/backend/types.js';
+import type { AdaptivePoolGeometry, AvgPoolDivisor, PoolKernels, WindowGeometry } from '../../src/backend/types.js';
 import { poolWith } from '../../src/backend/wasm/pool.js';
 import { BACKENDS, expectClose, expectError, FC_SEED, fromPoisonedHeap, gradcheck, onBackend, randomData } from '../helpers.js';
 import {
@@ -119,6 +119,17 @@ describe.each(BACKENDS)('pooling on %s', (backend) => {
       yb.backward(wc.ones([1, ...outShape]));
       expect(x.grad!.shape).toEqual(shape);
       expectClose(x.grad!.data, batched.grad!.data, 0, 0);
+    }
+  });
+
+  it('pools an empty batch [0, C, H, W] into an empty output, with an empty gradient (PyTorch allows a batch of 0)', () => {
+    for (const op of [(x: wc.Tensor) => wc.maxPool2d(x, 2), (x: wc.Tensor) => wc.avgPool2d(x, 3, { padding: 1 }), (x: wc.Tensor) => wc.adaptiveAvgPool2d(x, [2, 7])]) {
+      const x = wc.zeros([0, 3, 5, 6]);
+      x.requiresGrad = true;
+      const y = op(x);
+      expect(y.shape.slice(0, 2)).toEqual([0, 3]);
+      y.backward(wc.zeros([...y.shape]));
+      expect(x.grad!.shape).toEqual([0, 3, 5, 6]);
     }
   });
 
@@ -326,6 +337,49 @@ function geometryOf(r: PoolParams, dilated: boolean): WindowGeometry | null {
 const jsKernels = () => onBackend('js', () => kernels('test'));
 const wasmKernels = () => onBackend('wasm', () => kernels('test'));
 
+/**
+ * Runs `pass` (forwards and backwards of one geometry on kernels k, with an output gradient dy
+ * and input gradients from `grad()`: zeros when `zeroed`, else filled) on the js kernels and, on
+ * the poisoned heap, on `wasm`, and expects every array it returns to be the same.
+ */
+function expectSameAsJs(
+  wasm: () => PoolKernels,
+  sizes: { dy: number; dx: number },
+  seed: number,
+  zeroed: boolean,
+  pass: (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => ArrayLike<number>[],
+): void {
+  const dy = randomData(sizes.dy, seed + 1);
+  const run = (k: PoolKernels) => {
+    let n = 0;
+    return pass(k, dy, () => (zeroed ? new Float32Array(sizes.dx) : randomData(sizes.dx, seed + 2 + n++)));
+  };
+  const want = run(jsKernels());
+  const got = fromPoisonedHeap(() => run(wasm()));
+  for (const [i, w] of want.entries()) expectClose(got[i], w, 0, 0);
+}
+
+const outputs = (g: WindowGeometry) => g.c * g.outH * g.outW;
+const inputs = (g: WindowGeometry) => g.c * g.h * g.w;
+
+/** Max pooling forward (with and without argmax) and backward on kernels k. */
+const maxPass = (x: Float32Array, g: WindowGeometry, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
+  const { out, argmax } = k.maxPool2d(x, g, true);
+  const dx = grad();
+  k.maxPool2dBackward(dy, argmax!, dx, g, zeroed);
+  const plain = k.maxPool2d(x, g, false);
+  expect(plain.argmax).toBeNull();
+  return [out, argmax!, dx, plain.out];
+};
+
+/** Avg pooling forward and backward on kernels k. */
+const avgPass = (x: Float32Array, g: WindowGeometry, d: AvgPoolDivisor, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
+  const out = k.avgPool2d(x, g, d);
+  const dx = grad();
+  k.avgPool2dBackward(dy, dx, g, d, zeroed);
+  return [out, dx];
+};
+
 describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned heap', () => {
   const variants: [string, () => PoolKernels][] = [
     ['SIMD', wasmKernels],
@@ -337,23 +391,10 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
       fc.property(poolCase, fc.integer({ min: 1, max: 1000 }), fc.boolean(), (r, seed, zeroed) => {
         const g = geometryOf(r, true);
         if (!g) return;
-        const x = randomData(g.c * g.h * g.w, seed);
+        const x = randomData(inputs(g), seed);
         if (seed % 3 === 0) x.forEach((v, i) => (x[i] = Math.round(v * 2))); // many ties
         if (seed % 5 === 0) x[seed % x.length] = NaN;
-        const dy = randomData(g.c * g.outH * g.outW, seed + 1);
-        const run = (k: PoolKernels) => {
-          const { out, argmax } = k.maxPool2d(x, g, true);
-          const dx = zeroed ? new Float32Array(x.length) : randomData(x.length, seed + 2);
-          k.maxPool2dBackward(dy, argmax!, dx, g, zeroed);
-          return { out, argmax: argmax!, dx, plain: k.maxPool2d(x, g, false) };
-        };
-        const want = run(jsKernels());
-        const got = fromPoisonedHeap(() => run(wasm()));
-        expectClose(got.out, want.out, 0, 0);
-        expect(Array.from(got.argmax)).toEqual(Array.from(want.argmax));
-        expectClose(got.dx, want.dx, 0, 0);
-        expectClose(got.plain.out, want.out, 0, 0);
-        expect(got.plain.argmax).toBeNull();
+        expectSameAsJs(wasm, { dy: outputs(g), dx: x.length }, seed, zeroed, maxPass(x, g, zeroed));
       }),
       { seed: FC_SEED, numRuns: 200 },
     );
@@ -365,22 +406,18 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
       fc.property(poolCase, divisor, fc.integer({ min: 1, max: 1000 }), fc.boolean(), (r, d, seed, zeroed) => {
         const g = geometryOf(r, false);
         if (!g) return;
-        const x = randomData(g.c * g.h * g.w, seed);
-        const dy = randomData(g.c * g.outH * g.outW, seed + 1);
-        const run = (k: PoolKernels) => {
-          const out = k.avgPool2d(x, g, d);
-          const dx = zeroed ? new Float32Array(x.length) : randomData(x.length, seed + 2);
-          k.avgPool2dBackward(dy, dx, g, d, zeroed);
-          return { out, dx };
-        };
-        const want = run(jsKernels());
-        const got = fromPoisonedHeap(() => run(wasm()));
-        expectClose(got.out, want.out, 0, 0);
-        expectClose(got.dx, want.dx, 0, 0);
+        expectSameAsJs(wasm, { dy: outputs(g), dx: inputs(g) }, seed, zeroed, avgPass(randomData(inputs(g), seed), g, d, zeroed));
       }),
       { seed: FC_SEED, numRuns: 200 },
     );
   });
+
+  /** Adaptive pooling forward and backward on kernels k. */
+  const adaptivePass = (x: Float32Array, g: AdaptivePoolGeometry, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
+    const dx = grad();
+    k.adaptiveAvgPool2dBackward(dy, dx, g, zeroed);
+    return [k.adaptiveAvgPool2d(x, g), dx];
+  };
 
   it('adaptive avg pooling: forward, and the backward from zeros and onto filled gradients (property)', () => {
     const adaptive = fc.record({
@@ -393,17 +430,7 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
     fc.assert(
       fc.property(adaptive, fc.integer({ min: 1, max: 1000 }), fc.boolean(), (g, seed, zeroed) => {
         const x = randomData(g.planes * g.h * g.w, seed);
-        const dy = randomData(g.planes * g.outH * g.outW, seed + 1);
-        const run = (k: PoolKernels) => {
-          const out = k.adaptiveAvgPool2d(x, g);
-          const dx = zeroed ? new Float32Array(x.length) : randomData(x.length, seed + 2);
-          k.adaptiveAvgPool2dBackward(dy, dx, g, zeroed);
-          return { out, dx };
-        };
-        const want = run(jsKernels());
-        const got = fromPoisonedHeap(() => run(wasmKernels()));
-        expectClose(got.out, want.out, 0, 0);
-        expectClose(got.dx, want.dx, 0, 0);
+        expectSameAsJs(wasmKernels, { dy: g.planes * g.outH * g.outW, dx: x.length }, seed, zeroed, adaptivePass(x, g, zeroed));
       }),
       { seed: FC_SEED, numRuns: 150 },
     );
@@ -416,30 +443,19 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
     return { c, h, w, kh: k, kw: k, strideH: s, strideW: s, padTop: p, padLeft: p, dilationH: 1, dilationW: 1, outH, outW };
   };
   const CHUNKED: [string, WindowGeometry][] = [
-    ['2×2 stride 2 on LeNet’s [64, 6, 28, 28] (the SIMD kernels, 6 chunks)', window(64 * 6, 28, 28, 2, 2, 0)],
+    ['2×2 stride 2 on LeNet’s [64, 6, 28, 28] (the 2×2 kernels, 6 chunks)', window(64 * 6, 28, 28, 2, 2, 0)],
     ['2×2 stride 2 on LeNet’s [64, 16, 10, 10] (rows of 5 windows: one step overlapping the last)', window(64 * 16, 10, 10, 2, 2, 0)],
     ['2×2 stride 2 on 3 planes of 301×299, each larger than a chunk (odd sizes: a row and a column outside every window)', window(3, 301, 299, 2, 2, 0)],
-    ['3×3 stride 2 padding 1 ceil mode on [32, 6, 29, 29] (the scalar kernels)', window(32 * 6, 29, 29, 3, 2, 1, true)],
+    ['3×3 stride 2 padding 1 ceil mode on [32, 6, 29, 29] (the general kernels)', window(32 * 6, 29, 29, 3, 2, 1, true)],
   ];
 
   it.each(CHUNKED)('%s: SIMD and scalar wasm equal js', (_, g) => {
-    const x = randomData(g.c * g.h * g.w, 16);
-    const dy = randomData(g.c * g.outH * g.outW, 17);
+    const x = randomData(inputs(g), 16);
     const divisor = { countIncludePad: false, divisorOverride: 0 };
     for (const zeroed of [true, false]) {
-      const run = (k: PoolKernels) => {
-        const { out: y, argmax } = k.maxPool2d(x, g, true);
-        const dxMax = zeroed ? new Float32Array(x.length) : randomData(x.length, 18);
-        k.maxPool2dBackward(dy, argmax!, dxMax, g, zeroed);
-        const avg = k.avgPool2d(x, g, divisor);
-        const dxAvg = zeroed ? new Float32Array(x.length) : randomData(x.length, 19);
-        k.avgPool2dBackward(dy, dxAvg, g, divisor, zeroed);
-        return [y, argmax!, dxMax, avg, dxAvg];
-      };
-      const want = run(jsKernels());
       for (const wasm of [wasmKernels, () => poolWith('scalar')]) {
-        const got = fromPoisonedHeap(() => run(wasm()));
-        for (const [i, w] of want.entries()) expectClose(got[i], w, 0, 0);
+        expectSameAsJs(wasm, { dy: outputs(g), dx: x.length }, 17, zeroed, maxPass(x, g, zeroed));
+        expectSameAsJs(wasm, { dy: outputs(g), dx: x.length }, 18, zeroed, avgPass(x, g, divisor, zeroed));
       }
     }
   });
@@ -450,17 +466,7 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
       { planes: 2, h: 260, w: 300, outH: 7, outW: 7 },
     ]) {
       const x = randomData(g.planes * g.h * g.w, 20);
-      const dy = randomData(g.planes * g.outH * g.outW, 21);
-      for (const zeroed of [true, false]) {
-        const run = (k: PoolKernels) => {
-          const dx = zeroed ? new Float32Array(x.length) : randomData(x.length, 22);
-          k.adaptiveAvgPool2dBackward(dy, dx, g, zeroed);
-          return [k.adaptiveAvgPool2d(x, g), dx];
-        };
-        const want = run(jsKernels());
-        const got = fromPoisonedHeap(() => run(wasmKernels()));
-        for (const [i, w] of want.entries()) expectClose(got[i], w, 0, 0);
-      }
+      for (const zeroed of [true, false]) expectSameAsJs(wasmKernels, { dy: g.planes * g.outH * g.outW, dx: x.length }, 21, zeroed, adaptivePass(x, g, zeroed));
     }
   });
 });

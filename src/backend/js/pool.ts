@@ -25,130 +25,113 @@ import type { AdaptivePoolGeometry, AvgPoolDivisor, PoolKernels, WindowGeometry 
 
 const f32 = Math.fround;
 
-/** Max pooling's taps along one dimension: [first, end) by `dilation`, those of window `i` inside [0, size). */
-function maxTaps(i: number, stride: number, pad: number, kernel: number, dilation: number, size: number): [number, number] {
+/** Rows or columns [from, to) of a window. */
+type Span = [from: number, to: number];
+
+/** Calls f(plane, o, i, j) for each output o, row i and column j of plane p (whose pixels start at plane = p·h·w), in output order. */
+function eachOutput(planes: number, { h, w, outH, outW }: Omit<AdaptivePoolGeometry, 'planes'>, f: (plane: number, o: number, i: number, j: number) => void): void {
+  for (let p = 0, o = 0; p < planes; p++) for (let i = 0; i < outH; i++) for (let j = 0; j < outW; j++, o++) f(p * h * w, o, i, j);
+}
+
+/** Max pooling's taps of window `i` along one dimension: those inside [0, size) are [first, end) by `dilation`. */
+function maxTaps(i: number, stride: number, pad: number, kernel: number, dilation: number, size: number): Span {
   const start = i * stride - pad;
   const first = start < 0 ? start + Math.ceil(-start / dilation) * dilation : start;
   return [first, Math.min(start + (kernel - 1) * dilation + 1, size)];
 }
 
-/** Avg pooling's window `i` along one dimension: [start, end) clipped to the padded input, and its part inside [0, size). */
-function avgSpan(i: number, stride: number, pad: number, kernel: number, size: number): [number, number, number, number] {
+/** Avg pooling's window `i` along one dimension: [start, end) clipped to the padded input, and its pixels inside [0, size). */
+function avgSpan(i: number, stride: number, pad: number, kernel: number, size: number): [padded: Span, inside: Span] {
   const start = i * stride - pad;
   const end = Math.min(start + kernel, size + pad);
-  return [start, end, Math.max(start, 0), Math.min(end, size)];
+  return [[start, end], [Math.max(start, 0), Math.min(end, size)]];
+}
+
+/** Avg pooling's window (i, j): its rows and columns inside the input, and avg_pool2d's divisor of its sum. */
+function avgWindow(g: WindowGeometry, d: AvgPoolDivisor, i: number, j: number): [rows: Span, cols: Span, divisor: number] {
+  const [paddedRows, rows] = avgSpan(i, g.strideH, g.padTop, g.kh, g.h);
+  const [paddedCols, cols] = avgSpan(j, g.strideW, g.padLeft, g.kw, g.w);
+  const size = ([from, to]: Span) => to - from;
+  if (d.divisorOverride !== 0) return [rows, cols, d.divisorOverride];
+  return [rows, cols, d.countIncludePad ? size(paddedRows) * size(paddedCols) : size(rows) * size(cols)];
 }
 
 /** Adaptive pooling's window `i` of `out` over `size`: [floor(i·size/out), ceil((i+1)·size/out)). */
-export function adaptiveSpan(i: number, out: number, size: number): [number, number] {
+function adaptiveSpan(i: number, out: number, size: number): Span {
   return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
 }
 
-/** avg_pool2d's divisor of the window spanning rows [r0, r1) and columns [c0, c1), [ir0, ir1) × [ic0, ic1) inside the input. */
-function avgDivisor(d: AvgPoolDivisor, rows: number[], cols: number[]): number {
-  if (d.divisorOverride !== 0) return d.divisorOverride;
-  if (d.countIncludePad) return (rows[1] - rows[0]) * (cols[1] - cols[0]);
-  return (rows[3] - rows[2]) * (cols[3] - cols[2]);
+/** The f32 sum, row-major from 0, of the pixels of a plane (starting at `plane`, `w` wide) in rows × cols. */
+function windowSum(x: Float32Array, plane: number, w: number, [r0, r1]: Span, [c0, c1]: Span): number {
+  let sum = 0;
+  for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum = f32(sum + x[plane + r * w + c]);
+  return sum;
+}
+
+/** dx += delta over the pixels of a plane in rows × cols. */
+function addToWindow(dx: Float32Array, plane: number, w: number, [r0, r1]: Span, [c0, c1]: Span, delta: number): void {
+  for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) dx[plane + r * w + c] += delta;
 }
 
 export const pool: PoolKernels = {
   maxPool2d(x, g, withArgmax) {
-    const { c: planes, h, w, outH, outW } = g;
-    const out = new Float32Array(planes * outH * outW);
+    const out = new Float32Array(g.c * g.outH * g.outW);
     const argmax = withArgmax ? new Int32Array(out.length) : null;
-    for (let p = 0, o = 0; p < planes; p++) {
-      const plane = p * h * w;
-      for (let i = 0; i < outH; i++) {
-        const [r0, r1] = maxTaps(i, g.strideH, g.padTop, g.kh, g.dilationH, h);
-        for (let j = 0; j < outW; j++, o++) {
-          const [c0, c1] = maxTaps(j, g.strideW, g.padLeft, g.kw, g.dilationW, w);
-          let max = -Infinity;
-          let at = -1;
-          for (let r = r0; r < r1; r += g.dilationH) {
-            for (let c = c0; c < c1; c += g.dilationW) {
-              const v = x[plane + r * w + c];
-              if (at < 0 || v > max || Number.isNaN(v)) {
-                max = v;
-                at = r * w + c;
-              }
-            }
+    eachOutput(g.c, g, (plane, o, i, j) => {
+      const [r0, r1] = maxTaps(i, g.strideH, g.padTop, g.kh, g.dilationH, g.h);
+      const [c0, c1] = maxTaps(j, g.strideW, g.padLeft, g.kw, g.dilationW, g.w);
+      let max = -Infinity;
+      let at = -1;
+      for (let r = r0; r < r1; r += g.dilationH) {
+        for (let c = c0; c < c1; c += g.dilationW) {
+          const v = x[plane + r * g.w + c];
+          if (at < 0 || v > max || Number.isNaN(v)) {
+            max = v;
+            at = r * g.w + c;
           }
-          out[o] = max;
-          if (argmax) argmax[o] = at;
         }
       }
-    }
+      out[o] = max;
+      if (argmax) argmax[o] = at;
+    });
     return { out, argmax };
   },
 
   maxPool2dBackward(dy, argmax, dx, g) {
-    const { c: planes, h, w, outH, outW } = g;
-    for (let p = 0, o = 0; p < planes; p++) {
-      for (let q = 0; q < outH * outW; q++, o++) if (argmax[o] >= 0) dx[p * h * w + argmax[o]] += dy[o];
-    }
+    eachOutput(g.c, g, (plane, o) => {
+      if (argmax[o] >= 0) dx[plane + argmax[o]] += dy[o];
+    });
   },
 
   avgPool2d(x, g, divisor) {
-    const { c: planes, h, w, outH, outW } = g;
-    const out = new Float32Array(planes * outH * outW);
-    for (let p = 0, o = 0; p < planes; p++) {
-      const plane = p * h * w;
-      for (let i = 0; i < outH; i++) {
-        const rows = avgSpan(i, g.strideH, g.padTop, g.kh, h);
-        for (let j = 0; j < outW; j++, o++) {
-          const cols = avgSpan(j, g.strideW, g.padLeft, g.kw, w);
-          let sum = 0;
-          for (let r = rows[2]; r < rows[3]; r++) for (let c = cols[2]; c < cols[3]; c++) sum = f32(sum + x[plane + r * w + c]);
-          out[o] = sum / avgDivisor(divisor, rows, cols);
-        }
-      }
-    }
+    const out = new Float32Array(g.c * g.outH * g.outW);
+    eachOutput(g.c, g, (plane, o, i, j) => {
+      const [rows, cols, d] = avgWindow(g, divisor, i, j);
+      out[o] = windowSum(x, plane, g.w, rows, cols) / d;
+    });
     return out;
   },
 
   avgPool2dBackward(dy, dx, g, divisor) {
-    const { c: planes, h, w, outH, outW } = g;
-    for (let p = 0, o = 0; p < planes; p++) {
-      const plane = p * h * w;
-      for (let i = 0; i < outH; i++) {
-        const rows = avgSpan(i, g.strideH, g.padTop, g.kh, h);
-        for (let j = 0; j < outW; j++, o++) {
-          const cols = avgSpan(j, g.strideW, g.padLeft, g.kw, w);
-          const delta = f32(dy[o] / avgDivisor(divisor, rows, cols));
-          for (let r = rows[2]; r < rows[3]; r++) for (let c = cols[2]; c < cols[3]; c++) dx[plane + r * w + c] += delta;
-        }
-      }
-    }
+    eachOutput(g.c, g, (plane, o, i, j) => {
+      const [rows, cols, d] = avgWindow(g, divisor, i, j);
+      addToWindow(dx, plane, g.w, rows, cols, f32(dy[o] / d));
+    });
   },
 
-  adaptiveAvgPool2d(x, { planes, h, w, outH, outW }: AdaptivePoolGeometry) {
-    const out = new Float32Array(planes * outH * outW);
-    for (let p = 0, o = 0; p < planes; p++) {
-      const plane = p * h * w;
-      for (let i = 0; i < outH; i++) {
-        const [r0, r1] = adaptiveSpan(i, outH, h);
-        for (let j = 0; j < outW; j++, o++) {
-          const [c0, c1] = adaptiveSpan(j, outW, w);
-          let sum = 0;
-          for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum = f32(sum + x[plane + r * w + c]);
-          out[o] = f32(sum / (r1 - r0)) / (c1 - c0);
-        }
-      }
-    }
+  adaptiveAvgPool2d(x, g) {
+    const out = new Float32Array(g.planes * g.outH * g.outW);
+    eachOutput(g.planes, g, (plane, o, i, j) => {
+      const [rows, cols] = [adaptiveSpan(i, g.outH, g.h), adaptiveSpan(j, g.outW, g.w)];
+      out[o] = f32(windowSum(x, plane, g.w, rows, cols) / (rows[1] - rows[0])) / (cols[1] - cols[0]);
+    });
     return out;
   },
 
-  adaptiveAvgPool2dBackward(dy, dx, { planes, h, w, outH, outW }) {
-    for (let p = 0, o = 0; p < planes; p++) {
-      const plane = p * h * w;
-      for (let i = 0; i < outH; i++) {
-        const [r0, r1] = adaptiveSpan(i, outH, h);
-        for (let j = 0; j < outW; j++, o++) {
-          const [c0, c1] = adaptiveSpan(j, outW, w);
-          const delta = f32(f32(dy[o] / (r1 - r0)) / (c1 - c0));
-          for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) dx[plane + r * w + c] += delta;
-        }
-      }
-    }
+  adaptiveAvgPool2dBackward(dy, dx, g) {
+    eachOutput(g.planes, g, (plane, o, i, j) => {
+      const [rows, cols] = [adaptiveSpan(i, g.outH, g.h), adaptiveSpan(j, g.outW, g.w)];
+      addToWindow(dx, plane, g.w, rows, cols, f32(f32(dy[o] / (rows[1] - rows[0])) / (cols[1] - cols[0])));
+    });
   },
 };

@@ -55,6 +55,16 @@ const CHUNK_FLOATS = 1 << 16;
 /** Planes of `floats` floats of operands each per chunk. */
 const chunkPlanes = (floats: number) => Math.max(1, Math.floor(CHUNK_FLOATS / floats));
 
+/** A pooling's planes, and the floats of each in its input and in its output. */
+interface Planes {
+  planes: number;
+  inPlane: number;
+  outPlane: number;
+}
+
+const windowPlanes = (g: WindowGeometry): Planes => ({ planes: g.c, inPlane: g.h * g.w, outPlane: g.outH * g.outW });
+const adaptivePlanes = (g: AdaptivePoolGeometry): Planes => ({ planes: g.planes, inPlane: g.h * g.w, outPlane: g.outH * g.outW });
+
 /**
  * A forward in one arena session, x copied in a chunk of planes at a time: the new result of
  * `outPlane` floats per plane (and with `withArgmax` one i32 each) made by `run` (on the
@@ -62,7 +72,7 @@ const chunkPlanes = (floats: number) => Math.max(1, Math.floor(CHUNK_FLOATS / fl
  * chunk's plane count), then taken out.
  */
 function forward(
-  op: string, x: Float32Array, planes: number, outPlane: number, desc: Int32Array | null, withArgmax: boolean,
+  op: string, x: Float32Array, { planes, inPlane, outPlane }: Planes, desc: Int32Array | null, withArgmax: boolean,
   run: (e: Exports, px: number, po: number, pa: number, desc: number, planes: number) => void,
 ): { out: Float32Array; argmax: Int32Array | null } {
   const { arena, exports } = begin<Exports>(op);
@@ -70,7 +80,6 @@ function forward(
   const n = planes * outPlane;
   const po = arena.alloc(n, op);
   const pa = withArgmax ? arena.alloc(n, op) : 0;
-  const inPlane = x.length / planes;
   const step = chunkPlanes(inPlane);
   const mark = arena.mark();
   for (let p0 = 0; p0 < planes; p0 += step) {
@@ -92,11 +101,9 @@ function forward(
  * copied back. A zeroed dx is neither copied in nor zero-filled here: the kernel writes it.
  */
 function backward(
-  op: string, dy: Float32Array, dx: Float32Array, zeroed: boolean, planes: number, desc: Int32Array | null, extra: Int32Array | null,
-  run: (e: Exports, pdx: number, pdy: number, desc: number, pextra: number, accumulate: number, planes: number) => void,
+  op: string, dy: Float32Array, dx: Float32Array, zeroed: boolean, { planes, inPlane, outPlane }: Planes, desc: Int32Array | null,
+  extra: Int32Array | null, run: (e: Exports, pdx: number, pdy: number, desc: number, pextra: number, accumulate: number, planes: number) => void,
 ): void {
-  const inPlane = dx.length / planes;
-  const outPlane = dy.length / planes;
   const step = chunkPlanes(inPlane + outPlane);
   for (let p0 = 0; p0 < planes; p0 += step) {
     const p1 = Math.min(planes, p0 + step);
@@ -118,35 +125,37 @@ export function poolWith(variant: PoolVariant): PoolKernels {
   return {
     maxPool2d(x, g, withArgmax) {
       const kernel = fast(g) ? 'max_pool2d_2x2_f32_simd' : simd ? 'max_pool2d_f32_simd' : 'max_pool2d_f32_scalar';
-      return forward('maxPool2d', x, g.c, g.outH * g.outW, descriptor(g), withArgmax, (e, px, po, pa, desc, planes) =>
+      return forward('maxPool2d', x, windowPlanes(g), descriptor(g), withArgmax, (e, px, po, pa, desc, planes) =>
         e[kernel](po, pa, px, desc, 0, planes),
       );
     },
     maxPool2dBackward(dy, argmax, dx, g, zeroed) {
       const kernel = fast(g) ? 'max_pool2d_2x2_grad_f32_simd' : 'max_pool2d_grad_f32';
-      backward('maxPool2d', dy, dx, zeroed, g.c, descriptor(g), argmax, (e, pdx, pdy, desc, pa, accumulate, planes) =>
+      backward('maxPool2d', dy, dx, zeroed, windowPlanes(g), descriptor(g), argmax, (e, pdx, pdy, desc, pa, accumulate, planes) =>
         e[kernel](pdx, pdy, pa, desc, accumulate, 0, planes),
       );
     },
     avgPool2d(x, g, { countIncludePad, divisorOverride }) {
-      return forward('avgPool2d', x, g.c, g.outH * g.outW, descriptor(g), false, (e, px, po, _pa, desc, planes) => {
+      return forward('avgPool2d', x, windowPlanes(g), descriptor(g), false, (e, px, po, _pa, desc, planes) => {
         if (fast(g)) e.avg_pool2d_2x2_f32_simd(po, px, desc, divisorOverride || 4, 0, planes);
         else e[simd ? 'avg_pool2d_f32_simd' : 'avg_pool2d_f32_scalar'](po, px, desc, +countIncludePad, divisorOverride, 0, planes);
       }).out;
     },
     avgPool2dBackward(dy, dx, g, { countIncludePad, divisorOverride }, zeroed) {
-      backward('avgPool2d', dy, dx, zeroed, g.c, descriptor(g), null, (e, pdx, pdy, desc, _pa, accumulate, planes) => {
+      backward('avgPool2d', dy, dx, zeroed, windowPlanes(g), descriptor(g), null, (e, pdx, pdy, desc, _pa, accumulate, planes) => {
         if (fast(g)) e.avg_pool2d_2x2_grad_f32_simd(pdx, pdy, desc, divisorOverride || 4, accumulate, 0, planes);
         else e.avg_pool2d_grad_f32(pdx, pdy, desc, +countIncludePad, divisorOverride, accumulate, 0, planes);
       });
     },
-    adaptiveAvgPool2d(x, { planes, h, w, outH, outW }: AdaptivePoolGeometry) {
-      return forward('adaptiveAvgPool2d', x, planes, outH * outW, null, false, (e, px, po, _pa, _desc, count) =>
+    adaptiveAvgPool2d(x, g) {
+      const { h, w, outH, outW } = g;
+      return forward('adaptiveAvgPool2d', x, adaptivePlanes(g), null, false, (e, px, po, _pa, _desc, count) =>
         e.adaptive_avg_pool2d_f32(po, px, h, w, outH, outW, 0, count),
       ).out;
     },
-    adaptiveAvgPool2dBackward(dy, dx, { planes, h, w, outH, outW }, zeroed) {
-      backward('adaptiveAvgPool2d', dy, dx, zeroed, planes, null, null, (e, pdx, pdy, _desc, _pa, accumulate, count) =>
+    adaptiveAvgPool2dBackward(dy, dx, g, zeroed) {
+      const { h, w, outH, outW } = g;
+      backward('adaptiveAvgPool2d', dy, dx, zeroed, adaptivePlanes(g), null, null, (e, pdx, pdy, _desc, _pa, accumulate, count) =>
         e.adaptive_avg_pool2d_grad_f32(pdx, pdy, h, w, outH, outW, accumulate, 0, count),
       );
     },
