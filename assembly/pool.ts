@@ -373,7 +373,9 @@ export function max_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, argmax: usize
  * inside the input, in f32 row-major from 0, divided as avg_divisor says, into out.
  */
 // @ts-ignore: decorator
-@inline function avg_window(out: usize, plane: usize, g: Window, s0: i32, s1: i32, j: i32, countIncludePad: i32, divisorOverride: i32): void {
+@inline function avg_window(
+  out: usize, plane: usize, g: Window, s0: i32, s1: i32, j: i32, countIncludePad: i32, divisorOverride: i32,
+): void {
   const w = g.w;
   const t0 = span_start(j, g.strideW, g.padLeft);
   const t1 = span_end(j, g.strideW, g.padLeft, g.kw, w);
@@ -404,7 +406,9 @@ export function max_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, argmax: usize
  * with `simd` four windows at a time where they lie inside the input horizontally, as max_pool.
  */
 // @ts-ignore: decorator
-@inline function avg_pool(out: usize, x: usize, g: Window, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32, simd: bool): void {
+@inline function avg_pool(
+  out: usize, x: usize, g: Window, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32, simd: bool,
+): void {
   const lo = inner_first(g);
   const hi = inner_end(g);
   const wide = simd && hi - lo >= 4;
@@ -429,13 +433,20 @@ export function max_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, argmax: usize
   }
 }
 
-/** out = each window's f32 sum (row-major) divided as avg_divisor says, over planes [first, end): one window at a time, the reference of the SIMD kernels. */
-export function avg_pool2d_f32_scalar(out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32): void {
+/**
+ * out = each window's f32 sum (row-major) divided as avg_divisor says, over planes [first, end):
+ * one window at a time, the reference of the SIMD kernels.
+ */
+export function avg_pool2d_f32_scalar(
+  out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32,
+): void {
   avg_pool(out, x, changetype<Window>(d), countIncludePad, divisorOverride, first, end, false);
 }
 
 /** avg_pool2d_f32_scalar, four windows at a time where they lie inside the input horizontally. */
-export function avg_pool2d_f32_simd(out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32): void {
+export function avg_pool2d_f32_simd(
+  out: usize, x: usize, d: usize, countIncludePad: i32, divisorOverride: i32, first: i32, end: i32,
+): void {
   avg_pool(out, x, changetype<Window>(d), countIncludePad, divisorOverride, first, end, true);
 }
 
@@ -525,7 +536,9 @@ export function avg_pool2d_2x2_grad_f32_simd(dx: usize, dy: usize, d: usize, div
  * images.
  */
 // @ts-ignore: decorator
-@inline function adaptive_pool(image: usize, outputs: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32, backward: bool, accumulate: i32): void {
+@inline function adaptive_pool(
+  image: usize, outputs: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32, backward: bool, accumulate: i32,
+): void {
   for (let p = first; p < end; p++) {
     const plane = image + (<usize>p * <usize>(h * w) << 2);
     if (backward && !accumulate) fill_zero(plane, h * w);
@@ -563,6 +576,8 @@ export function adaptive_avg_pool2d_f32(out: usize, x: usize, h: i32, w: i32, oh
  * dx += dy / kh / kw over each adaptive window, in output order, over planes [first, end);
  * without `accumulate` each plane of dx is zeroed first.
  */
-export function adaptive_avg_pool2d_grad_f32(dx: usize, dy: usize, h: i32, w: i32, oh: i32, ow: i32, accumulate: i32, first: i32, end: i32): void {
+export function adaptive_avg_pool2d_grad_f32(
+  dx: usize, dy: usize, h: i32, w: i32, oh: i32, ow: i32, accumulate: i32, first: i32, end: i32,
+): void {
   adaptive_pool(dx, dy, h, w, oh, ow, first, end, true, accumulate);
 }

@@ -1,6 +1,16 @@
 // torch.nn's 2-D pooling layers (torch/nn/modules/pooling.py): no parameters, the options checked
 // at construction, forward one call to the functional op of src/ops/pool.ts.
-import { adaptiveAvgPool2d, type AdaptiveSize, avgPool2d, type AvgPool2dOptions, avgPoolSettings, checkAdaptiveSize, maxPool2d, type MaxPool2dOptions, maxPoolSettings } from '../ops/pool.js';
+import {
+  adaptiveAvgPool2d,
+  type AdaptiveSize,
+  avgPool2d,
+  type AvgPool2dOptions,
+  avgPoolSettings,
+  checkAdaptiveSize,
+  maxPool2d,
+  type MaxPool2dOptions,
+  maxPoolSettings,
+} from '../ops/pool.js';
 import type { Pair } from '../ops/conv-geometry.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -39,7 +49,8 @@ export class AvgPool2d extends Module {
   constructor(kernelSize: number | Pair, opts?: AvgPool2dOptions) {
     super();
     const s = avgPoolSettings('AvgPool2d', kernelSize, opts);
-    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad } = s);
+    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, ceilMode: this.ceilMode } = s);
+    this.countIncludePad = s.countIncludePad;
     this.divisorOverride = s.divisorOverride || null;
   }
 

@@ -74,7 +74,9 @@ function poolSettings(op: string, kernelSize: unknown, opts: MaxPool2dOptions): 
   const dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
   const half = kernel.map((k) => Math.floor(k / 2));
   if (padding[0] > half[0] || padding[1] > half[1]) {
-    throw new RangeError(`${op}: padding must be at most half of kernelSize ${fmtShape(kernel)}, i.e. at most ${fmtShape(half)}, got ${fmtShape(padding)}`);
+    throw new RangeError(
+      `${op}: padding must be at most half of kernelSize ${fmtShape(kernel)}, i.e. at most ${fmtShape(half)}, got ${fmtShape(padding)}`,
+    );
   }
   return { kernelSize: kernel, stride, padding, dilation, ceilMode: checkBoolean(op, 'ceilMode', opts.ceilMode, false) };
 }

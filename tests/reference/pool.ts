@@ -97,7 +97,11 @@ export function maxPoolGradRef(dy: ArrayLike<number>, ref: MaxPoolRef, shape: re
  * divisorOverride, else the number of taps inside the padded input (countIncludePad, the
  * default) or inside the input.
  */
-function eachAvgWindow(shape: readonly number[], o: PoolRefOptions, f: (p: number, q: number, inside: number[], divisor: number) => void): number[] {
+function eachAvgWindow(
+  shape: readonly number[],
+  o: PoolRefOptions,
+  f: (p: number, q: number, inside: number[], divisor: number) => void,
+): number[] {
   const [n, c, h, w] = shape;
   const [ph, pw] = o.padding ?? [0, 0];
   const win = windows(shape, o);

@@ -29,7 +29,11 @@ const f32 = Math.fround;
 type Span = [from: number, to: number];
 
 /** Calls f(plane, o, i, j) for each output o, row i and column j of plane p (whose pixels start at plane = p·h·w), in output order. */
-function eachOutput(planes: number, { h, w, outH, outW }: Omit<AdaptivePoolGeometry, 'planes'>, f: (plane: number, o: number, i: number, j: number) => void): void {
+function eachOutput(
+  planes: number,
+  { h, w, outH, outW }: Omit<AdaptivePoolGeometry, 'planes'>,
+  f: (plane: number, o: number, i: number, j: number) => void,
+): void {
   for (let p = 0, o = 0; p < planes; p++) for (let i = 0; i < outH; i++) for (let j = 0; j < outW; j++, o++) f(p * h * w, o, i, j);
 }
 

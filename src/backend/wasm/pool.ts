@@ -1,14 +1,16 @@
 // 2-D pooling on WebAssembly: assembly/pool.ts over the arena, a chunk of planes at a time. LeNet's
 // pooling (2×2 windows at stride 2, no padding, none past the input) runs its own SIMD kernels;
-// other geometries SIMD forwards (four windows at a time) and scalar backwards (scatters). Chunks that stay in the L2 cache measured, against all planes
-// at once, 9–18% faster forwards and 5–15% faster backwards on [256, 6, 28, 28] (the same on
+// other geometries SIMD forwards (four windows at a time) and scalar backwards (scatters).
+// Chunks that stay in the L2 cache measured, against all planes at once, 9–18% faster forwards and 5–15% faster backwards on [256, 6, 28, 28] (the same on
 // [256, 16, 10, 10]).
 import type { AdaptivePoolGeometry, PoolKernels, WindowGeometry } from '../types.js';
 import { windowFields } from './conv.js';
 import { begin } from './runtime.js';
 
 type MaxPoolFn = (out: number, argmax: number, x: number, desc: number, first: number, end: number) => void;
-type AvgPoolFn = (out: number, x: number, desc: number, countIncludePad: number, divisorOverride: number, first: number, end: number) => void;
+type AvgPoolFn = (
+  out: number, x: number, desc: number, countIncludePad: number, divisorOverride: number, first: number, end: number,
+) => void;
 type MaxPoolGradFn = (dx: number, dy: number, argmax: number, desc: number, accumulate: number, first: number, end: number) => void;
 
 interface Exports {
@@ -102,7 +104,8 @@ function forward(
  */
 function backward(
   op: string, dy: Float32Array, dx: Float32Array, zeroed: boolean, { planes, inPlane, outPlane }: Planes, desc: Int32Array | null,
-  extra: Int32Array | null, run: (e: Exports, pdx: number, pdy: number, desc: number, pextra: number, accumulate: number, planes: number) => void,
+  extra: Int32Array | null,
+  run: (e: Exports, pdx: number, pdy: number, desc: number, pextra: number, accumulate: number, planes: number) => void,
 ): void {
   const step = chunkPlanes(inPlane + outPlane);
   for (let p0 = 0; p0 < planes; p0 += step) {
