@@ -3,7 +3,7 @@
 // gradient, as in training: max pooling saves its argmax) and backward (y.backward(dy) on a
 // graph recorded once, into a fresh .grad).
 import * as wc from 'wasmconv';
-import type { BenchCase } from './harness.js';
+import { type BenchCase, ourCase, timedTensor } from './harness.js';
 
 const SHAPES: [string, number[]][] = [
   ['after conv1', [256, 6, 28, 28]],
@@ -15,23 +15,29 @@ const OPS: [string, (x: wc.Tensor) => wc.Tensor][] = [
   ['avgPool2d', (x) => wc.avgPool2d(x, 2)],
 ];
 
+const input = (shape: number[]) => {
+  const x = wc.rand(shape, { seed: 1 });
+  x.requiresGrad = true;
+  return x;
+};
+
 export const poolCases: BenchCase[] = SHAPES.flatMap(([where, shape]) =>
-  OPS.flatMap(([name, op]) =>
-    (['forward', 'backward'] as const).map(
-      (mode): BenchCase => ({
-        name: `${name} 2×2 ${mode}, [${shape.join(',')}] (LeNet ${where})`,
-        setup() {
-          const x = wc.rand(shape, { seed: 1 });
-          x.requiresGrad = true;
-          if (mode === 'forward') return () => op(x);
-          const y = op(x);
-          const dy = wc.randn([...y.shape], { seed: 2 });
-          return () => {
-            x.grad = null;
-            y.backward(dy);
-          };
+  OPS.flatMap(([name, op]) => [
+    ourCase(`${name} 2×2 forward, [${shape.join(',')}] (LeNet ${where})`, undefined, () => {
+      const x = input(shape);
+      return timedTensor(() => op(x));
+    }),
+    ourCase(`${name} 2×2 backward, [${shape.join(',')}] (LeNet ${where})`, undefined, () => {
+      const x = input(shape);
+      const y = op(x);
+      const dy = wc.randn([...y.shape], { seed: 2 });
+      return {
+        run: () => {
+          x.grad = null;
+          y.backward(dy);
         },
-      }),
-    ),
-  ),
+        result: () => [x.grad!.data],
+      };
+    }),
+  ]),
 );

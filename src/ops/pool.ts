@@ -23,7 +23,7 @@ import { isGradEnabled, record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { AvgPoolDivisor, WindowGeometry } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
-import { checkInt, checkOptionKeys, describe, fmtShape, pair } from '../shape.js';
+import { checkBoolean, checkInt, checkOptionKeys, describe, fmtShape, pair } from '../shape.js';
 import { checkTensor, madeTensor } from './check.js';
 import { asBatch, type Pair } from './conv-geometry.js';
 
@@ -60,12 +60,6 @@ export interface PoolSettings {
 
 export interface AvgPoolSettings extends PoolSettings, AvgPoolDivisor {}
 
-function checkBoolean(op: string, name: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
-  return v;
-}
-
 /** Reads and checks the options common to max and avg pooling (dilation 1 for avg). */
 function poolSettings(op: string, kernelSize: unknown, opts: MaxPool2dOptions): PoolSettings {
   const kernel = pair(op, 'kernelSize', kernelSize, 1);
@@ -78,7 +72,7 @@ function poolSettings(op: string, kernelSize: unknown, opts: MaxPool2dOptions): 
       `${op}: padding must be at most half of kernelSize ${fmtShape(kernel)}, i.e. at most ${fmtShape(half)}, got ${fmtShape(padding)}`,
     );
   }
-  return { kernelSize: kernel, stride, padding, dilation, ceilMode: checkBoolean(op, 'ceilMode', opts.ceilMode, false) };
+  return { kernelSize: kernel, stride, padding, dilation, ceilMode: checkBoolean(op, 'ceilMode', opts.ceilMode ?? false) };
 }
 
 /** Reads and checks maxPool2d's options (shared with nn.MaxPool2d, which checks them at construction). */
@@ -90,7 +84,7 @@ export function maxPoolSettings(op: string, kernelSize: unknown, options: MaxPoo
 export function avgPoolSettings(op: string, kernelSize: unknown, options: AvgPool2dOptions | undefined): AvgPoolSettings {
   const opts = checkOptionKeys(op, options, AVG_POOL2D_KEYS);
   const settings = poolSettings(op, kernelSize, { stride: opts.stride, padding: opts.padding, ceilMode: opts.ceilMode });
-  const countIncludePad = checkBoolean(op, 'countIncludePad', opts.countIncludePad, true);
+  const countIncludePad = checkBoolean(op, 'countIncludePad', opts.countIncludePad ?? true);
   const override = opts.divisorOverride ?? 0;
   checkInt(op, 'divisorOverride', override, -Infinity);
   if (opts.divisorOverride === 0) throw new RangeError(`${op}: divisorOverride must be a non-zero integer or null, got 0`);
