@@ -1,7 +1,7 @@
 // nn.MaxPool2d, nn.AvgPool2d and nn.AdaptiveAvgPool2d on both backends: their options as
 // torch.nn's (stride defaulting to the kernel size), no parameters, forward equal to the
 // functional op for batched and unbatched inputs with the gradient through it, LeNet's pooling
-// between convolutions at batch 64, and options checked at construction.
+// between convolutions at batch 64, PyTorch's repr, and options checked at construction.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { BACKENDS, expectClose, expectError, randomData } from '../helpers.js';
@@ -80,6 +80,23 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
     wc.mseLoss(f, wc.zeros([64, 16, 1, 1])).backward();
     expect(conv1.weight.grad!.data.some((v) => v !== 0)).toBe(true);
     expectClose(conv1.weight.grad!.data, w1.grad!.data, 0, 0);
+  });
+
+  it("print as PyTorch's repr, each size as it was given and the stride defaulting to the kernel size", () => {
+    // torch 1.13's repr of the same layers
+    expect(String(new wc.nn.MaxPool2d(2))).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect(String(new wc.nn.MaxPool2d([3, 2], { stride: [2, 1], padding: 1, dilation: 2, ceilMode: true }))).toBe(
+      'MaxPool2d(kernel_size=(3, 2), stride=(2, 1), padding=1, dilation=2, ceil_mode=True)',
+    );
+    expect(String(new wc.nn.AvgPool2d(2))).toBe('AvgPool2d(kernel_size=2, stride=2, padding=0)');
+    expect(String(new wc.nn.AvgPool2d([3, 2], { stride: 1, padding: [1, 0], ceilMode: true, countIncludePad: false, divisorOverride: 3 }))).toBe(
+      'AvgPool2d(kernel_size=(3, 2), stride=1, padding=(1, 0))',
+    );
+    expect(String(new wc.nn.AdaptiveAvgPool2d(5))).toBe('AdaptiveAvgPool2d(output_size=5)');
+    expect(String(new wc.nn.AdaptiveAvgPool2d([null, 7]))).toBe('AdaptiveAvgPool2d(output_size=(None, 7))');
+    expect(String(new wc.nn.Sequential(new wc.nn.MaxPool2d(2)))).toBe(
+      'Sequential(\n  (0): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n)',
+    );
   });
 
   it('check their options at construction, with the class name in the message', () => {
