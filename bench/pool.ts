@@ -3,7 +3,7 @@
 // gradient, as in training: max pooling saves its argmax) and backward (y.backward(dy) on a
 // graph recorded once, into a fresh .grad).
 import * as wc from 'wasmconv';
-import { type BenchCase, ourCase, timedTensor } from './harness.js';
+import { type BenchCase, ourCase, timed } from './harness.js';
 
 const SHAPES: [string, number[]][] = [
   ['after conv1', [256, 6, 28, 28]],
@@ -25,7 +25,7 @@ export const poolCases: BenchCase[] = SHAPES.flatMap(([where, shape]) =>
   OPS.flatMap(([name, op]) => [
     ourCase(`${name} 2×2 forward, [${shape.join(',')}] (LeNet ${where})`, undefined, () => {
       const x = input(shape);
-      return timedTensor(() => op(x));
+      return timed(() => op(x));
     }),
     ourCase(`${name} 2×2 backward, [${shape.join(',')}] (LeNet ${where})`, undefined, () => {
       const x = input(shape);
