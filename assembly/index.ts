@@ -31,3 +31,4 @@ export * from './transpose';
 export * from './activation';
 export * from './cross-entropy';
 export * from './softmax';
+export * from './pool';

@@ -12,6 +12,7 @@ import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
 import { shapeCases } from './linear.js';
 import { optimCases } from './optim.js';
+import { poolCases } from './pool.js';
 
 // The bench runs itself again, once, in a pinned environment:
 // - --expose-gc, so that every timed run starts from a collected heap (bench/harness.ts);
@@ -58,4 +59,5 @@ if (values.child === 'relaxed-simd') {
   await runCases(activationCases, opts);
   await runConv2d(opts);
   await runCases(optimCases, opts);
+  await runCases(poolCases, opts);
 }

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from fixtures import activation, conv, io, networks, norm, optim, shape, tensor_ops, training  # noqa: E402
+from fixtures import activation, conv, io, networks, norm, optim, pool, shape, tensor_ops, training  # noqa: E402
 
 FAMILIES = {
     "conv": conv.build,
@@ -30,6 +30,7 @@ FAMILIES = {
     "norm": norm.build,
     "networks": networks.build,
     "activation": activation.build,
+    "pool": pool.build,
 }
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "torch", "data")
 

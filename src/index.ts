@@ -28,6 +28,7 @@ export { relu, sigmoid, tanh, exp, log } from './ops/activation.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { crossEntropy, type CrossEntropyOptions, type ClassIndices } from './ops/cross-entropy.js';
 export { dropout, type DropoutOptions } from './ops/dropout.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './ops/pool.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

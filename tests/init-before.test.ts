@@ -51,6 +51,10 @@ describe('before init()', () => {
     ['logSoftmax', () => wc.logSoftmax(raw([0, 3]), 0)],
     ['crossEntropy', () => wc.crossEntropy(raw([2, 3]), [0, 2])],
     ['dropout', () => wc.dropout(raw([2]), 0)],
+    ['maxPool2d', () => wc.maxPool2d(raw([1, 1, 4, 4]), 2)],
+    ['avgPool2d', () => wc.avgPool2d(raw([1, 1, 4, 4]), 2)],
+    ['adaptiveAvgPool2d', () => wc.adaptiveAvgPool2d(raw([1, 1, 4, 4]), 3)],
+    ['maxPool2d', () => new wc.nn.MaxPool2d(2).forward(raw([1, 1, 4, 4]))],
   ])('%s throws an Error telling to call init()', (op, run) => {
     expect(run).toThrowError(new RegExp(`^${op}: .*call \`await init\\(\\)\``));
   });

@@ -269,9 +269,54 @@ export interface BatchNormKernels {
   ): void;
 }
 
+/**
+ * avg_pool2d's divisor of a window's sum (aten/src/ATen/native/cpu/AvgPoolKernel.cpp):
+ * `divisorOverride` when non-zero, else the window's size clipped to the padded input
+ * (`countIncludePad`) or to the input.
+ */
+export interface AvgPoolDivisor {
+  countIncludePad: boolean;
+  /** 0: none. */
+  divisorOverride: number;
+}
+
+/** adaptive_avg_pool2d of `planes` planes [h, w] into [outH, outW]. */
+export interface AdaptivePoolGeometry {
+  planes: number;
+  h: number;
+  w: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * 2-D pooling (the definitions are in src/backend/js/pool.ts). Its windows are a WindowGeometry
+ * whose `c` planes are every image's channels (N·C: images and channels pool alike), padded by
+ * padTop / padLeft on both sides (PyTorch pads symmetrically; ceil mode's last window may reach
+ * past the padding after the input, and is clipped).
+ */
+export interface PoolKernels {
+  /**
+   * A new array of the max of each window (padding counts as -Inf, NaN wins) and, when
+   * `withArgmax`, a new array of each window's argmax: the in-plane index (row·w + column) of its
+   * first maximum in row-major window order (its last NaN), -1 where a window sees only padding.
+   */
+  maxPool2d(x: Float32Array, g: WindowGeometry, withArgmax: boolean): { out: Float32Array; argmax: Int32Array | null };
+  /** dx[p, argmax[p, o]] += dy[p, o], skipping -1; `zeroed`: dx holds zeros, so a backend may write it without reading it. */
+  maxPool2dBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: WindowGeometry, zeroed: boolean): void;
+  /** A new array of each window's mean, its sum divided as `divisor` says. */
+  avgPool2d(x: Float32Array, g: WindowGeometry, divisor: AvgPoolDivisor): Float32Array;
+  /** dx += avgPool2d's input gradient for output gradient dy; `zeroed` as in maxPool2dBackward. */
+  avgPool2dBackward(dy: Float32Array, dx: Float32Array, g: WindowGeometry, divisor: AvgPoolDivisor, zeroed: boolean): void;
+  /** A new array of adaptive_avg_pool2d(x). */
+  adaptiveAvgPool2d(x: Float32Array, g: AdaptivePoolGeometry): Float32Array;
+  /** dx += adaptiveAvgPool2d's input gradient for output gradient dy; `zeroed` as in maxPool2dBackward. */
+  adaptiveAvgPool2dBackward(dy: Float32Array, dx: Float32Array, g: AdaptivePoolGeometry, zeroed: boolean): void;
+}
+
 export interface Kernels
   extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels,
-    BatchNormKernels {
+    BatchNormKernels, PoolKernels {
   readonly name: BackendName;
 }
 

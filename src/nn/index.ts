@@ -12,3 +12,4 @@ export * as init from './init.js';
 export { CrossEntropyLoss } from './loss.js';
 export { ReLU, Sigmoid, Tanh } from './activation.js';
 export { Dropout } from './dropout.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';

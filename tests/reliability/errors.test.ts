@@ -88,6 +88,9 @@ const VALID = {
   transpose: () => expect(wc.arange(6).reshape(2, 3).transpose(-1, 0).toArray()).toEqual([[0, 3], [1, 4], [2, 5]]),
   t: () => expect(wc.tensor([[1, 2]]).t().toArray()).toEqual([[1], [2]]),
   linear: () => expect(wc.linear(wc.tensor([[1, 2]]), wc.tensor([[3, 4], [5, 6]]), wc.tensor([1, 0])).toArray()).toEqual([[12, 17]]),
+  maxPool2d: () => expect(wc.maxPool2d(wc.arange(16).reshape(1, 4, 4), 2).toArray()).toEqual([[[5, 7], [13, 15]]]),
+  avgPool2d: () => expect(wc.avgPool2d(wc.arange(16).reshape(1, 4, 4), 2).toArray()).toEqual([[[2.5, 4.5], [10.5, 12.5]]]),
+  adaptiveAvgPool2d: () => expect(wc.adaptiveAvgPool2d(wc.arange(16).reshape(1, 4, 4), [1, 2]).toArray()).toEqual([[[6.5, 8.5]]]),
   corr2d: () => {
     expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([[19, 25], [37, 43]]);
   },
@@ -140,6 +143,9 @@ const VALID = {
   dropout: () => expect(wc.dropout(wc.ones([4]), 1).toArray()).toEqual([0, 0, 0, 0]),
   Dropout: () => expect(new wc.nn.Dropout(0.5).eval().forward(wc.ones([2])).toArray()).toEqual([1, 1]),
   CrossEntropyLoss: () => expect(new wc.nn.CrossEntropyLoss({ weight: wc.tensor([1, 3]) }).forward(wc.zeros([2, 2]), [0, 1]).item()).toBeCloseTo(Math.log(2), 6),
+  MaxPool2d: () => expect(new wc.nn.MaxPool2d(2, { stride: 1 }).forward(wc.arange(9).reshape(1, 3, 3)).toArray()).toEqual([[[4, 5], [7, 8]]]),
+  AvgPool2d: () => expect(new wc.nn.AvgPool2d(3, { padding: 1 }).forward(wc.ones([1, 3, 3])).toArray()).toEqual([[[4 / 9].map(Math.fround)]]),
+  AdaptiveAvgPool2d: () => expect(new wc.nn.AdaptiveAvgPool2d(1).forward(wc.arange(4).reshape(1, 1, 2, 2)).item()).toBe(1.5),
   SGD: () => {
     const p = new wc.nn.Parameter(wc.tensor([1, 2]));
     p.grad = wc.ones([2]);
@@ -287,6 +293,20 @@ const MISUSES: Misuse[] = [
   { prefix: 'crossEntropy', kind: RangeError, says: ['ignoreIndex (0) is not supported', 'class probabilities'], run: () => wc.crossEntropy(leaf([3, 4]), wc.ones([3, 4]), { ignoreIndex: 0 }), valid: VALID.crossEntropy },
   { prefix: 'dropout', kind: RangeError, says: ['between 0 and 1', '-0.5'], run: () => wc.dropout(leaf([3]), -0.5), valid: VALID.dropout },
   { prefix: 'dropout', kind: TypeError, says: ['training must be a boolean', '1'], run: () => wc.dropout(leaf([3]), 0.5, 1 as any), valid: VALID.dropout },
+  // pooling
+  { prefix: 'maxPool2d', kind: RangeError, says: ['at most half of kernelSize [2,2]', 'got [2,2]'], run: () => wc.maxPool2d(img(), 2, { padding: 2 }), valid: VALID.maxPool2d },
+  { prefix: 'maxPool2d', kind: RangeError, says: ['kernel [6,6]', 'padded input [5,5]'], run: () => wc.maxPool2d(img(), 6), valid: VALID.maxPool2d },
+  { prefix: 'maxPool2d', kind: RangeError, says: ['stride', '>= 1', '0'], run: () => wc.maxPool2d(img(), 2, { stride: 0 }), valid: VALID.maxPool2d },
+  { prefix: 'maxPool2d', kind: TypeError, says: ['"ceil_mode"', 'ceilMode'], run: () => wc.maxPool2d(img(), 2, { ceil_mode: true } as any), valid: VALID.maxPool2d },
+  { prefix: 'maxPool2d', kind: RangeError, says: ['[N, C, H, W] or [C, H, W]', '[9,1]'], run: () => wc.maxPool2d(x33().reshape(9, 1), 1), valid: VALID.maxPool2d },
+  { prefix: 'avgPool2d', kind: RangeError, says: ['divisorOverride', 'non-zero', '0'], run: () => wc.avgPool2d(img(), 2, { divisorOverride: 0 }), valid: VALID.avgPool2d },
+  { prefix: 'avgPool2d', kind: TypeError, says: ['countIncludePad', 'boolean', '"no"'], run: () => wc.avgPool2d(img(), 2, { countIncludePad: 'no' as any }), valid: VALID.avgPool2d },
+  { prefix: 'avgPool2d', kind: TypeError, says: ['"dilation"', 'divisorOverride'], run: () => wc.avgPool2d(img(), 2, { dilation: 2 } as any), valid: VALID.avgPool2d },
+  { prefix: 'adaptiveAvgPool2d', kind: RangeError, says: ['outputSize', '>= 1', '0'], run: () => wc.adaptiveAvgPool2d(img(), 0), valid: VALID.adaptiveAvgPool2d },
+  { prefix: 'adaptiveAvgPool2d', kind: TypeError, says: ['outputSize', 'pair', '"2"'], run: () => wc.adaptiveAvgPool2d(img(), '2' as any), valid: VALID.adaptiveAvgPool2d },
+  { prefix: 'MaxPool2d', kind: RangeError, says: ['kernelSize', '>= 1', '0'], run: () => new wc.nn.MaxPool2d(0), valid: VALID.MaxPool2d },
+  { prefix: 'AvgPool2d', kind: RangeError, says: ['at most half of kernelSize [3,3]', 'got [2,2]'], run: () => new wc.nn.AvgPool2d(3, { padding: 2 }), valid: VALID.AvgPool2d },
+  { prefix: 'AdaptiveAvgPool2d', kind: TypeError, says: ['outputSize[0]', 'integer', '1.5'], run: () => new wc.nn.AdaptiveAvgPool2d([1.5, 2]), valid: VALID.AdaptiveAvgPool2d },
   // corr2d, matmul, kernelToMatrix
   { prefix: 'corr2d', kind: RangeError, says: ['[4,4]', 'input [3,3]'], run: () => wc.corr2d(x33(), wc.ones([4, 4])), valid: VALID.corr2d },
   { prefix: 'corr2d', kind: RangeError, says: ['2-D', '[1,3,3]'], run: () => wc.corr2d(wc.ones([1, 3, 3]), wc.ones([2, 2])), valid: VALID.corr2d },
@@ -467,6 +487,7 @@ describe.each(BACKENDS)('misuse on the %s backend', (backend) => {
     for (const name of ['relu', 'sigmoid', 'tanh', 'exp', 'log', 'softmax', 'logSoftmax', 'crossEntropy', 'dropout', 'Dropout', 'CrossEntropyLoss']) {
       expect(covered, name).toContain(name);
     }
+    for (const name of ['maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d']) expect(covered, name).toContain(name);
   });
 
   it.each(MISUSES.map((m, i) => [`${i + 1}. ${m.kind.name} ${source(m)}`, i] as const))('%s', (_, i) => {

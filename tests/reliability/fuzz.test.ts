@@ -482,6 +482,27 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     call: (a) => wc.argmax(a.input as Tensor, a.dim as number, a.keepdim as boolean),
     slots: { input: NOT_TENSOR, dim: [...NOT_INT, [1]], keepdim: [1, 'true', {}, null, [true]] },
   },
+  maxPool2d: {
+    base: () => ({ input: wc.ones([1, 2, 6, 6]), kernelSize: 3, opts: { stride: 2, padding: 1, dilation: 1, ceilMode: true } }),
+    call: (a) => wc.maxPool2d(a.input as Tensor, a.kernelSize as number, a.opts as wc.MaxPool2dOptions),
+    slots: {
+      input: NOT_TENSOR, kernelSize: [...NOT_INT, null], opts: NOT_OPTIONS, 'opts.stride': NOT_INT, 'opts.padding': NOT_INT,
+      'opts.dilation': NOT_INT, 'opts.ceilMode': [1, 'true', {}, [true]],
+    },
+  },
+  avgPool2d: {
+    base: () => ({ input: wc.ones([1, 2, 6, 6]), kernelSize: 3, opts: { stride: 2, padding: 1, countIncludePad: false, divisorOverride: 4 } }),
+    call: (a) => wc.avgPool2d(a.input as Tensor, a.kernelSize as number, a.opts as wc.AvgPool2dOptions),
+    slots: {
+      input: NOT_TENSOR, kernelSize: [...NOT_INT, null], opts: NOT_OPTIONS, 'opts.stride': NOT_INT, 'opts.padding': NOT_INT,
+      'opts.ceilMode': [1, 'true', {}, [true]], 'opts.countIncludePad': [0, 'false', {}, [false]], 'opts.divisorOverride': NOT_INT,
+    },
+  },
+  adaptiveAvgPool2d: {
+    base: () => ({ input: wc.ones([1, 2, 6, 6]), outputSize: [4, null] }),
+    call: (a) => wc.adaptiveAvgPool2d(a.input as Tensor, a.outputSize as wc.AdaptiveSize),
+    slots: { input: NOT_TENSOR, outputSize: [...NOT_INT, null, [null, 'x']] },
+  },
   transpose: {
     base: () => ({ input: wc.ones([2, 3, 4]), dim0: 0, dim1: -1 }),
     call: (a) => wc.transpose(a.input as Tensor, a.dim0 as number, a.dim1 as number),

@@ -124,6 +124,13 @@ describe('memory growth in the middle of an op', () => {
       return Float32Array.from([...s.data, ...x.grad!.data]);
     }],
     ['transpose', (lib, t) => lib.transpose(t([60, 70, 80], 16), 0, 2).data],
+    ['max, avg and adaptive pooling, forward and backward (chunks of planes)', (lib, t) => {
+      const x = t([32, 6, 28, 28], 21);
+      x.requiresGrad = true;
+      const y = [lib.maxPool2d(x, 2), lib.avgPool2d(x, 3, { stride: 2, padding: 1 }), lib.adaptiveAvgPool2d(x, 5)];
+      y.reduce((s, p, i) => s.add(p.mul(t([...p.shape], 22 + i)).sum()), lib.tensor(0)).backward();
+      return Float32Array.from([...y.flatMap((p) => [...p.data]), ...x.grad!.data]);
+    }],
     ['linear forward and backward', (lib, t) => {
       const x = t([256, 400], 17);
       const w = t([120, 400], 18);

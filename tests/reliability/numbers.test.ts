@@ -98,6 +98,16 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
     expect(Array.from(run(() => x.argmax(0).data))).toEqual([1, 0, 0]);
   });
 
+  it('pooling: a NaN spoils only its own windows, max pooling keeps ±Inf and sends the gradient to the NaN, an average of Inf and −Inf is NaN', () => {
+    const x = wc.tensor([[[NaN, 1, -Infinity, -Infinity], [2, 3, -Infinity, Infinity]]], undefined, { requiresGrad: true });
+    const max = run(() => wc.maxPool2d(x, 2));
+    expectSameBits(max.data, [NaN, Infinity], (i) => `max window ${i}`);
+    run(() => max.backward(wc.tensor([[[5, 7]]])));
+    expectSameBits(x.grad!.data, [5, 0, 0, 0, 0, 0, 0, 7], (i) => `max gradient ${i}`);
+    expectSameBits(run(() => wc.avgPool2d(x, 2).data), [NaN, NaN], (i) => `avg window ${i}`);
+    expectSameBits(run(() => wc.adaptiveAvgPool2d(x, [1, 4]).data), [NaN, 2, -Infinity, NaN], (i) => `adaptive window ${i}`);
+  });
+
   it('gradients carry NaN only where the chain rule puts it', () => {
     const x = wc.tensor([1, NaN, 3], undefined, { requiresGrad: true });
     const y = wc.tensor([2, 5, Infinity], undefined, { requiresGrad: true });

@@ -12,6 +12,7 @@ import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
 import { linear } from './linear.js';
+import { pool } from './pool.js';
 import { reduce } from './reduce.js';
 import { softmax } from './softmax.js';
 import { transpose } from './transpose.js';
@@ -32,4 +33,5 @@ export const jsKernels: Kernels = {
   ...activation,
   ...softmax,
   ...crossEntropy,
+  ...pool,
 };

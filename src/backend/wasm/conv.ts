@@ -25,7 +25,7 @@ interface Exports {
 }
 
 /** The i32 fields of assembly/im2col.ts `Window`, in its order. */
-function windowFields(g: WindowGeometry): number[] {
+export function windowFields(g: WindowGeometry): number[] {
   const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
   return [c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW];
 }

@@ -11,6 +11,7 @@ import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
 import { linear } from './linear.js';
+import { pool } from './pool.js';
 import { reduce } from './reduce.js';
 import { softmax } from './softmax.js';
 import { transpose } from './transpose.js';
@@ -31,4 +32,5 @@ export const wasmKernels: Kernels = {
   ...activation,
   ...softmax,
   ...crossEntropy,
+  ...pool,
 };
