@@ -1,68 +1,28 @@
 // Whole networks against PyTorch (tests/torch/data/networks.bin): d2l's LeNet with SGD, a ReLU +
-// max-pool LeNet with Adam, and a BatchNorm2d network with AdamW, built here as PyTorch builds
-// them (nn.Sequential, so the state_dict keys are the same), loaded with PyTorch's initial
-// weights, trained on the same batches: every step's loss, the final parameters and BatchNorm
-// buffers, and the eval-mode logits of a held-out batch. Tolerances come from each run's
-// measured sensitivity, as in tests/torch/training.test.ts.
+// max-pool LeNet with Adam, and a BatchNorm2d network with AdamW, loaded with PyTorch's initial
+// weights and trained on the same batches (tests/torch/networks.ts): every step's loss, the final
+// parameters and BatchNorm buffers, and the eval-mode logits of a held-out batch. Tolerances come
+// from each run's measured sensitivity, as in tests/torch/training.test.ts. And the trained LeNet
+// travels both ways as safetensors: PyTorch's file loads here and predicts PyTorch's logits;
+// wasmconv's (networks-lenet-wasmconv.safetensors, which `npm run fixtures` loads into PyTorch
+// strictly) holds what this version trains.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
-import { BACKENDS } from '../helpers.js';
-import { expectMatches, type FixtureCase, loadFixtures, tensorOf } from './fixtures.js';
+import { BACKENDS, expectClose } from '../helpers.js';
+import { expectMatches, type FixtureCase, tensorOf } from './fixtures.js';
+import { MODELS, networks as file, trainNetwork, WASMCONV_FILE } from './networks.js';
 import { reportErrors } from './report.js';
 
-const file = loadFixtures('networks');
-const { nn } = wc;
-
-/** The architectures of scripts/fixtures/networks.py. */
-const MODELS: Record<string, () => wc.nn.Sequential> = {
-  'lenet-d2l': () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-      new nn.Conv2d(6, 16, 5), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-      new nn.Linear(400, 120), new nn.Sigmoid(), new nn.Linear(120, 84), new nn.Sigmoid(), new nn.Linear(84, 10),
-    ),
-  'lenet-relu': () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }),
-      new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
-      new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
-    ),
-  'bn-net': () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 6, 5, { padding: 2, bias: false }), new nn.BatchNorm2d(6), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-      new nn.Conv2d(6, 16, 5, { bias: false }), new nn.BatchNorm2d(16), new nn.Tanh(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-      new nn.Linear(400, 120), new nn.Sigmoid(), new nn.Linear(120, 10),
-    ),
+/** 10× the run's own sensitivity to 1e-6 noise, and never below float32's few ulps. */
+const tolerance = (c: FixtureCase) => {
+  const rel = Math.max(2e-5, 10 * c.sensitivity!);
+  return { atol: rel, rtol: rel };
 };
 
-function optimizerFor(args: Record<string, unknown>, params: wc.nn.Parameter[]): { step(): void; zeroGrad(): void } {
-  if (args.sgd) return new wc.optim.SGD(params, args.sgd as wc.optim.SGDOptions);
-  if (args.adam) return new wc.optim.Adam(params, args.adam as wc.optim.AdamOptions);
-  return new wc.optim.AdamW(params, args.adamw as wc.optim.AdamOptions);
-}
-
 function runNetwork(c: FixtureCase): void {
-  const net = MODELS[c.args.model as string]();
-  const state = Object.fromEntries(Object.keys(net.stateDict()).map((k) => [k, tensorOf(file, c.inputs[k])]));
-  net.loadStateDict(state);
-  net.train();
-  const opt = optimizerFor(c.args, net.parameters());
-  const loss = new nn.CrossEntropyLoss();
-  const x = [tensorOf(file, c.inputs.x0), tensorOf(file, c.inputs.x1)];
-  const y = [tensorOf(file, c.inputs.y0), tensorOf(file, c.inputs.y1)];
-  const losses: number[] = [];
-  for (let step = 0; step < (c.args.steps as number); step++) {
-    const l = loss.forward(net.forward(x[step % 2]), y[step % 2]);
-    opt.zeroGrad();
-    l.backward();
-    opt.step();
-    losses.push(l.item());
-  }
-  net.eval();
-  const logits = wc.noGrad(() => net.forward(tensorOf(file, c.inputs.xEval)));
-  // 10× the run's own sensitivity to 1e-6 noise, and never below float32's few ulps
-  const rel = Math.max(2e-5, 10 * c.sensitivity!);
-  const tol = { atol: rel, rtol: rel };
+  const { net, losses, logits } = trainNetwork(file, c);
+  const tol = tolerance(c);
   const op = `network ${c.args.model}`;
   expectMatches(file, c.losses!, wc.tensor(losses), tol, op, `${c.name}: losses`);
   const final = net.stateDict();
@@ -70,6 +30,9 @@ function runNetwork(c: FixtureCase): void {
   for (const [key, want] of Object.entries(c.final!)) expectMatches(file, want, final[key], tol, op, `${c.name}: final ${key}`);
   expectMatches(file, c.logits!, logits, tol, op, `${c.name}: eval logits`);
 }
+
+const lenet = file.cases.find((c) => c.args.model === 'lenet-d2l')!;
+const dataFile = (name: string) => readFileSync(new URL(`./data/${name}`, import.meta.url));
 
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('networks'));
@@ -79,4 +42,24 @@ describe.each(BACKENDS)(`PyTorch ${file.torch} networks trained on the %s backen
   it.each(file.cases.map((c) => [`${c.name}, ${c.args.steps} steps (sensitivity ${c.sensitivity!.toExponential(1)})`, c] as const))('%s', (_, c) =>
     runNetwork(c),
   );
+
+  it("d2l's LeNet as PyTorch saved it after the run (safetensors) loads into the same nn.Sequential and predicts PyTorch's logits", () => {
+    const net = MODELS['lenet-d2l']();
+    net.loadStateDict(wc.loadSafetensors(dataFile('networks-lenet-torch.safetensors')));
+    net.eval();
+    const logits = wc.noGrad(() => net.forward(tensorOf(file, lenet.inputs.xEval)));
+    expectMatches(file, lenet.logits!, logits, { atol: 2e-5, rtol: 2e-5 }, 'network lenet-d2l', 'logits from the loaded file');
+  });
+
+  it("the file wasmconv saved after the run (which PyTorch loads strictly) holds what this version trains, under PyTorch's keys", () => {
+    const { net } = trainNetwork(file, lenet);
+    const trained = net.stateDict();
+    const saved = wc.loadSafetensors(dataFile(WASMCONV_FILE));
+    expect(Object.keys(saved).sort()).toEqual(Object.keys(trained).sort());
+    for (const [key, t] of Object.entries(trained)) {
+      expect(saved[key].shape, key).toEqual(t.shape);
+      expectClose(saved[key].data, t.data, 1e-6, tolerance(lenet).rtol);
+    }
+    expect(wc.readSafetensorsMetadata(dataFile(WASMCONV_FILE))).toEqual({ format: 'pt', producer: 'wasmconv' });
+  });
 });
