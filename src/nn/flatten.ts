@@ -17,6 +17,10 @@ export class Flatten extends Module {
     this.endDim = endDim;
   }
 
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+
   /** flatten(x, startDim, endDim); the dims are checked against x here, as PyTorch does at forward. */
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);

@@ -8,6 +8,7 @@ import { generatorFor, type Seed } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { checkInt, checkOptionKeys, describe } from '../shape.js';
 import { uniformParameter } from './conv2d.js';
+import { pyValue } from './repr.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -38,6 +39,10 @@ export class Linear extends Module {
     this.bias = bias ? uniformParameter(gen, [outFeatures], bound) : null;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyValue(this.bias !== null)}`;
   }
 
   /** linear(x, weight, bias): x [..., inFeatures] → [..., outFeatures]. */

@@ -128,6 +128,35 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
     expect(new wc.nn.Corr2d([1, 2], { bias: true }).toString()).toBe('Corr2d(kernel_size=(1, 2), bias=True)');
   });
 
+  it("prints every layer of a CNN as PyTorch's print(net) does (the output of PyTorch 1.13 for the same stack)", () => {
+    const { nn } = wc;
+    const net = new Sequential(
+      new Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
+      new Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
+      new nn.Linear(400, 120), new nn.Tanh(), new nn.Dropout(0.25), new nn.Linear(120, 10, { bias: false }),
+      new nn.BatchNorm2d(3), new nn.CrossEntropyLoss(),
+    );
+    expect(net.toString()).toBe(
+      [
+        'Sequential(',
+        '  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))',
+        '  (1): Sigmoid()',
+        '  (2): AvgPool2d(kernel_size=2, stride=2, padding=0)',
+        '  (3): Conv2d(6, 16, kernel_size=(5, 5), stride=(1, 1))',
+        '  (4): ReLU()',
+        '  (5): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
+        '  (6): Flatten(start_dim=1, end_dim=-1)',
+        '  (7): Linear(in_features=400, out_features=120, bias=True)',
+        '  (8): Tanh()',
+        '  (9): Dropout(p=0.25, inplace=False)',
+        '  (10): Linear(in_features=120, out_features=10, bias=False)',
+        '  (11): BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+        '  (12): CrossEntropyLoss()',
+        ')',
+      ].join('\n'),
+    );
+  });
+
   it('a module referring back to an ancestor prints it once, without recursing', () => {
     class Back extends Module {
       up: wc.nn.Module | null = null;
