@@ -24,12 +24,13 @@ export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32,
 }
 
 /**
- * dbias[o] += sum over n and the plane of dy[n, o, :], accumulated in f64 (f64x2 lanes), each
- * lane taking 4 floats at a time summed in f32 first (a quarter of the promotions).
+ * dbias[o] += sum over n and the plane of dy[n, o, :] for channels o in [first, end), accumulated
+ * in f64 (f64x2 lanes), each lane taking 4 floats at a time summed in f32 first (a quarter of the
+ * promotions). A channel's sum is one thread's, whatever range it is in.
  */
-export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32): void {
+export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32, first: i32, end: i32): void {
   const image = <usize>channels * (<usize>plane << 2);
-  for (let o = 0; o < channels; o++) {
+  for (let o = first; o < end; o++) {
     let lo = f64x2.splat(0);
     let hi = f64x2.splat(0);
     let tail: f64 = 0;

@@ -7,7 +7,7 @@ import { begin } from './runtime.js';
 
 type CorrelateFn = (
   out: number, s: number, k: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, flip: number, accumulate: number, count: number,
+  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, flip: number, accumulate: number, count: number, scratch: number,
 ) => void;
 type TapSumsFn = (
   dk: number, g: number, s: number, sRow: number, kh: number, kw: number,
@@ -25,7 +25,7 @@ interface Exports {
   depthwise_tap_sums_f32_scalar: TapSumsFn;
   /** assembly/bias.ts */
   bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
-  bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number): void;
+  bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number, first: number, end: number): void;
 }
 
 export type DepthwiseVariant = 'simd' | 'scalar';
@@ -33,13 +33,14 @@ export type DepthwiseVariant = 'simd' | 'scalar';
 /** The steps of each variant on the runtime's exports, made once: a call of the notebook's size costs ~1 µs. */
 const stepsCache = new WeakMap<Exports, Record<DepthwiseVariant, DepthwiseSteps<number>>>();
 
-function stepsFor(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> {
+function stepsFor(e: Exports, variant: DepthwiseVariant, scratch: number): DepthwiseSteps<number> {
   let steps = stepsCache.get(e);
-  if (!steps) stepsCache.set(e, (steps = { simd: stepsOf(e, 'simd'), scalar: stepsOf(e, 'scalar') }));
+  if (!steps) stepsCache.set(e, (steps = { simd: stepsOf(e, 'simd', scratch), scalar: stepsOf(e, 'scalar', scratch) }));
   return steps[variant];
 }
 
-function stepsOf(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> {
+/** The steps on exports `e`, the correlations using the thread scratch at `scratch` (fixed for a runtime, as `e`). */
+function stepsOf(e: Exports, variant: DepthwiseVariant, scratch: number): DepthwiseSteps<number> {
   const correlate = variant === 'simd' ? e.depthwise_correlate_f32_simd : e.depthwise_correlate_f32_scalar;
   const tapSums = variant === 'simd' ? e.depthwise_tap_sums_f32_simd : e.depthwise_tap_sums_f32_scalar;
   // the Correlation's fields as the kernels' positional i32 arguments, in their order
@@ -47,11 +48,11 @@ function stepsOf(e: Exports, variant: DepthwiseVariant): DepthwiseSteps<number> 
     at: (ptr, floats) => ptr + floats * 4,
     stage: (src, dst, srcH, srcW, p) => e.depthwise_stage_f32(dst, src, srcH, srcW, p.rows, p.cols, p.top, p.left, p.stepY, p.stepX),
     correlate: (s, k, out, c, accumulate, count) =>
-      correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate, count),
+      correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate, count, scratch),
     tapSums: (g, s, dk, c, db, count) =>
       tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0, count),
     biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, batch, channels, plane),
-    biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane),
+    biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane, 0, channels),
   };
 }
 
@@ -136,11 +137,11 @@ function staged(
   zeroed: boolean,
   scratch: number,
   g: ConvGeometry,
-  run: (e: Exports, ins: number[], outs: number[], scratch: number, part: ConvGeometry) => void,
+  run: (e: Exports, threadScratch: number, ins: number[], outs: number[], scratch: number, part: ConvGeometry) => void,
 ): void {
   const op = 'conv2d';
   for (const ch of chunks(g)) {
-    const { arena, exports } = begin<Exports>(op);
+    const { arena, exports, scratch: threadScratch } = begin<Exports>(op);
     const ins = inputs.map(([buf, kind]) => (buf ? arena.put(slice(buf, kind, ch, g), op) : 0));
     const outParts = outputs.map(([buf, kind]) => (buf ? slice(buf, kind, ch, g) : null));
     const outs = outParts.map((p, i) => {
@@ -150,7 +151,7 @@ function staged(
       return partZeroed(kind, ch, zeroed) ? arena.zeros(p.length, op) : arena.put(p, op);
     });
     const ps = scratch > 0 ? arena.alloc(scratch, op) : 0;
-    run(exports, ins, outs, ps, partOf(ch, g));
+    run(exports, threadScratch, ins, outs, ps, partOf(ch, g));
     outParts.forEach((p, i) => p && arena.read(outs[i], p));
   }
 }
@@ -162,7 +163,7 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
       // one session: the output and the weights stay while each chunk's input is copied in over
       // the last one's, then the output is copied out once, into a new array (Arena.take)
       const op = 'conv2d';
-      const { arena, exports } = begin<Exports>(op);
+      const { arena, exports, scratch } = begin<Exports>(op);
       const size = convOutputSize(g);
       const [py, pw] = [arena.alloc(size, op), arena.put(w, op)];
       const pb = bias ? arena.put(bias, op) : 0;
@@ -172,7 +173,7 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
         const px = arena.put(slice(x, 'input', ch, g), op);
         const ps = arena.alloc(forwardScratch(g), op);
         const at = (ptr: number, kind: Operand) => ptr + range(kind, ch, g)[0] * 4;
-        depthwiseForward(stepsFor(exports, variant), px, at(pw, 'weight'), bias && at(pb, 'bias'), at(py, 'output'), ps, partOf(ch, g));
+        depthwiseForward(stepsFor(exports, variant, scratch), px, at(pw, 'weight'), bias && at(pb, 'bias'), at(py, 'output'), ps, partOf(ch, g));
       }
       return arena.take(py, size);
     },
@@ -180,8 +181,8 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
       const inputs: [Float32Array | null, Operand][] = [[dw && x, 'input'], [dx && w, 'weight'], [dy, 'output']]; // x only for dw, w only for dx
       const writeDx = depthwiseWritesDx(g, zeroed);
       const outputs: [Float32Array | null, Operand, boolean][] = [[dx, 'input', writeDx], [dw, 'weight', false], [db, 'bias', false]];
-      staged(inputs, outputs, zeroed, backwardScratch(g, { dx, dw, db }), g, (e, [px, pw, pdy], [pdx, pdw, pdb], ps, part) =>
-        depthwiseBackward(stepsFor(e, variant), px, pw, pdy, { dx: dx && pdx, dw: dw && pdw, db: db && pdb }, ps, part, writeDx),
+      staged(inputs, outputs, zeroed, backwardScratch(g, { dx, dw, db }), g, (e, threadScratch, [px, pw, pdy], [pdx, pdw, pdb], ps, part) =>
+        depthwiseBackward(stepsFor(e, variant, threadScratch), px, pw, pdy, { dx: dx && pdx, dw: dw && pdw, db: db && pdb }, ps, part, writeDx),
       );
     },
   };
