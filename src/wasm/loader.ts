@@ -7,7 +7,8 @@
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 import { Arena } from './arena.js';
 import { unsharedMemory } from './unshare.js';
-import { CONTROL_BYTES, THREAD_SCRATCH_BYTES } from './threads/protocol.js';
+import { createTasks, type TaskExports } from '../backend/wasm/tasks.js';
+import { CONTROL_BYTES, type Kernel, THREAD_SCRATCH_BYTES } from './threads/protocol.js';
 import { type Job, Pool, runHere } from './threads/pool.js';
 import { canShareMemory, reportedCores } from './threads/spawn.js';
 import { checkInt, checkOptionKeys, describe } from '../shape.js';
@@ -52,6 +53,8 @@ interface Runtime {
   pool: Pool | null;
   /** Runs a job on the pool, or on this thread alone. */
   run(job: Job): void;
+  /** The TypeScript kernels over this instance that jobs may run (src/backend/wasm/tasks.ts). */
+  tasks: Record<string, Kernel>;
   /** Threads as asked (1 when not asked): a later init() asking the same is a no-op. */
   asked: number;
 }
@@ -136,17 +139,18 @@ async function instantiate(source: BufferSource | WebAssembly.Module, build: Was
   // the control block, then each thread's fixed scratch, then the arena
   const control = align64(exports.heap_base());
   const threadScratch = control + CONTROL_BYTES;
+  const tasks = createTasks(exports as unknown as TaskExports);
   let pool: Pool | null = null;
   if (shared) {
     try {
-      pool = await Pool.start(asked, module, exports.memory, control, instance.exports);
+      pool = await Pool.start(asked, module, exports.memory, control, instance.exports, tasks);
     } catch (err) {
       throw new Error(`init: could not start ${asked} threads: ${(err as Error).message}`);
     }
   }
   const arena = new Arena(exports.memory, threadScratch + (pool?.threads ?? 1) * THREAD_SCRATCH_BYTES, maxPages.get(exports.memory));
   const run = pool ? (job: Job) => pool.run(job) : runHere;
-  return { exports, arena, threadScratch, build, pool, run, asked };
+  return { exports, arena, threadScratch, build, pool, run, tasks, asked };
 }
 
 /** The maximum of each memory made here, which the arena may not grow past. */

@@ -4,9 +4,11 @@
 // out once.
 import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
+import { convFields, windowFields } from './fields.js';
+import { addParts, batchParts, biasGradAt, type PartsExports } from './parts.js';
 import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
-interface Exports {
+interface Exports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
   im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
   col2im_f32(x: number, cols: number, desc: number, batch: number): void;
@@ -24,20 +26,7 @@ interface Exports {
   conv2d_grad_weight_f32(
     dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
   ): void;
-  sum_parts_f32(out: number, parts: number, count: number, n: number, accumulate: number, first: number, end: number): void;
   bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
-  bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number, first: number, end: number): void;
-}
-
-/** The i32 fields of assembly/im2col.ts `Window`, in its order. */
-function windowFields(g: WindowGeometry): number[] {
-  const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
-  return [c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW];
-}
-
-/** The i32 fields of assembly/conv.ts `ConvDesc`: the window, then batch, groups, outPerGroup. */
-function convFields(g: ConvGeometry): Int32Array {
-  return Int32Array.from([...windowFields(g.window), g.batch, g.groups, g.outChannels / g.groups]);
 }
 
 /** The i32 fields of assembly/conv.ts `Phase`: the phase's ConvDesc, then a, b, ky0, kyStep, kx0, kxStep. */
@@ -188,25 +177,16 @@ function gradWeightAt(s: Session<Exports>, desc: number, px: number, pdy: number
   const xp = paddedImage ? arena.alloc(images * paddedImage, op) : px;
   const dyT = arena.alloc(images * Math.ceil(o / 8) * 8 * positions, op);
   s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: images, grain: grainOf(images), work: images * (c * h * w + o * positions) });
-  const parts = Math.min(g.batch, CHUNKS);
-  const imagesPerPart = Math.ceil(g.batch / parts);
-  const partCount = Math.ceil(g.batch / imagesPerPart);
+  const parts = batchParts(g.batch);
   const tapBlocks = Math.ceil((c * kh * kw) / 4);
-  const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / partCount)));
+  const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / parts.count)));
   const dwSize = g.outChannels * c * kh * kw;
-  const into = partCount > 1 ? arena.zeros(partCount * dwSize, op) : pdw;
+  const into = parts.count > 1 ? arena.zeros(parts.count * dwSize, op) : pdw;
   const scratch = threadScratch(s, e.conv2d_grad_weight_scratch_f32(desc), op);
-  const units = partCount * tapChunks;
+  const units = parts.count * tapChunks;
   const work = 2 * g.batch * g.outChannels * positions * c * kh * kw;
-  s.run({ kernel: e.conv2d_grad_weight_f32, args: [into, xp, dyT, desc, scratch.ptr, imagesPerPart, tapChunks], units, grain: 1, scratch: { arg: 4, bytes: scratch.bytes }, work });
-  if (partCount > 1) {
-    s.run({ kernel: e.sum_parts_f32, args: [pdw, into, partCount, dwSize, 1], units: dwSize, grain: grainOf(dwSize), work: partCount * dwSize });
-  }
-}
-
-/** db (+)= the bias gradient of dy viewed [batch, channels, plane], a channel per unit. */
-function gradBiasAt(s: Session<Exports>, pdy: number, pdb: number, batch: number, channels: number, plane: number): void {
-  s.run({ kernel: s.exports.bias_grad_f32, args: [pdb, pdy, batch, channels, plane], units: channels, grain: grainOf(channels), work: batch * channels * plane });
+  s.run({ kernel: e.conv2d_grad_weight_f32, args: [into, xp, dyT, desc, scratch.ptr, parts.images, tapChunks], units, grain: 1, scratch: { arg: 4, bytes: scratch.bytes }, work });
+  if (parts.count > 1) addParts(s, pdw, into, parts.count, dwSize);
 }
 
 /**
@@ -271,7 +251,7 @@ export const conv: ConvKernels = {
       return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
     });
     if (dw) gradWeightAt(s, desc, px, pdy, pdw, g);
-    if (db) gradBiasAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+    if (db) biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
     if (dx) gradInputAt(s, desc, pdy, pw, pdx, g, phases, !writeDx);
     if (dx) arena.read(pdx, dx);
     if (dw) arena.read(pdw, dw);
@@ -281,6 +261,6 @@ export const conv: ConvKernels = {
     staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => s.exports.bias_add_f32(po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
-    staged('bias', new Int32Array(0), [dy], dbias, (s, _d, [pdy], pdb) => gradBiasAt(s, pdy, pdb, batch, dbias.length, plane));
+    staged('bias', new Int32Array(0), [dy], dbias, (s, _d, [pdy], pdb) => biasGradAt(s, pdy, pdb, batch, dbias.length, plane));
   },
 };

@@ -7,6 +7,7 @@
 import type { Arena } from '../../wasm/arena.js';
 import { wasmRuntime } from '../../wasm/loader.js';
 import type { Job } from '../../wasm/threads/pool.js';
+import type { Kernel } from '../../wasm/threads/protocol.js';
 
 export interface Session<E> {
   arena: Arena;
@@ -15,6 +16,8 @@ export interface Session<E> {
   scratch: number;
   /** Threads a job may run on (each needs its own scratch). */
   threads: number;
+  /** The TypeScript kernels jobs may run beside the wasm exports (./tasks.ts). */
+  tasks: Record<string, Kernel>;
   /** Runs a job on the threads (the same results on any number of them). */
   run(job: Job): void;
 }
@@ -22,7 +25,7 @@ export interface Session<E> {
 export function begin<E>(kernel: string): Session<E> {
   const rt = wasmRuntime(kernel);
   rt.arena.reset();
-  return { arena: rt.arena, exports: rt.exports as unknown as E, scratch: rt.threadScratch, threads: rt.pool?.threads ?? 1, run: rt.run };
+  return { arena: rt.arena, exports: rt.exports as unknown as E, scratch: rt.threadScratch, threads: rt.pool?.threads ?? 1, tasks: rt.tasks, run: rt.run };
 }
 
 /** Scratch for a job: `floats` floats for each thread of the session, the caller's at `ptr`, thread t's t·bytes further. */

@@ -66,11 +66,12 @@ export class Pool {
   private constructor(
     private readonly control: Control,
     exports: WebAssembly.Exports,
+    tasks: Record<string, Kernel>,
     private readonly workers: PoolWorker[],
     /** Whether this thread may block in Atomics.wait (Node's main thread and workers; not a page's main thread). */
     private readonly canSleep: boolean,
   ) {
-    this.kernels = kernelTable(exports);
+    this.kernels = kernelTable(exports, tasks);
     this.kernels.forEach((k, i) => this.index.set(k, i));
   }
 
@@ -82,9 +83,16 @@ export class Pool {
   /**
    * Starts `threads − 1` workers on `memory` (shared) with the control block at byte `offset`,
    * and resolves once every one serves jobs; rejects with the reason if one fails to start.
+   * `exports` and `tasks` are this thread's kernels (the workers make their own of the same).
    */
   static async start(
-    threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, offset: number, exports: WebAssembly.Exports, source?: string,
+    threads: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    offset: number,
+    exports: WebAssembly.Exports,
+    tasks: Record<string, Kernel>,
+    source?: string,
   ): Promise<Pool> {
     const control = controlAt(memory.buffer, offset);
     const workers: PoolWorker[] = [];
@@ -110,7 +118,7 @@ export class Pool {
       for (const w of workers) void w.terminate();
       throw err;
     }
-    return new Pool(control, exports, workers, callerCanSleep());
+    return new Pool(control, exports, tasks, workers, callerCanSleep());
   }
 
   /** Runs a job to the end: on the workers and this thread when it is big enough, else here alone. */

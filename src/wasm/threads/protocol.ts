@@ -49,12 +49,14 @@ export function controlAt(buffer: ArrayBufferLike, offset: number): Control {
   return { ints: new Int32Array(buffer, offset, INT_SLOTS), args: new Float64Array(buffer, offset + INT_SLOTS * 4, MAX_ARGS) };
 }
 
-/** The kernels a job may name, by index: the module's function exports, sorted by name (the same in every thread). */
-export function kernelTable(exports: WebAssembly.Exports): Kernel[] {
-  return Object.keys(exports)
-    .filter((k) => typeof exports[k] === 'function')
-    .sort()
-    .map((k) => exports[k] as Kernel);
+/**
+ * The kernels a job may name, by index: the module's function exports, then the TypeScript tasks
+ * over them (src/backend/wasm/tasks.ts), each sorted by name: the same order in every thread.
+ */
+export function kernelTable(exports: WebAssembly.Exports, tasks: Record<string, Kernel>): Kernel[] {
+  const sorted = (o: object) => Object.keys(o).sort();
+  const wasm = sorted(exports).filter((k) => typeof exports[k] === 'function').map((k) => exports[k] as Kernel);
+  return [...wasm, ...sorted(tasks).map((k) => tasks[k])];
 }
 
 /** Runs chunk `chunk` of the job in the control block on thread `thread` (0 is the caller). */

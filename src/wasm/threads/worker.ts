@@ -4,6 +4,7 @@
 // module on that memory (the kernels allocate nothing and keep no state, so a second instance on
 // the same memory is safe), says it is ready, then serves jobs until the process ends: it spins on
 // the generation word for SPIN_MS after each job, then sleeps in Atomics.wait.
+import { createTasks, type TaskExports } from '../../backend/wasm/tasks.js';
 import { controlAt, GEN, kernelTable, PARKED, READY, SPIN_MS, work } from './protocol.js';
 
 interface Start {
@@ -28,7 +29,7 @@ const port: Port =
 
 function serve({ module, memory, control: offset, thread }: Start): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const kernels = kernelTable(instance.exports);
+  const kernels = kernelTable(instance.exports, createTasks(instance.exports as unknown as TaskExports));
   const control = controlAt(memory.buffer, offset);
   const { ints } = control;
   // read the generation before saying ready: a job posted right after would otherwise be missed
