@@ -19,13 +19,16 @@ interface Port {
   onmessage?: ((event: { data: Start }) => void) | null;
 }
 
-declare const require: (id: string) => { parentPort: Port };
+declare const process: { getBuiltinModule(id: string): { parentPort: Port } };
 
-/** Node's parentPort, or the worker's global scope in a browser. */
+/**
+ * The worker's global scope in a browser, or Node's parentPort (getBuiltinModule, not require:
+ * the script runs as ESM when the parent was started with --input-type=module).
+ */
 const port: Port =
   typeof self === 'object' && typeof (self as { postMessage?: unknown }).postMessage === 'function'
     ? (self as unknown as Port)
-    : require('node:worker_threads').parentPort;
+    : process.getBuiltinModule('node:worker_threads').parentPort;
 
 function serve({ module, memory, control: offset, thread }: Start): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
