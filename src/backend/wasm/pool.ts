@@ -4,7 +4,7 @@
 // Chunks that stay in the L2 cache measured, against all planes at once, 9–18% faster forwards and 5–15% faster backwards on [256, 6, 28, 28] (the same on
 // [256, 16, 10, 10]).
 import type { AdaptivePoolGeometry, PoolKernels, WindowGeometry } from '../types.js';
-import { windowFields } from './conv.js';
+import { windowFields } from './fields.js';
 import { begin } from './runtime.js';
 
 type MaxPoolFn = (out: number, argmax: number, x: number, desc: number, first: number, end: number) => void;
