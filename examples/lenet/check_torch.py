@@ -21,20 +21,15 @@ from torch import nn
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from fixtures import safetensors_format as st  # noqa: E402
+from fixtures.networks import lenet_d2l  # noqa: E402  (d2l's LeNet, as the networks fixtures build it)
 
 # the cache's layout: examples/lenet/fashion-mnist.ts
 MAGIC, VERSION, HEADER_BYTES, PIXELS = b"WCFMNIST", 1, 96, 28 * 28
 TRAIN_PER_CLASS, TEST_PER_CLASS = 6000, 1000
 
 
-def lenet_d2l():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2), nn.Flatten(),
-        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
-
-
 def lenet_modern():
+    """examples/lenet/train.ts's modern model: d2l's BatchNorm LeNet with ReLU and max pooling."""
     return nn.Sequential(
         nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(kernel_size=2, stride=2),
         nn.Conv2d(6, 16, kernel_size=5), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(kernel_size=2, stride=2),

@@ -44,7 +44,7 @@ function progressReporter(out: CliEnvironment['out'], epochs: number): Reporter 
         const filled = Math.round((width * done) / total);
         const eta = done > 1 ? ((now - started) / (done - 1)) * (total - done) / 1000 : NaN;
         const bar = `epoch ${epoch}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} loss ${meanLoss.toFixed(4)}`;
-        const line = Number.isFinite(eta) ? `${bar} eta ${eta.toFixed(0)}s` : bar;
+        const line = done === total ? `${bar}, testing` : Number.isFinite(eta) ? `${bar} eta ${eta.toFixed(0)}s` : bar;
         out.write(`\r${line.slice(0, (out.columns ?? 80) - 1)}\x1b[K`);
       } else if ([1, 2, 3].some((q) => done === Math.ceil((q * total) / 4)) && done < total) {
         out.write(`  epoch ${epoch}/${epochs}: ${done}/${total} batches, loss ${meanLoss.toFixed(4)}\n`);
