@@ -82,7 +82,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const { data, info } = loadFashionMnist({ ...where, cacheFile: cacheFile || undefined });
   const how = info.source === 'cache' ? 'read from the cache' : `parsed from the fashion-mnist package's JSON and cached (cache ${info.rebuiltBecause})`;
   io.out.write(`Fashion-MNIST: ${data.labels.length} images ${how} in ${info.seconds.toFixed(2)} s\n`);
-  io.out.write(`  cache: ${info.cacheFile} (safe to delete: the next run rebuilds it)\n`);
+  io.out.write(
+    info.writeError === null
+      ? `  cache: ${info.cacheFile} (safe to delete: the next run rebuilds it)\n`
+      : `  cache: could not be written (${info.writeError}); the next run parses the JSON again\n`,
+  );
   const sets = splitFashionMnist(data, { trainPerClass, testPerClass });
   io.out.write(`  split: ${sets.train.length} training and ${sets.test.length} test images (the first ${sets.train.length / 10} of each class train)\n`);
 

@@ -63,8 +63,10 @@ export interface LoadInfo {
   cacheFile: string;
   /** 'cache': read from the cache; 'json': parsed from the package's JSON (and the cache written). */
   source: 'cache' | 'json';
-  /** Why the cache was not used ('missing', 'another format version', ...); null when it was. */
+  /** Why the cache was not used ('missing', 'corrupt (...)', ...); null when it was. */
   rebuiltBecause: string | null;
+  /** Why a rebuilt cache could not be written (a read-only folder, say); null when it was, or not needed. */
+  writeError: string | null;
   seconds: number;
 }
 
@@ -170,7 +172,8 @@ function readIfPresent(file: string): Uint8Array | null {
   try {
     return readFileSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const { code } = err as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null; // no such file, or a file where a folder of its path should be
     throw err;
   }
 }
@@ -182,7 +185,7 @@ export interface LoadOptions {
   cacheFile?: string;
 }
 
-/** The images, from the cache when it can be trusted, else parsed from the package (and the cache rewritten). */
+/** The images, from the cache when it can be trusted, else parsed from the package (and the cache rewritten when it can be). */
 export function loadFashionMnist(opts: LoadOptions = {}): { data: FashionMnistBytes; info: LoadInfo } {
   const start = performance.now();
   const pkgDir = opts.packageDir ?? packageDir();
@@ -191,11 +194,16 @@ export function loadFashionMnist(opts: LoadOptions = {}): { data: FashionMnistBy
   const bytes = readIfPresent(cacheFile);
   const cached = bytes === null ? 'missing' : decodeCache(bytes, identity);
   if (typeof cached !== 'string') {
-    return { data: cached, info: { cacheFile, source: 'cache', rebuiltBecause: null, seconds: (performance.now() - start) / 1000 } };
+    return { data: cached, info: { cacheFile, source: 'cache', rebuiltBecause: null, writeError: null, seconds: (performance.now() - start) / 1000 } };
   }
   const data = parsePackage(pkgDir);
-  writeAtomically(cacheFile, encodeCache(data, identity));
-  return { data, info: { cacheFile, source: 'json', rebuiltBecause: cached, seconds: (performance.now() - start) / 1000 } };
+  let writeError = null;
+  try {
+    writeAtomically(cacheFile, encodeCache(data, identity));
+  } catch (err) {
+    writeError = (err as Error).message; // the images are here all the same: train, and parse again next time
+  }
+  return { data, info: { cacheFile, source: 'json', rebuiltBecause: cached, writeError, seconds: (performance.now() - start) / 1000 } };
 }
 
 /** ToTensor's scaling: byte v → v/255 in float32 (v/255 rounded once, as torch's float division gives). */

@@ -10,7 +10,7 @@ export type ModelName = 'd2l' | 'modern';
 export type BackendName = 'js' | 'wasm';
 
 export interface LeNetOptions {
-  /** 'd2l': the LeNet of d2l's section 7.6 (sigmoid, average pooling, SGD); 'modern': ReLU, max pooling, BatchNorm, Adam. */
+  /** 'd2l': d2l's LeNet (sigmoid, average pooling, SGD); 'modern': ReLU, max pooling, BatchNorm, Adam. */
   model: ModelName;
   epochs: number;
   batchSize: number;

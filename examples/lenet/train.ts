@@ -85,15 +85,16 @@ function correct(logits: wc.Tensor, labels: wc.Tensor): number {
 /** Images and labels: [x [n, 1, 28, 28], y [n]] batches (a FashionMnistSet, or a TensorDataset of images and labels). */
 export type LabelledImages = wc.data.Dataset<wc.Tensor[]>;
 
-/** The accuracy of net on a set, in eval mode and without a graph (d2l's evaluate_accuracy_gpu); net is left in training mode. */
+/** The accuracy of net on a set, in eval mode and without a graph (d2l's evaluate_accuracy_gpu); net's mode is restored after. */
 export function accuracy(net: wc.nn.Module, set: LabelledImages, batchSize: number): number {
   const loader = new wc.data.DataLoader(set, { batchSize });
+  const training = net.training;
   net.eval();
   let right = 0;
   wc.noGrad(() => {
     for (const [x, y] of loader) right += correct(net.forward(x), y);
   });
-  net.train();
+  net.train(training);
   return right / set.length;
 }
 

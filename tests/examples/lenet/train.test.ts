@@ -169,6 +169,7 @@ describe('npm run lenet on a small Fashion-MNIST', () => {
     }
     expect(net.training).toBe(false);
     expect(accuracy(net, sets.test, 100)).toBe(epochs[1].testAccuracy);
+    expect(net.training).toBe(false);
     // the same seed gives the same run; another seed another
     const same = await trainLeNet(optionsFor('d2l', { epochs: 2, batchSize: 64 }), sets);
     expect(same.epochs.map((r) => r.loss)).toEqual(epochs.map((r) => r.loss));
