@@ -3,7 +3,7 @@
 // progress bar redrawn in place; anything else (a pipe, a CI log) gets a plain line per quarter.
 import { writeFileSync } from 'node:fs';
 import * as wc from 'wasmconv';
-import { CACHE_ENV, type LoadOptions, loadFashionMnist, splitFashionMnist } from './fashion-mnist.js';
+import { CACHE_ENV, CLASSES, type LoadOptions, loadFashionMnist, splitFashionMnist } from './fashion-mnist.js';
 import { HELP, type LeNetOptions, parseOptions, threadsAvailable, UsageError } from './options.js';
 import { type EpochResult, initFor, type Reporter, trainLeNet } from './train.js';
 
@@ -80,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const { trainPerClass, testPerClass, ...where } = io.dataset ?? {};
   const cacheFile = options.cache ?? io.env[CACHE_ENV] ?? where.cacheFile;
   const { data, info } = loadFashionMnist({ ...where, cacheFile: cacheFile || undefined });
-  const how = info.source === 'cache' ? 'read from the cache' : `parsed from the fashion-mnist package's JSON and cached (cache ${info.rebuiltBecause})`;
+  const how = info.source === 'cache' ? 'read from the cache' : `parsed from the fashion-mnist package's JSON (the cache was ${info.rebuiltBecause})`;
   io.out.write(`Fashion-MNIST: ${data.labels.length} images ${how} in ${info.seconds.toFixed(2)} s\n`);
   io.out.write(
     info.writeError === null
@@ -88,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       : `  cache: could not be written (${info.writeError}); the next run parses the JSON again\n`,
   );
   const sets = splitFashionMnist(data, { trainPerClass, testPerClass });
-  io.out.write(`  split: ${sets.train.length} training and ${sets.test.length} test images (the first ${sets.train.length / 10} of each class train)\n`);
+  io.out.write(`  split: ${sets.train.length} training and ${sets.test.length} test images (the first ${sets.train.length / CLASSES} of each class train)\n`);
 
   io.out.write(`${describeRun(options)}\n${row(COLUMNS)}\n`);
   const { net, epochs } = await trainLeNet(options, sets, progressReporter(io.out, options.epochs));

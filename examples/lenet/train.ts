@@ -18,6 +18,9 @@ const { nn } = wc;
 /** torch.nn.BatchNorm1d on [N, C] inputs, as BatchNorm2d over [N, C, 1, 1]. */
 export class BatchNorm1d extends nn.BatchNorm2d {
   override forward(x: wc.Tensor): wc.Tensor {
+    if (!(x instanceof wc.Tensor) || x.ndim !== 2) {
+      throw new RangeError(`BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got ${x instanceof wc.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+    }
     const [n, c] = x.shape;
     return super.forward(x.reshape(n, c, 1, 1)).reshape(n, c);
   }

@@ -86,6 +86,7 @@ describe('the LeNet models', () => {
     bn.eval();
     const z = bn.forward(x);
     expect(z.data[0]).toBeCloseTo((1 - bn.running_mean!.data[0]) / Math.sqrt(bn.running_var!.data[0] + 1e-5), 5);
+    expect(() => bn.forward(wc.zeros([4, 3, 2]))).toThrow('BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got shape [4, 3, 2]');
   });
 });
 
@@ -111,7 +112,7 @@ describe('npm run lenet on a small Fashion-MNIST', () => {
     expect(await runCli(['--model', 'modern', '--epochs', '3', '--batch-size', '32', '--save', save], io)).toBe(0);
     expect(err).toEqual([]);
     const text = out.join('');
-    expect(text).toContain(`Fashion-MNIST: 400 images parsed from the fashion-mnist package's JSON and cached (cache missing) in `);
+    expect(text).toContain(`Fashion-MNIST: 400 images parsed from the fashion-mnist package's JSON (the cache was missing) in `);
     expect(text).toContain(`  cache: ${defaultCacheFile(pkg)} (safe to delete: the next run rebuilds it)\n`);
     expect(text).toContain('  split: 300 training and 100 test images (the first 30 of each class train)\n');
     expect(text).toContain('LeNet (modern) on Fashion-MNIST: 3 epochs, batch 32, Adam lr 0.001, seed 0, backend wasm');
