@@ -24,10 +24,13 @@ export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32,
   }
 }
 
-/** dbias[o] += sum over n and the plane of dy[n, o, :], each plane summed in f64 by sum_run (reduce.ts). */
-export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32): void {
+/**
+ * dbias[o] += sum over n and the plane of dy[n, o, :] for channels o in [first, end), each plane
+ * summed in f64 by sum_run (reduce.ts). A channel's sum is one thread's, whatever range it is in.
+ */
+export function bias_grad_f32(dbias: usize, dy: usize, batch: i32, channels: i32, plane: i32, first: i32, end: i32): void {
   const image = <usize>channels * (<usize>plane << 2);
-  for (let o = 0; o < channels; o++) {
+  for (let o = first; o < end; o++) {
     let s: f64 = 0;
     for (let n = 0; n < batch; n++) s += sum_run(dy + <usize>n * image + (<usize>(o * plane) << 2), plane);
     const p = dbias + (<usize>o << 2);

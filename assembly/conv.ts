@@ -7,10 +7,10 @@
 //   dX       a sum of forward convolutions of dY (src/backend/wasm/conv-phases.ts), one per
 //            stride phase, with conv2d_phase_weights_f32 and conv2d_phase_add_f32 below; or,
 //            where those would mostly multiply padding, col2im(W[g]ᵀ · dY[n, g])
-// cols is never formed. Work units, each writing its own part of the output, so that workers may
+// cols is never formed. Work units, each writing its own part of the output, so that threads may
 // split a range of them: the forward's (image, group, 8-column panel) units are independent; dW's
-// images each add into all of dW, so workers would take ranges of images into private copies of
-// dW and sum them.
+// units are (part of the batch, chunk of taps), each part adding into its own copy of dW, which
+// the caller sums in part order, so dW never depends on which thread ran what.
 import { gemm_panel, pack_a_panels, pack_b_panel, round_up, TILE_M, TILE_N } from './gemm';
 import {
   add_strided,
@@ -255,44 +255,105 @@ export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, 
   }
 }
 
+/** Floats of scratch conv2d_grad_weight_f32 needs per thread: the tap offsets and an edge block. */
+export function conv2d_grad_weight_scratch_f32(d: usize): i32 {
+  return round_up(taps(changetype<ConvDesc>(d)), TILE_M) + TILE_M * TILE_N;
+}
+
+/** Floats of one (image, group)'s padded copy in conv2d_grad_weight_prep_f32, 0 when the convolution does not pad. */
+export function conv2d_padded_image_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return needs_padding(g) ? padded_size(g) : 0;
+}
+
 /**
- * dw += the weight gradient of conv2d for x and dy, over images [first, end). Per image and group,
- * dYᵀ is packed into 8-channel panels [L][8], and every block of 4 taps × 8 channels runs over
- * all L positions: its 4 broadcasts come from 4 rows of cols, i.e. straight from the padded image
- * at tap(k) + pos(l). The block is dWᵀ, added into dw transposed.
+ * The weight gradient's operands, over units [first, end) of (image, group) ng: x[ng] padded into
+ * xp + ng·padded_size (when the convolution pads; else xp is not touched and the gradient reads x
+ * itself), and dY[ng]ᵀ packed into 8-channel panels at dyT + ng·o8·L (pack_transposed).
  */
-export function conv2d_grad_weight_f32(dw: usize, x: usize, dy: usize, d: usize, scratch: usize, first: i32, end: i32): void {
+export function conv2d_grad_weight_prep_f32(xp: usize, dyT: usize, x: usize, dy: usize, d: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const padded = needs_padding(g);
+  for (let ng = first; ng < end; ng++) {
+    if (padded) pad_image(block(xp, ng, padded_size(g)), block(x, ng, g.c * g.h * g.w), g);
+    pack_transposed(block(dyT, ng, round_up(o, TILE_N) * l), block(dy, ng, o * l), o, l);
+  }
+}
+
+/**
+ * dw += the weight gradient of conv2d, over units [first, end) of (part p, tap chunk t): the
+ * images [p·imagesPerPart, (p+1)·imagesPerPart) one after the other, for the blocks of 4 taps of
+ * chunk t (of tapChunks), added into part p's gradient at dw + p·groups·o·k. Parts split the batch
+ * and tap chunks split dW itself, so units write apart and threads may run any of them; the caller
+ * sums the parts in order (sum_parts_f32). `src` is x (or xp, padded) and dyT the panels of
+ * conv2d_grad_weight_prep_f32. Every block of 4 taps × 8 channels runs over all L positions of an
+ * image: its 4 broadcasts come from 4 rows of cols, i.e. straight from the (padded) image at
+ * tap(k) + pos(l). The block is dWᵀ, added into dw transposed.
+ */
+export function conv2d_grad_weight_f32(
+  dw: usize, src: usize, dyT: usize, d: usize, scratch: usize, imagesPerPart: i32, tapChunks: i32, first: i32, end: i32,
+): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
   const k4 = round_up(k, TILE_M);
   const l = positions(g);
   const o = g.outPerGroup;
   const o8 = round_up(o, TILE_N);
-  const xp = scratch;
-  const dyT = packed_at(scratch, g);
-  const toff = offsets_at(scratch, g);
-  const edge = edge_at(scratch, g);
+  const toff = scratch;
+  const edge = scratch + (<usize>k4 << 2);
   tap_offsets(toff, g, k4);
-  const padded = needs_padding(g);
+  const image = needs_padding(g) ? padded_size(g) : g.c * g.h * g.w;
   const flat = g.outW < FLAT_ROWS;
-  for (let n = first; n < end; n++) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      const ng = n * g.groups + grp;
-      let src = block(x, ng, g.c * g.h * g.w);
-      if (padded) {
-        pad_image(xp, src, g);
-        src = xp;
-      }
-      pack_transposed(dyT, block(dy, ng, o * l), o, l);
-      const dwg = block(dw, grp, o * k);
-      for (let t = 0; t < k4; t += TILE_M) {
-        for (let c = 0; c < o8; c += TILE_N) {
-          const b = dyT + (<usize>(c * l) << 2);
-          if (flat) weight_grad_flat(dwg, src, toff + (<usize>t << 2), b, g, t, c, o, k, edge);
-          else weight_grad_by_rows(dwg, src, toff + (<usize>t << 2), b, g, t, c, o, k, edge);
+  const blocks = k4 / TILE_M;
+  const perChunk = (blocks + tapChunks - 1) / tapChunks;
+  for (let u = first; u < end; u++) {
+    const part = u / tapChunks;
+    const t0 = (u - part * tapChunks) * perChunk * TILE_M;
+    const t1 = min(k4, t0 + perChunk * TILE_M);
+    const n1 = min(g.batch, (part + 1) * imagesPerPart);
+    for (let n = part * imagesPerPart; n < n1; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const ng = n * g.groups + grp;
+        const x = block(src, ng, image);
+        const panels = block(dyT, ng, o8 * l);
+        const dwg = block(dw, part * g.groups + grp, o * k);
+        for (let t = t0; t < t1; t += TILE_M) {
+          for (let c = 0; c < o8; c += TILE_N) {
+            const b = panels + (<usize>(c * l) << 2);
+            if (flat) weight_grad_flat(dwg, x, toff + (<usize>t << 2), b, g, t, c, o, k, edge);
+            else weight_grad_by_rows(dwg, x, toff + (<usize>t << 2), b, g, t, c, o, k, edge);
+          }
         }
       }
     }
+  }
+}
+
+/** out[i] (+)= parts[i] + parts[n + i] + … + parts[(count − 1)·n + i] for i in [first, end), summed in that order. */
+export function sum_parts_f32(out: usize, parts: usize, count: i32, n: i32, accumulate: i32, first: i32, end: i32): void {
+  const stride = <usize>n << 2;
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
+    const o = out + (<usize>i << 2);
+    let p = parts + (<usize>i << 2);
+    let acc = v128.load(p);
+    for (let c = 1; c < count; c++) {
+      p += stride;
+      acc = f32x4.add(acc, v128.load(p));
+    }
+    v128.store(o, accumulate ? f32x4.add(v128.load(o), acc) : acc);
+  }
+  for (; i < end; i++) {
+    const o = out + (<usize>i << 2);
+    let p = parts + (<usize>i << 2);
+    let acc = load<f32>(p);
+    for (let c = 1; c < count; c++) {
+      p += stride;
+      acc += load<f32>(p);
+    }
+    store<f32>(o, accumulate ? load<f32>(o) + acc : acc);
   }
 }
 

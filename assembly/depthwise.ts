@@ -106,11 +106,12 @@ function correlate_block_scalar(
  * tiles of 2 output rows × 16 columns (eight f32x4 accumulators, each tap one broadcast weight
  * and eight loads), one narrower tile (12, 8 or 4 columns) per row pair at the right edge, one
  * row at an odd bottom, and the last ow % 4 columns in the scalar loop. sw != 1 runs the scalar
- * kernel.
+ * kernel. `scratch` holds THREE_TAPS·12 bytes for correlate_three's interleaved kernels (the
+ * caller's thread's own: memory is shared between threads).
  */
 export function depthwise_correlate_f32_simd(
   out: usize, s: usize, k: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32, count: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32, count: i32, scratch: usize,
 ): void {
   if (sw != 1) {
     depthwise_correlate_f32_scalar(out, s, k, sRow, kh, kw, sh, sw, dh, dw, oh, ow, flip, accumulate, count);
@@ -121,7 +122,7 @@ export function depthwise_correlate_f32_simd(
   const small = kh == 3 && kw == 3 && sh == 1 && dh == 1 && dw == 1;
   let q = 0;
   if (!small && kh * kw <= THREE_TAPS) {
-    for (; q + 3 <= count; q += 3) correlate_three(out + <usize>q * plane, plane, s, k + <usize>q * kernel, sRow, kh, kw, sh, dh, dw, oh, ow, flip, accumulate);
+    for (; q + 3 <= count; q += 3) correlate_three(out + <usize>q * plane, plane, s, k + <usize>q * kernel, sRow, kh, kw, sh, dh, dw, oh, ow, flip, accumulate, scratch);
   }
   for (; q < count; q++) {
     const o = out + <usize>q * plane;
@@ -138,8 +139,6 @@ export function depthwise_correlate_f32_simd(
 
 /** The most taps correlate_three packs (15×15); larger kernels run channel by channel. */
 const THREE_TAPS = 225;
-/** correlate_three's kernels, [tap][3], in the tap order the tiles walk. */
-const THREE_WEIGHTS = memory.data(THREE_TAPS * 12, 16);
 
 /**
  * Three channels at once (out, out + plane, out + 2·plane), a row at a time in tiles of 12
@@ -151,12 +150,12 @@ const THREE_WEIGHTS = memory.data(THREE_TAPS * 12, 16);
  */
 function correlate_three(
   out: usize, plane: usize, s: usize, k: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32,
+  sh: i32, dh: i32, dw: i32, oh: i32, ow: i32, flip: i32, accumulate: i32, weights: usize,
 ): void {
   const taps = kh * kw;
   for (let t = 0; t < taps; t++) {
     const from = k + (<usize>(flip ? taps - 1 - t : t) << 2);
-    const to = THREE_WEIGHTS + <usize>t * 12;
+    const to = weights + <usize>t * 12;
     store<f32>(to, load<f32>(from));
     store<f32>(to, load<f32>(from + (<usize>taps << 2)), 4);
     store<f32>(to, load<f32>(from + (<usize>taps << 3)), 8);
@@ -164,9 +163,9 @@ function correlate_three(
   const ow4 = ow & ~3;
   for (let i = 0; i < oh; i++) {
     let j = 0;
-    for (; j + 12 <= ow4; j += 12) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 3);
-    if (ow4 - j == 8) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 2);
-    else if (ow4 - j == 4) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 1);
+    for (; j + 12 <= ow4; j += 12) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 3, weights);
+    if (ow4 - j == 8) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 2, weights);
+    else if (ow4 - j == 4) three_tile(out, plane, s, sRow, kh, kw, sh, dh, dw, ow, i, j, accumulate, 1, weights);
   }
   if (ow4 == ow) return;
   for (let q = 0; q < 3; q++) {
@@ -183,7 +182,7 @@ function correlate_three(
 // @ts-ignore: decorator
 @inline function three_tile(
   out: usize, plane: usize, s: usize, sRow: i32, kh: i32, kw: i32,
-  sh: i32, dh: i32, dw: i32, ow: i32, i: i32, j: i32, accumulate: i32, vecs: i32,
+  sh: i32, dh: i32, dw: i32, ow: i32, i: i32, j: i32, accumulate: i32, vecs: i32, weights: usize,
 ): void {
   const oa = out + (<usize>(i * ow + j) << 2);
   const ob = oa + plane;
@@ -208,7 +207,7 @@ function correlate_three(
   const tapStep = <usize>dw << 2;
   const rowJump = (<usize>(dh * sRow) << 2) - <usize>kw * tapStep;
   const rowTaps = <usize>kw * 12;
-  let kp = THREE_WEIGHTS;
+  let kp = weights;
   let p = s + (<usize>(i * sh * sRow + j) << 2);
   for (let a = 0; a < kh; a++) {
     const rowEnd = kp + rowTaps;
@@ -410,7 +409,7 @@ export function depthwise_tap_sums_f32_scalar(
   for (let q = 0; q < count; q++) {
     tap_sums_block_scalar(dk + <usize>q * kernel, g + <usize>q * plane, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0);
   }
-  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow);
+  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow, 0, count);
 }
 
 /** dk += the tap sums over output columns [j0, ow) only, one scalar product at a time. */
@@ -458,7 +457,7 @@ export function depthwise_tap_sums_f32_simd(
     }
     return;
   }
-  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow);
+  if (db != 0) bias_grad_f32(db, g, 1, count, oh * ow, 0, count);
   if (sw != 1) {
     depthwise_tap_sums_f32_scalar(dk, g, s, sRow, kh, kw, sh, sw, dh, dw, oh, ow, 0, count);
     return;

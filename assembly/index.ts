@@ -18,9 +18,13 @@ export {
   conv2d_grad_input_f32,
   conv2d_grad_input_scratch_f32,
   conv2d_grad_weight_f32,
+  conv2d_grad_weight_prep_f32,
+  conv2d_grad_weight_scratch_f32,
+  conv2d_padded_image_f32,
   conv2d_phase_add_f32,
   conv2d_phase_weights_f32,
   conv2d_scratch_f32,
+  sum_parts_f32,
 } from './conv';
 export { gemm_f32_scalar, gemm_f32_simd, gemm_scratch_f32 } from './gemm';
 export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';

@@ -198,7 +198,7 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
   for (const mode of MODES) {
     timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
   }
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED)));
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED, 'conv2d')));
   console.log(report(timings));
 }
 

@@ -238,13 +238,14 @@ function median(xs: number[]): number {
 const CHILD_MARK = '@@bench-timings ';
 
 /**
- * Times `cases` on the wasm backend with the relaxed-SIMD build, in a child process running this
- * same entry with `--child relaxed-simd` (one module instance per process; Node 20 also needs
- * --experimental-wasm-relaxed-simd). The timings come back under runner name `as`.
+ * Times the cases of `suite` (bench/index.ts SUITES) on the wasm backend with the relaxed-SIMD
+ * build, in a child process running this same entry with `--child relaxed-simd --suite <suite>`
+ * (one module instance per process; Node 20 also needs --experimental-wasm-relaxed-simd). The
+ * timings come back under runner name `as`.
  */
-export async function measureRelaxedInChild(opts: RunOptions, as: string): Promise<Timing[]> {
+export async function measureRelaxedInChild(opts: RunOptions, as: string, suite: string): Promise<Timing[]> {
   const flags = wc.relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
-  const args = [...flags, ...process.execArgv, process.argv[1], '--child', 'relaxed-simd'];
+  const args = [...flags, ...process.execArgv, process.argv[1], '--child', 'relaxed-simd', '--suite', suite];
   if (opts.quick) args.push('--quick');
   if (opts.filter !== undefined) args.push('--filter', opts.filter);
   const stdout = await new Promise<string>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { batchNormCases } from './batch-norm.js';
 import { activationCases } from './activation.js';
 import { conv2dCases, runConv2d } from './conv2d.js';
+import { lenetCases, runLeNet } from './lenet.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
 import { shapeCases } from './linear.js';
@@ -38,16 +39,22 @@ const { values } = parseArgs({
     filter: { type: 'string' },
     runners: { type: 'string' },
     child: { type: 'string' },
+    suite: { type: 'string' },
   },
 });
-const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'js', 'tfjs-cpu', 'tfjs-wasm'];
+const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'];
 const runners = values.runners?.split(',');
 const unknown = runners?.filter((r) => !RUNNER_NAMES.includes(r)) ?? [];
 if (unknown.length > 0) throw new Error(`bench: unknown runner ${unknown.join(', ')}; the runners are ${RUNNER_NAMES.join(', ')}`);
 const opts = { quick: values.quick ?? false, filter: values.filter, runners };
 
+/** The suites a child process times (bench/harness.ts measureRelaxedInChild). */
+const SUITES = { conv2d: conv2dCases, lenet: lenetCases };
+
 if (values.child === 'relaxed-simd') {
-  await childMain('relaxed-simd', conv2dCases(opts), opts);
+  const suite = SUITES[values.suite as keyof typeof SUITES];
+  if (!suite) throw new Error(`bench: unknown --suite ${values.suite}`);
+  await childMain('relaxed-simd', suite(opts), opts);
 } else if (values.child !== undefined) {
   throw new Error(`bench: unknown --child ${values.child}`);
 } else {
@@ -60,4 +67,5 @@ if (values.child === 'relaxed-simd') {
   await runConv2d(opts);
   await runCases(optimCases, opts);
   await runCases(poolCases, opts);
+  await runLeNet(opts);
 }

@@ -1,5 +1,5 @@
 // The public API of wasmconv, in one explicit list (see ../shared/API.md).
-export { init, wasmBuild, relaxedSimdSupported, type InitOptions, type WasmBuild } from './wasm/loader.js';
+export { init, threadCount, wasmBuild, relaxedSimdSupported, type InitOptions, type WasmBuild } from './wasm/loader.js';
 export { setBackend, getBackend } from './backend/index.js';
 export type { BackendName } from './backend/types.js';
 

@@ -154,26 +154,35 @@ export function backwardScratch(g: ConvGeometry, grads: ConvGrads<unknown>): num
   return Math.max(grads.dw ? stageFloats(inputPass(g)) : 0, grads.dx ? stageFloats(gradInputPass(g)) : 0);
 }
 
-/** For each image n and input channel c: stages x[n, c] when the pass pads, then visit(n, c, plane to read). */
-function eachInputPlane<B>(s: DepthwiseSteps<B>, p: PlanePass, g: ConvGeometry, x: B, scratch: B, visit: (n: number, c: number, plane: B) => void): void {
-  for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.groups; c++) {
-      const src = s.at(x, (n * g.groups + c) * p.srcH * p.srcW);
-      if (p.stage) s.stage(src, scratch, p.srcH, p.srcW, p.stage);
-      visit(n, c, p.stage ? scratch : src);
-    }
-  }
+/** The units the passes split into (a thread pool may run disjoint ranges): input planes u = n·groups + c. */
+export function depthwiseUnits(g: ConvGeometry): number {
+  return g.batch * g.groups;
 }
 
-/** y = depthwise conv2d(x, w) + bias (none when null); `scratch` holds forwardScratch(g) floats. */
-export function depthwiseForward<B>(s: DepthwiseSteps<B>, x: B, w: B, bias: B | null, y: B, scratch: B, g: ConvGeometry): void {
+/** Input plane u's source in `src` (planes of `p`), staged into scratch when the pass pads. */
+function sourcePlane<B>(s: DepthwiseSteps<B>, p: PlanePass, src: B, u: number, scratch: B): B {
+  const plane = s.at(src, u * p.srcH * p.srcW);
+  if (!p.stage) return plane;
+  s.stage(plane, scratch, p.srcH, p.srcW, p.stage);
+  return scratch;
+}
+
+/**
+ * y = depthwise conv2d(x, w) + bias (none when null) for the output planes of input planes
+ * [first, end) (depthwiseUnits); `scratch` holds forwardScratch(g) floats.
+ */
+export function depthwiseForward<B>(
+  s: DepthwiseSteps<B>, x: B, w: B, bias: B | null, y: B, scratch: B, g: ConvGeometry, first = 0, end = depthwiseUnits(g),
+): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
   const m = g.outChannels / g.groups;
-  eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-    s.correlate(plane, s.at(w, c * m * kh * kw), s.at(y, (n * g.outChannels + c * m) * outH * outW), p.corr, false, m);
-  });
-  if (bias) s.biasAdd(y, bias, g.batch, g.outChannels, outH * outW);
+  for (let u = first; u < end; u++) {
+    const c = u % g.groups;
+    const out = s.at(y, u * m * outH * outW); // planes (n, c·m + q) follow one another
+    s.correlate(sourcePlane(s, p, x, u, scratch), s.at(w, c * m * kh * kw), out, p.corr, false, m);
+    if (bias) s.biasAdd(out, s.at(bias, c * m), 1, m, outH * outW);
+  }
 }
 
 /**
@@ -186,32 +195,60 @@ export function depthwiseWritesDx(g: ConvGeometry, zeroed: boolean): boolean {
 }
 
 /**
- * dx, dw, db += the gradients for output gradient dy (the ones not null), in one call so that a
- * backend copies dy in once for all three; `scratch` holds backwardScratch(g, grads) floats. With
- * `writeDx` (depthwiseWritesDx) dx is written, whatever it held.
+ * dx += the input gradient for output gradient dy, for input planes [first, end)
+ * (depthwiseUnits), each the sum of its m output planes' correlations; with `writeDx`
+ * (depthwiseWritesDx) dx is written, whatever it held. `scratch` holds backwardScratch floats.
+ */
+export function depthwiseGradInput<B>(
+  s: DepthwiseSteps<B>, w: B, dy: B, dx: B, scratch: B, g: ConvGeometry, writeDx: boolean, first = 0, end = depthwiseUnits(g),
+): void {
+  const p = gradInputPass(g);
+  const { h, w: width, kh, kw } = g.window;
+  const m = g.outChannels / g.groups;
+  for (let u = first; u < end; u++) {
+    const c = u % g.groups;
+    for (let q = 0; q < m; q++) {
+      // output plane (n, c·m + q) is plane u·m + q of dy
+      s.correlate(sourcePlane(s, p, dy, u * m + q, scratch), s.at(w, (c * m + q) * kh * kw), s.at(dx, u * h * width), p.corr, !writeDx, 1);
+    }
+  }
+}
+
+/**
+ * dw, db += the weight and bias gradients for dy, over units [first, end) of (part, channel) =
+ * u = part·groups + c: part p's images [p·imagesPerPart, (p+1)·imagesPerPart), one after the
+ * other, into part p's copy of dw (at p·outChannels·kh·kw) and db (at p·outChannels; null: no
+ * bias gradient). Units write apart, so a thread pool may run any of them; the caller sums the
+ * parts in order. `scratch` holds backwardScratch floats.
+ */
+export function depthwiseGradWeight<B>(
+  s: DepthwiseSteps<B>, x: B, dy: B, dw: B, db: B | null, scratch: B, g: ConvGeometry, imagesPerPart: number, first: number, end: number,
+): void {
+  const p = inputPass(g);
+  const { kh, kw, outH, outW } = g.window;
+  const m = g.outChannels / g.groups;
+  for (let u = first; u < end; u++) {
+    const part = Math.floor(u / g.groups);
+    const c = u - part * g.groups;
+    const dk = s.at(dw, (part * g.outChannels + c * m) * kh * kw);
+    const dbc = db && s.at(db, part * g.outChannels + c * m);
+    for (let n = part * imagesPerPart; n < Math.min(g.batch, (part + 1) * imagesPerPart); n++) {
+      const plane = n * g.groups + c;
+      s.tapSums(s.at(dy, plane * m * outH * outW), sourcePlane(s, p, x, plane, scratch), dk, p.corr, dbc, m);
+    }
+  }
+}
+
+/**
+ * dx, dw, db += the gradients for output gradient dy (the ones not null), over the whole batch on
+ * one thread; `scratch` holds backwardScratch(g, grads) floats. With `writeDx`
+ * (depthwiseWritesDx) dx is written, whatever it held.
  */
 export function depthwiseBackward<B>(
   s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry, writeDx: boolean,
 ): void {
-  const { h, w: width, kh, kw, outH, outW } = g.window;
-  const m = g.outChannels / g.groups;
-  const dyPlane = (n: number, o: number) => s.at(dy, (n * g.outChannels + o) * outH * outW);
   const { dx, dw, db } = grads;
-  if (dw) {
-    const p = inputPass(g);
-    eachInputPlane(s, p, g, x, scratch, (n, c, plane) => {
-      s.tapSums(dyPlane(n, c * m), plane, s.at(dw, c * m * kh * kw), p.corr, db && s.at(db, c * m), m);
-    });
-  }
-  if (dx) {
-    const p = gradInputPass(g);
-    for (let n = 0; n < g.batch; n++) {
-      for (let o = 0; o < g.outChannels; o++) {
-        if (p.stage) s.stage(dyPlane(n, o), scratch, outH, outW, p.stage);
-        const c = Math.floor(o / m);
-        s.correlate(p.stage ? scratch : dyPlane(n, o), s.at(w, o * kh * kw), s.at(dx, (n * g.groups + c) * h * width), p.corr, !writeDx, 1);
-      }
-    }
-  }
-  if (db && !dw) s.biasGrad(dy, db, g.batch, g.outChannels, outH * outW);
+  if (dw) depthwiseGradWeight(s, x, dy, dw, db, scratch, g, g.batch, 0, g.groups);
+  if (dx) depthwiseGradInput(s, w, dy, dx, scratch, g, writeDx);
+  if (db && !dw) s.biasGrad(dy, db, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }

@@ -5,7 +5,6 @@
 // `f32()` after the last allocation of a call, never kept across one.
 
 const PAGE = 65536;
-const MAX_BYTES = 65536 * PAGE; // 4 GiB: all a 32-bit module can address
 const ALIGN = 64; // a cache line: f32x4 loads never straddle one
 
 export class Arena {
@@ -15,6 +14,8 @@ export class Arena {
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly base: number,
+    /** Pages the memory may grow to (4 GiB: all a 32-bit module can address). */
+    private readonly maxPages = 65536,
   ) {
     this.base = align(base);
     this.top = this.base;
@@ -30,9 +31,9 @@ export class Arena {
   alloc(floats: number, op: string): number {
     const ptr = this.top;
     const end = ptr + align(floats * 4);
-    if (end > MAX_BYTES) {
+    if (end > this.maxPages * PAGE) {
       throw new RangeError(
-        `${op}: needs ${end} bytes of WebAssembly memory, more than the ${MAX_BYTES} (4 GiB) a 32-bit module can address`,
+        `${op}: needs ${end} bytes of WebAssembly memory, more than the ${this.maxPages * PAGE} (${(this.maxPages * PAGE) / 2 ** 30} GiB) this instance may grow to`,
       );
     }
     const have = this.f32().byteLength;
@@ -42,6 +43,8 @@ export class Arena {
       } catch {
         throw new RangeError(`${op}: could not grow WebAssembly memory to ${end} bytes (the engine refused)`);
       }
+      // a shared memory's old views stay attached (at their old length): f32() cannot tell
+      this.view = new Float32Array(this.memory.buffer);
     }
     this.top = end;
     return ptr;
@@ -93,8 +96,8 @@ export class Arena {
   }
 
   /**
-   * A float32 view of all of memory, re-created when a grow (ours or anyone's) has detached the
-   * old one: a detached view has length 0, and memory never does. Reading `memory.buffer` costs
+   * A float32 view of all of memory, re-created when a grow by someone else has detached the old
+   * one (a detached view has length 0, and memory never does; alloc() renews it after its own). Reading `memory.buffer` costs
    * more than that test (~0.1 µs), which a notebook-sized op would pay a dozen times.
    */
   f32(): Float32Array {

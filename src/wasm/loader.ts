@@ -1,9 +1,17 @@
-// Instantiates the embedded WebAssembly module once and hands out its exports. The kernels import
-// nothing, so instantiation needs no import object. Two builds are embedded (see
-// scripts/embed-wasm.mjs); by default the relaxed-SIMD one runs wherever the engine validates it.
+// Instantiates the embedded WebAssembly module and hands out its exports. The module imports its
+// memory (env.memory, declared shared) and nothing else; this file makes that memory: a shared
+// one when threads are asked for and the runtime can share memory with workers (./threads/), a
+// plain one otherwise, after flipping the import's shared flag in the module bytes (one binary
+// serves both). Two builds are embedded (see scripts/embed-wasm.mjs); by default the relaxed-SIMD
+// one runs wherever the engine validates it.
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 import { Arena } from './arena.js';
-import { checkOptionKeys, describe } from '../shape.js';
+import { unsharedMemory } from './unshare.js';
+import { createTasks, type TaskExports } from '../backend/wasm/tasks.js';
+import { CONTROL_BYTES, type Kernel, THREAD_SCRATCH_BYTES } from './threads/protocol.js';
+import { type Job, Pool, runHere } from './threads/pool.js';
+import { canShareMemory, reportedCores } from './threads/spawn.js';
+import { checkInt, checkOptionKeys, describe } from '../shape.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets into `memory`). */
 export interface WasmExports {
@@ -20,46 +28,155 @@ export interface InitOptions {
   wasm?: BufferSource | WebAssembly.Module | URL | string;
   /** Which embedded build to run; 'auto' (the default) picks relaxed-simd where supported. */
   build?: 'auto' | WasmBuild;
+  /**
+   * Threads the wasm kernels run on: a number, or 'auto' for one per core the runtime reports, at
+   * most MAX_AUTO_THREADS. Default 1. Where memory cannot be shared with workers (a page that is
+   * not cross-origin isolated) it is 1 whatever is asked; threadCount() says what runs.
+   */
+  threads?: number | 'auto';
 }
+
+/**
+ * 'auto' takes at most this many threads: the kernels split work into chunks fixed by the shapes
+ * (8 to 32 for the ops of a training step), so more threads than that wait on each other, and the
+ * memory-bound passes (pooling, activations, copies) stop gaining well before it.
+ */
+export const MAX_AUTO_THREADS = 8;
 
 interface Runtime {
   exports: WasmExports;
   arena: Arena;
+  /** THREAD_SCRATCH_BYTES of fixed scratch per thread, the caller's first (a job's scratch stride). */
+  threadScratch: number;
   build: WasmBuild | 'custom';
+  /** The workers, or null on one thread. */
+  pool: Pool | null;
+  /** Runs a job on the pool, or on this thread alone. */
+  run(job: Job): void;
+  /** The TypeScript kernels over this instance that jobs may run (src/backend/wasm/tasks.ts). */
+  tasks: Record<string, Kernel>;
+  /** Threads as asked (1 when not asked): a later init() asking the same is a no-op. */
+  asked: number;
 }
 
 let runtime: Runtime | null = null;
-let pending: Promise<void> | null = null;
+let pending: { asked: number; promise: Promise<void> } | null = null;
 
 /**
  * Instantiates the WebAssembly kernels. Idempotent: concurrent and repeated calls share one
- * instantiation; once it has succeeded, later calls resolve at once and ignore their (valid) options.
+ * instantiation; once it has succeeded, later calls resolve at once and ignore their (valid)
+ * options, except a different `threads`, which starts a new instance on that many threads (tensors
+ * live in JavaScript memory, so nothing is lost).
  */
 export function init(opts: InitOptions = {}): Promise<void> {
   if (opts === null || typeof opts !== 'object') {
     return Promise.reject(new TypeError(`init: expected an options object, got ${describe(opts)}`));
   }
   let build: WasmBuild | 'custom';
-  let load: () => Promise<WebAssembly.Instance>;
+  let load: () => Promise<BufferSource | WebAssembly.Module>;
+  let asked: number;
   try {
     // checked before joining a pending instantiation, so one caller's bad options never fail another's init()
-    checkOptionKeys('init', opts, ['wasm', 'build']);
+    checkOptionKeys('init', opts, ['wasm', 'build', 'threads']);
+    asked = askedThreads(opts.threads);
     build = opts.wasm === undefined ? chooseBuild(opts.build) : 'custom';
     load = loaderOf(opts.wasm, build);
   } catch (err) {
     return Promise.reject(err);
   }
-  pending ??= (async () => {
-    const exports = (await load()).exports as unknown as WasmExports;
-    if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports.heap_base !== 'function') {
-      throw new TypeError('init: opts.wasm is not a wasmconv build (it exports no `memory` and `heap_base`)');
+  if (pending && (pending.asked === asked || runtime === null)) return pending.promise;
+  if (runtime && runtime.asked === asked) return Promise.resolve();
+  const after = pending?.promise.catch(() => undefined) ?? Promise.resolve();
+  const promise = after
+    .then(async () => {
+      const next = await instantiate(await load(), build, asked);
+      const before = runtime;
+      runtime = next;
+      before?.pool?.stop();
+    })
+    .finally(() => {
+      if (pending?.promise === promise) pending = null; // a failed attempt (bad bytes, unreachable URL) may be retried
+    });
+  pending = { asked, promise };
+  return promise;
+}
+
+/** The thread count asked for: 1 by default, 'auto' the reported cores up to MAX_AUTO_THREADS. */
+function askedThreads(threads: InitOptions['threads']): number {
+  if (threads === undefined) return 1;
+  if (threads === 'auto') return Math.min(reportedCores(), MAX_AUTO_THREADS);
+  if (typeof threads !== 'number') throw new TypeError(`init: opts.threads must be a number or 'auto', got ${describe(threads)}`);
+  return checkInt('init', 'opts.threads', threads, 1);
+}
+
+/** Memory pages the runtime may grow to (a 32-bit module addresses 4 GiB at most). */
+const MAX_PAGES = 65536;
+
+/**
+ * Compiles `source` (module bytes with a shared memory import are made unshared for one thread),
+ * links it to a memory of its own and, for more than one thread on a runtime that can share
+ * memory, starts the workers on it.
+ */
+async function instantiate(source: BufferSource | WebAssembly.Module, build: WasmBuild | 'custom', asked: number): Promise<Runtime> {
+  let shared = asked > 1 && canShareMemory();
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(shared ? source : unsharedMemory(source));
+  const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  shared &&= importsMemory;
+  let memory = importsMemory ? newMemory(shared) : null;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, memory ? { env: { memory } } : {});
+  } catch (err) {
+    // a compiled Module given by the user cannot be unshared: it takes a shared memory, on one thread
+    if (!(err instanceof WebAssembly.LinkError) || !memory || shared) throw err;
+    memory = newMemory(true);
+    instance = await WebAssembly.instantiate(module, { env: { memory } });
+  }
+  const exports = instance.exports as unknown as WasmExports;
+  if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports.heap_base !== 'function') {
+    throw new TypeError('init: opts.wasm is not a wasmconv build (it exports no `memory` and `heap_base`)');
+  }
+  // the control block, then each thread's fixed scratch, then the arena
+  const control = align64(exports.heap_base());
+  const threadScratch = control + CONTROL_BYTES;
+  const tasks = createTasks(exports as unknown as TaskExports);
+  let pool: Pool | null = null;
+  if (shared) {
+    try {
+      pool = await Pool.start(asked, module, exports.memory, control, instance.exports, tasks);
+    } catch (err) {
+      throw new Error(`init: could not start ${asked} threads: ${(err as Error).message}`);
     }
-    runtime = { exports, arena: new Arena(exports.memory, exports.heap_base()), build };
-  })().catch((err: unknown) => {
-    pending = null; // a failed attempt (bad bytes, unreachable URL) may be retried
-    throw err;
-  });
-  return pending;
+  }
+  const arena = new Arena(exports.memory, threadScratch + (pool?.threads ?? 1) * THREAD_SCRATCH_BYTES, maxPages.get(exports.memory));
+  const run = pool ? (job: Job) => pool.run(job) : runHere;
+  return { exports, arena, threadScratch, build, pool, run, tasks, asked };
+}
+
+/** The maximum of each memory made here, which the arena may not grow past. */
+const maxPages = new WeakMap<WebAssembly.Memory, number>();
+
+/**
+ * A memory for the module: initial 2 pages (the module's), maximum as large as the engine grants
+ * (a shared memory must declare one, and very large ones fail on some devices: WebAssembly/design#1397).
+ */
+function newMemory(shared: boolean): WebAssembly.Memory {
+  for (let maximum = MAX_PAGES; ; maximum >>= 1) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 2, maximum, shared });
+      maxPages.set(memory, maximum);
+      return memory;
+    } catch (err) {
+      if (maximum <= 256) throw err;
+    }
+  }
+}
+
+const align64 = (n: number) => Math.ceil(n / 64) * 64;
+
+/** Threads the wasm kernels run on now: 1 before init(), without threads asked, or where memory cannot be shared. */
+export function threadCount(): number {
+  return runtime?.pool?.threads ?? 1;
 }
 
 /** The build `init()` loaded ('custom' for opts.wasm), or null before init. */
@@ -112,19 +229,16 @@ export function notInitialized(op: string): Error {
   return new Error(`${op}: wasmconv is not initialised; call \`await init()\` once before using any op`);
 }
 
-/** How to instantiate `source`, decided (and a source of the wrong kind refused) without loading anything yet. */
-function loaderOf(source: InitOptions['wasm'], build: WasmBuild | 'custom'): () => Promise<WebAssembly.Instance> {
+/** Where the module comes from, decided (and a source of the wrong kind refused) without loading anything yet. */
+function loaderOf(source: InitOptions['wasm'], build: WasmBuild | 'custom'): () => Promise<BufferSource | WebAssembly.Module> {
   if (source === undefined) {
     const b64 = build === 'relaxed-simd' ? WASM_RELAXED_SIMD_BASE64 : WASM_SIMD_BASE64;
-    return async () => WebAssembly.instantiate(await WebAssembly.compile(decodeBase64(b64)));
+    return async () => decodeBase64(b64);
   }
-  if (source instanceof WebAssembly.Module) return () => WebAssembly.instantiate(source);
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    return async () => WebAssembly.instantiate(await WebAssembly.compile(source));
-  }
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return async () => source;
   if (typeof source === 'string' || source instanceof URL) {
     const url = toUrl(source);
-    return async () => WebAssembly.instantiate(await WebAssembly.compile(await readUrl(url)));
+    return () => readUrl(url);
   }
   throw new TypeError(`init: opts.wasm must be bytes, a WebAssembly.Module or a URL, got ${describe(source)}`);
 }

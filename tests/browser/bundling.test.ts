@@ -1,7 +1,8 @@
 // Using the package as a user would, with no configuration: `npm pack`, install the tarball into
-// a fresh Vite app (no vite.config, no plugin, no wasm path), build it and run it in Chromium; and
-// import the built ES module straight from a plain <script type="module"> page. Both are served as
-// plain files from 127.0.0.1, without COOP/COEP headers, and fetch no .wasm file.
+// a fresh Vite app (no vite.config, no plugin, no wasm path), build it and run it in Chromium
+// (served plainly it runs on one thread; with COOP/COEP its pool of two starts from inside the
+// bundle); and import the built ES module straight from a plain <script type="module"> page. Both
+// are served as plain files from 127.0.0.1 and fetch no .wasm file.
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +10,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { expectClose } from '../helpers.js';
-import { describeInChromium, launchChromium, openPage, REPO, requireBuiltPackage, run, serveDirectory } from './harness.js';
+import { describeInChromium, ISOLATION_HEADERS, launchChromium, openPage, REPO, requireBuiltPackage, run, serveDirectory } from './harness.js';
 import { edgeMap, trainCorr2d } from './notebook.js';
 
 const wasmFiles = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.wasm'));
 
-/** Opens the page served from `root` at `path`; checks it fetched no .wasm and logged no problem. */
-async function resultsOf(browser: Browser, root: string, path: string): Promise<Record<string, unknown>> {
-  const server = await serveDirectory(root);
+/** Opens the page served from `root` at `path` (with `headers`); checks it fetched no .wasm and logged no problem. */
+async function resultsOf(browser: Browser, root: string, path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const server = await serveDirectory(root, headers);
   try {
     const { page, problems, requests } = await openPage(browser, server.url + path);
     const results = await page.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results);
@@ -73,8 +74,14 @@ describeInChromium('wasmconv without configuration, in Chromium', () => {
     await run(process.execPath, [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
     expect(wasmFiles(join(app, 'dist'))).toEqual([]);
 
-    const results = (await resultsOf(browser, join(app, 'dist'), '')) as { build: string; edges: number[]; conv: { shape: number[]; data: number[] } };
+    type AppResults = { build: string; threads: number; edges: number[]; conv: { shape: number[]; data: number[] } };
+    const results = (await resultsOf(browser, join(app, 'dist'), '')) as AppResults;
     expect(['simd', 'relaxed-simd']).toContain(results.build);
+    expect(results.threads, 'without COOP/COEP: one thread').toBe(1);
+    // the same app served cross-origin isolated starts its workers, from inside the bundle
+    const isolated = (await resultsOf(browser, join(app, 'dist'), '', ISOLATION_HEADERS)) as AppResults;
+    expect(isolated.threads).toBe(2);
+    expect(isolated.conv).toEqual(results.conv);
     expect(results.edges).toEqual(Array.from(edgeMap().data));
     const input = wc.arange(2 * 5 * 6).reshape(1, 2, 5, 6).div(10);
     const weight = wc.arange(3 * 2 * 3 * 3).reshape(3, 2, 3, 3).div(50).sub(0.3);

@@ -64,11 +64,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** The two headers that make a page cross-origin isolated, which shared memory (threads) needs. */
+export const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /**
  * Serves `root` on 127.0.0.1 at a free port, as plain files: no COOP/COEP or any other special
- * header, so a page that works here needs nothing from its server.
+ * header unless given in `headers`, so a page that works here needs nothing else from its server.
  */
-export async function serveDirectory(root: string): Promise<StaticServer> {
+export async function serveDirectory(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const path = normalize(join(base, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
@@ -78,7 +81,7 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

@@ -512,7 +512,7 @@ describe.each(BACKENDS)('misuse on the %s backend', (backend) => {
 
 describe('init() misuse', () => {
   it('refuses an unknown option key, and a later init() still works', async () => {
-    await expect(wc.init({ buld: 'simd' } as never)).rejects.toThrowError(/^init: unknown option "buld"; the options are wasm, build$/);
+    await expect(wc.init({ buld: 'simd' } as never)).rejects.toThrowError(/^init: unknown option "buld"; the options are wasm, build, threads$/);
     await wc.init();
     VALID.corr2d();
   });

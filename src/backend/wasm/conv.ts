@@ -2,12 +2,13 @@
 // once, runs the packed-panel passes of assembly/conv.ts (forward and dW; their equations are in
 // ../js/conv.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
 // out once.
-import type { Arena } from '../../wasm/arena.js';
-import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
+import { colsSize, type ConvGeometry, type ConvGrads, type ConvKernels, convOutputSize } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
-import { begin } from './runtime.js';
+import { convFields, windowFields } from './fields.js';
+import { addParts, batchParts, biasGradAt, type PartsExports } from './parts.js';
+import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
-interface Exports {
+export interface ConvExports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
   im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
   col2im_f32(x: number, cols: number, desc: number, batch: number): void;
@@ -19,20 +20,13 @@ interface Exports {
   conv2d_grad_input_f32(dx: number, dy: number, w: number, desc: number, scratch: number, first: number, end: number): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
   conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
-  conv2d_grad_weight_f32(dw: number, x: number, dy: number, desc: number, scratch: number, first: number, end: number): void;
+  conv2d_grad_weight_scratch_f32(desc: number): number;
+  conv2d_padded_image_f32(desc: number): number;
+  conv2d_grad_weight_prep_f32(xp: number, dyT: number, x: number, dy: number, desc: number, first: number, end: number): void;
+  conv2d_grad_weight_f32(
+    dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
+  ): void;
   bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
-  bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number): void;
-}
-
-/** The i32 fields of assembly/im2col.ts `Window`, in its order. */
-export function windowFields(g: WindowGeometry): number[] {
-  const { c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
-  return [c, h, w, kh, kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW];
-}
-
-/** The i32 fields of assembly/conv.ts `ConvDesc`: the window, then batch, groups, outPerGroup. */
-function convFields(g: ConvGeometry): Int32Array {
-  return Int32Array.from([...windowFields(g.window), g.batch, g.groups, g.outChannels / g.groups]);
 }
 
 /** The i32 fields of assembly/conv.ts `Phase`: the phase's ConvDesc, then a, b, ky0, kyStep, kx0, kxStep. */
@@ -58,18 +52,24 @@ export function readsInPlace(g: ConvGeometry): boolean {
   return g.outChannels / g.groups <= 16 && c * kh * kw >= 64;
 }
 
-/** Floats of scratch forwardAt needs for g (`desc` holds it). */
-function forwardScratch(e: Exports, desc: number, g: ConvGeometry): number {
+/** Floats of scratch forwardAt needs for g (`desc` holds it), per thread. */
+function forwardScratch(e: ConvExports, desc: number, g: ConvGeometry): number {
   return readsInPlace(g) ? e.conv2d_direct_scratch_f32(desc) : e.conv2d_scratch_f32(desc);
 }
 
-/** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g). */
-function forwardAt(e: Exports, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: number): void {
+/** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g), on the session's threads. */
+function forwardAt(
+  s: Session<ConvExports>, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: ThreadScratch,
+): void {
+  const e = s.exports;
+  const work = 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
   if (readsInPlace(g)) {
-    e.conv2d_direct_f32(py, px, pw, pb, desc, +accumulate, scratch, 0, g.batch * g.groups);
+    const units = g.batch * g.groups;
+    s.run({ kernel: e.conv2d_direct_f32, args: [py, px, pw, pb, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 6, bytes: scratch.bytes }, work });
     return;
   }
-  e.conv2d_f32(py, px, pw, desc, +accumulate, scratch, 0, forwardUnits(g));
+  const units = forwardUnits(g);
+  s.run({ kernel: e.conv2d_f32, args: [py, px, pw, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
   if (pb) e.bias_add_f32(py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
@@ -136,11 +136,15 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
-  arena: Arena, e: Exports, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
+  s: Session<ConvExports>, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
 ): void {
   const op = 'conv2d';
+  const { arena, exports: e } = s;
   if (gradInputByCol2im(g, phases)) {
-    e.conv2d_grad_input_f32(pdx, pdy, pw, desc, arena.alloc(e.conv2d_grad_input_scratch_f32(desc), op), 0, g.batch * g.groups);
+    const units = g.batch * g.groups;
+    const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc), op);
+    const work = 2 * col2imWork(g, 0);
+    s.run({ kernel: e.conv2d_grad_input_f32, args: [pdx, pdy, pw, desc, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 4, bytes: scratch.bytes }, work });
     return;
   }
   const direct = g.window.strideH === 1 && g.window.strideW === 1;
@@ -148,94 +152,142 @@ function gradInputAt(
   const kernel = arena.alloc(g.outChannels * g.window.c * g.window.kh * g.window.kw, op);
   const denseSize = (p: InputGradPhase) => p.conv.batch * p.conv.outChannels * p.conv.window.outH * p.conv.window.outW;
   const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
-  const scratch = arena.alloc(Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
+  const scratch = threadScratch(s, Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
   phases.forEach((p, i) => {
     e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
-    forwardAt(e, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
+    forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
     if (!direct) e.conv2d_phase_add_f32(pdx, dense, desc, descs[i]);
   });
 }
 
 /**
+ * dw += conv2d's weight gradient on arena pointers (`desc` holds g): the operands prepared per
+ * (image, group) (padded x, dYᵀ panels), then units of (part of the batch, chunk of taps) on the
+ * threads, each part into its own zeroed copy of dw, added in part order onto dw; a batch of one
+ * part adds straight into dw. Parts and chunks come from the shape: up to CHUNKS units in all.
+ */
+function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: number, pdw: number, g: ConvGeometry): void {
+  const op = 'conv2d';
+  const { arena, exports: e } = s;
+  const { c, h, w, kh, kw, outH, outW } = g.window;
+  const o = g.outChannels / g.groups;
+  const images = g.batch * g.groups;
+  const positions = outH * outW;
+  const paddedImage = e.conv2d_padded_image_f32(desc);
+  const xp = paddedImage ? arena.alloc(images * paddedImage, op) : px;
+  const dyT = arena.alloc(images * Math.ceil(o / 8) * 8 * positions, op);
+  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: images, grain: grainOf(images), work: images * (c * h * w + o * positions) });
+  const parts = batchParts(g.batch);
+  const tapBlocks = Math.ceil((c * kh * kw) / 4);
+  const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / parts.count)));
+  const dwSize = g.outChannels * c * kh * kw;
+  const into = parts.count > 1 ? arena.zeros(parts.count * dwSize, op) : pdw;
+  const scratch = threadScratch(s, e.conv2d_grad_weight_scratch_f32(desc), op);
+  const units = parts.count * tapChunks;
+  const work = 2 * g.batch * g.outChannels * positions * c * kh * kw;
+  s.run({ kernel: e.conv2d_grad_weight_f32, args: [into, xp, dyT, desc, scratch.ptr, parts.images, tapChunks], units, grain: 1, scratch: { arg: 4, bytes: scratch.bytes }, work });
+  if (parts.count > 1) addParts(s, pdw, into, parts.count, dwSize);
+}
+
+/**
+ * conv2d(x, w) + bias into a new buffer of the session (its pointer returned): the output of a
+ * convolution that another kernel of the same session goes on with (src/backend/wasm/fused.ts).
+ */
+export function forwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): number {
+  const op = 'conv2d';
+  const { arena } = s;
+  const d = arena.putInt32(convFields(g), op);
+  const [px, pw] = [arena.put(x, op), arena.put(w, op)];
+  const pb = bias ? arena.put(bias, op) : 0;
+  const py = arena.alloc(convOutputSize(g), op);
+  forwardAt(s, d, py, px, pw, pb, g, false, threadScratch(s, forwardScratch(s.exports, d, g), op));
+  return py;
+}
+
+/**
+ * dx, dw, db += conv2d's gradients (the ones not null) for the output gradient at `pdy` in the
+ * session, read back into the arrays; `zeroed`: they hold zeros, so they are made in place here,
+ * not copied in (and dx, where one phase writes every pixel, not even zero-filled).
+ */
+export function backwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, pdy: number, { dx, dw, db }: ConvGrads, g: ConvGeometry, zeroed: boolean): void {
+  const op = 'conv2d';
+  const { arena } = s;
+  const desc = arena.putInt32(convFields(g), op);
+  const px = dw ? arena.put(x, op) : 0;
+  const pw = dx ? arena.put(w, op) : 0;
+  const phases = dx ? inputGradPhases(g) : [];
+  const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
+  const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
+    if (b === null) return 0;
+    if (b === dx && writeDx) return arena.alloc(b.length, op);
+    return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
+  });
+  if (dw) gradWeightAt(s, desc, px, pdy, pdw, g);
+  if (db) biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+  if (dx) gradInputAt(s, desc, pdy, pw, pdx, g, phases, !writeDx);
+  if (dx) arena.read(pdx, dx);
+  if (dw) arena.read(pdw, dw);
+  if (db) arena.read(pdb, db);
+}
+
+/**
  * One arena session: the descriptor and `inputs` copied in, then the output: a given array, which
- * the kernel adds into (copied in), or a new one of that many floats; then scratch sized by the
- * module. `body` gets the pointers (and the arena, to allocate what depends on its own work),
- * then the output is copied back into the given array or out as the new one, which is returned.
+ * the kernel adds into (copied in), or a new one of that many floats. `body` gets the session and
+ * the pointers, then the output is copied back into the given array or out as the new one, which
+ * is returned.
  */
 function staged(
   op: string,
   fields: Int32Array,
   inputs: Float32Array[],
   out: Float32Array | number,
-  scratchOf: ((e: Exports, desc: number) => number) | null,
-  body: (e: Exports, desc: number, ptrs: number[], out: number, scratch: number, arena: Arena) => void,
+  body: (s: Session<ConvExports>, desc: number, ptrs: number[], out: number) => void,
 ): Float32Array {
-  const { arena, exports } = begin<Exports>(op);
+  const s = begin<ConvExports>(op);
+  const { arena } = s;
   const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));
   const po = typeof out === 'number' ? arena.alloc(out, op) : arena.put(out, op);
-  const ps = scratchOf ? arena.alloc(scratchOf(exports, desc), op) : 0;
-  body(exports, desc, ptrs, po, ps, arena);
+  body(s, desc, ptrs, po);
   if (typeof out === 'number') return arena.take(po, out);
   arena.read(po, out);
   return out;
 }
 
-const convScratch = (e: Exports, desc: number) => e.conv2d_scratch_f32(desc);
-const imageScratch = (e: Exports, desc: number) => e.im2col_scratch_f32(desc);
-
 export const conv: ConvKernels = {
   im2col(x, batch, g) {
-    return staged('unfold', Int32Array.from(windowFields(g)), [x], colsSize(batch, g), imageScratch, (e, d, [px], pc, ps) =>
-      e.im2col_f32(pc, px, d, batch, ps),
+    return staged('unfold', Int32Array.from(windowFields(g)), [x], colsSize(batch, g), (s, d, [px], pc) =>
+      s.exports.im2col_f32(pc, px, d, batch, s.arena.alloc(s.exports.im2col_scratch_f32(d), 'unfold')),
     );
   },
   col2im(cols, x, batch, g) {
-    staged('fold', Int32Array.from(windowFields(g)), [cols], x, null, (e, d, [pc], px) => e.col2im_f32(px, pc, d, batch));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, (s, d, [pc], px) => s.exports.col2im_f32(px, pc, d, batch));
   },
   conv2d(x, w, bias, out, g) {
+    if (out === null) {
+      const s = begin<ConvExports>('conv2d');
+      return s.arena.take(forwardInSession(s, x, w, bias, g), convOutputSize(g));
+    }
     // the bias added in the same session: its own would copy the output in and out again
-    const scratchOf = (e: Exports, desc: number) => forwardScratch(e, desc, g);
-    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out ?? convOutputSize(g), scratchOf, (e, d, [px, pw, pb = 0], py, ps) =>
-      forwardAt(e, d, py, px, pw, pb, g, out !== null, ps),
+    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, (s, d, [px, pw, pb = 0], py) =>
+      forwardAt(s, d, py, px, pw, pb, g, true, threadScratch(s, forwardScratch(s.exports, d, g), 'conv2d')),
     );
   },
   conv2dGradInput(dy, w, dx, g) {
-    staged('conv2d', convFields(g), [dy, w], dx, null, (e, d, [pdy, pw], pdx, _s, arena) =>
-      gradInputAt(arena, e, d, pdy, pw, pdx, g, inputGradPhases(g), true),
-    );
+    staged('conv2d', convFields(g), [dy, w], dx, (s, d, [pdy, pw], pdx) => gradInputAt(s, d, pdy, pw, pdx, g, inputGradPhases(g), true));
   },
   conv2dGradWeight(x, dy, dw, g) {
-    staged('conv2d', convFields(g), [x, dy], dw, convScratch, (e, d, [px, pdy], pdw, ps) =>
-      e.conv2d_grad_weight_f32(pdw, px, pdy, d, ps, 0, g.batch),
-    );
+    staged('conv2d', convFields(g), [x, dy], dw, (s, d, [px, pdy], pdw) => gradWeightAt(s, d, px, pdy, pdw, g));
   },
-  conv2dBackward(x, w, dy, { dx, dw, db }, g, zeroed) {
-    // one session: dy copied in once for the three, zeroed gradients made in place, not copied
-    const op = 'conv2d';
-    const { arena, exports: e } = begin<Exports>(op);
-    const desc = arena.putInt32(convFields(g), op);
-    const pdy = arena.put(dy, op);
-    const px = dw ? arena.put(x, op) : 0;
-    const pw = dx ? arena.put(w, op) : 0;
-    const phases = dx ? inputGradPhases(g) : [];
-    const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
-    const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
-      if (b === null) return 0;
-      if (b === dx && writeDx) return arena.alloc(b.length, op);
-      return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
-    });
-    if (dw) e.conv2d_grad_weight_f32(pdw, px, pdy, desc, arena.alloc(e.conv2d_scratch_f32(desc), op), 0, g.batch);
-    if (db) e.bias_grad_f32(pdb, pdy, g.batch, db.length, g.window.outH * g.window.outW);
-    if (dx) gradInputAt(arena, e, desc, pdy, pw, pdx, g, phases, !writeDx);
-    if (dx) arena.read(pdx, dx);
-    if (dw) arena.read(pdw, dw);
-    if (db) arena.read(pdb, db);
+  conv2dBackward(x, w, dy, grads, g, zeroed) {
+    // one session: dy copied in once for the three
+    const s = begin<ConvExports>('conv2d');
+    backwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed);
   },
   biasAdd(out, bias, batch, plane) {
-    staged('bias', new Int32Array(0), [bias], out, null, (e, _d, [pb], po) => e.bias_add_f32(po, pb, batch, bias.length, plane));
+    staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => s.exports.bias_add_f32(po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
-    staged('bias', new Int32Array(0), [dy], dbias, null, (e, _d, [pdy], pdb) => e.bias_grad_f32(pdb, pdy, batch, dbias.length, plane));
+    staged('bias', new Int32Array(0), [dy], dbias, (s, _d, [pdy], pdb) => biasGradAt(s, pdy, pdb, batch, dbias.length, plane));
   },
 };

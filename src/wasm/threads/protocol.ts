@@ -1,0 +1,104 @@
+// The job protocol of the thread pool, shared by the caller's thread (./pool.ts) and the workers
+// (./worker.ts), after google/pthreadpool: one small job descriptor in a control block of the
+// shared WebAssembly memory, a generation word that announces a new job, and chunks that every
+// thread claims one at a time and runs. A job is "call kernel K with these arguments over work
+// units [0, units), `grain` units a chunk": the chunks are fixed by the job (by the op, from its
+// shapes), never by the number of threads, so the same job computes the same bits on 1, 2 or 8
+// threads; which thread runs a chunk changes only its scratch.
+//
+// Claiming: NEXT holds (job tag << 16) | next chunk index. A thread claims with a compare-exchange
+// that succeeds only while the tag is its job's, then reads the descriptor: a thread that wakes
+// late sees another tag and claims nothing, and one that did claim knows the job is unfinished
+// (it holds a chunk), so the descriptor it reads is that job's.
+
+/** Int32 slots of the control block. */
+export const GEN = 0; // the job's generation, bumped to announce it
+export const NEXT = 1; // (tag << 16) | next chunk to claim
+export const FINISHED = 2; // chunks run to the end
+export const KERNEL = 3; // index into the kernel table
+export const NARGS = 4;
+export const UNITS = 5;
+export const GRAIN = 6;
+export const CHUNKS = 7;
+export const SCRATCH_ARG = 8; // argument that points at scratch: each thread adds thread·SCRATCH_BYTES (-1: none)
+export const SCRATCH_BYTES = 9;
+export const PARTIAL_ARG = 10; // argument that points at a per-chunk output: chunk c adds c·PARTIAL_BYTES (-1: none)
+export const PARTIAL_BYTES = 11;
+export const READY = 12; // workers started
+export const PARKED = 13; // workers asleep in Atomics.wait on GEN
+export const FAILED = 14; // a chunk threw (a kernel trapped)
+export const WAITING = 15; // the caller sleeps in Atomics.wait on FINISHED
+
+const INT_SLOTS = 16;
+/** The arguments, as float64 (exact for every i32 and f32), after the int slots. */
+export const MAX_ARGS = 24;
+/** Bytes of the control block (a multiple of 64: a cache line of its own). */
+export const CONTROL_BYTES = 64 * Math.ceil((INT_SLOTS * 4 + MAX_ARGS * 8) / 64);
+/** Chunks a job may have (the index field of NEXT). */
+export const MAX_CHUNKS = 0x8000;
+
+export type Kernel = (...args: number[]) => unknown;
+
+/** Views of the control block at byte `offset` of the shared memory. */
+export interface Control {
+  ints: Int32Array;
+  args: Float64Array;
+}
+
+export function controlAt(buffer: ArrayBufferLike, offset: number): Control {
+  return { ints: new Int32Array(buffer, offset, INT_SLOTS), args: new Float64Array(buffer, offset + INT_SLOTS * 4, MAX_ARGS) };
+}
+
+/**
+ * The kernels a job may name, by index: the module's function exports, then the TypeScript tasks
+ * over them (src/backend/wasm/tasks.ts), each sorted by name: the same order in every thread.
+ */
+export function kernelTable(exports: WebAssembly.Exports, tasks: Record<string, Kernel>): Kernel[] {
+  const sorted = (o: object) => Object.keys(o).sort();
+  const wasm = sorted(exports).filter((k) => typeof exports[k] === 'function').map((k) => exports[k] as Kernel);
+  return [...wasm, ...sorted(tasks).map((k) => tasks[k])];
+}
+
+/** Runs chunk `chunk` of the job in the control block on thread `thread` (0 is the caller). */
+export function runChunk({ ints, args }: Control, kernels: readonly Kernel[], thread: number, chunk: number): void {
+  const a = Array.from(args.subarray(0, ints[NARGS]));
+  if (ints[SCRATCH_ARG] >= 0) a[ints[SCRATCH_ARG]] += thread * ints[SCRATCH_BYTES];
+  if (ints[PARTIAL_ARG] >= 0) a[ints[PARTIAL_ARG]] += chunk * ints[PARTIAL_BYTES];
+  const first = chunk * ints[GRAIN];
+  kernels[ints[KERNEL]](...a, first, Math.min(ints[UNITS], first + ints[GRAIN]));
+}
+
+/**
+ * Claims and runs chunks of job `gen` until none is left (or the job is no longer `gen`). A chunk
+ * that throws is counted as finished and flags FAILED, so that nobody waits for it forever; the
+ * caller reports the failure.
+ */
+export function work(control: Control, kernels: readonly Kernel[], thread: number, gen: number): void {
+  const { ints } = control;
+  const tag = gen & 0xffff;
+  for (;;) {
+    const next = Atomics.load(ints, NEXT);
+    if (next >>> 16 !== tag) return;
+    if (Atomics.compareExchange(ints, NEXT, next, next + 1) !== next) continue;
+    const chunk = next & 0xffff;
+    const chunks = ints[CHUNKS];
+    if (chunk >= chunks) return;
+    try {
+      runChunk(control, kernels, thread, chunk);
+    } catch {
+      Atomics.store(ints, FAILED, 1);
+    }
+    if (Atomics.add(ints, FINISHED, 1) + 1 === chunks && Atomics.load(ints, WAITING) !== 0) Atomics.notify(ints, FINISHED);
+  }
+}
+
+/** The value NEXT starts a job at. */
+export function firstClaim(gen: number): number {
+  return ((gen & 0xffff) << 16) | 0;
+}
+
+/** How long an idle worker spins on GEN before it sleeps (waking a sleeper costs ~100 µs). */
+export const SPIN_MS = 2;
+
+/** Bytes of small fixed scratch each thread has (the depthwise kernel's interleaved weights: 225 taps × 12 bytes). */
+export const THREAD_SCRATCH_BYTES = 4096;
