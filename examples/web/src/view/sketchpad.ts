@@ -14,21 +14,24 @@ const INK = '#14181d';
 export class Sketchpad {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
-  private last: { x: number; y: number } | null = null;
+  /** The pointer drawing now (a second finger is ignored) and where its stroke is. */
+  private pointer: number | null = null;
+  private last: { x: number; y: number } = { x: 0, y: 0 };
 
   /** `onChange` runs after every piece of stroke and after clear() and show(). */
   constructor(label: string, private readonly onChange: () => void) {
     this.canvas = el('canvas', { class: 'sketchpad', width: SIDE, height: SIDE, role: 'img', 'aria-label': label });
     this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
     this.canvas.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0) return;
+      if (e.button !== 0 || this.pointer !== null) return;
       e.preventDefault();
       this.canvas.setPointerCapture(e.pointerId);
+      this.pointer = e.pointerId;
       this.last = this.toCanvas(e);
       this.segment(this.last, this.last); // a click leaves a dot
     });
     this.canvas.addEventListener('pointermove', (e) => {
-      if (!this.last) return;
+      if (e.pointerId !== this.pointer) return;
       // the moves the browser merged into this event, so that fast strokes stay smooth
       for (const c of e.getCoalescedEvents?.() ?? [e]) {
         const p = this.toCanvas(c);
@@ -36,7 +39,9 @@ export class Sketchpad {
         this.last = p;
       }
     });
-    const end = () => (this.last = null);
+    const end = (e: PointerEvent) => {
+      if (e.pointerId === this.pointer) this.pointer = null;
+    };
     this.canvas.addEventListener('pointerup', end);
     this.canvas.addEventListener('pointercancel', end);
   }
