@@ -5,14 +5,13 @@
 // Adam or SGD on 9,000 digits, measured on the 1,000 held out (digits.ts, splitDigits).
 //
 // The defaults are what learns fastest in a browser tab: ReLU + max pooling, Adam at lr 0.001,
-// batch 32, 5 epochs. In headless Chromium on a 2-core machine (wasm, ~29 ms a step) that run
-// is at 95% on the held-out digits after 20 s, 97% after 30 s and 98.0% when it ends at 59 s; d2l's
-// network with Adam at lr 0.003 ends at 95.7% (71 s; at chance for its first 100 steps). Batch 32
-// learns more per example than 64 (95.0% vs 93.9% after 2 epochs, in Node), and Chromium runs
-// about as many examples a second at 32 as at 64 or 128 (900–950 in one run), in shorter steps that
-// keep the page smoother. d2l's own recipe (SGD, lr 0.9, batch 256) sits at
-// chance, loss log 10, for its first ~1,400 steps (40 epochs of these 9,000 digits; 80 s in Node)
-// before it falls, so SGD is here as a choice, not the default.
+// batch 32, 5 epochs. In headless Chromium on a 2-core machine (wasm, ~15 ms a step) that run is
+// at 95% on the held-out digits after ~10 s, 97% after ~18 s and 98.0% when it ends at 30 s; d2l's
+// network with Adam at lr 0.003 ends at 95.7% (30 s; at chance for its first 100 steps). Batch 64
+// runs 1.5× the examples a second but learns less from each: 97% after the same ~18 s, 96.9% after
+// its 5 epochs (20 s), in steps of 22 ms instead of 15 that leave the page less smooth. d2l's own
+// recipe (SGD, lr 0.9, batch 256) sits at chance, loss log 10, for its first ~1,400 steps (40
+// epochs of these 9,000 digits) before it falls, so SGD is here as a choice, not the default.
 import * as wc from 'wasmconv';
 import type { Tensor } from 'wasmconv';
 import { gather, splitDigits, type Digits } from './digits.js';
