@@ -65,7 +65,26 @@ export const DEFAULT_RECIPE: Recipe = { architecture: 'relu', optimizer: 'adam',
 
 export const SIDE = 28;
 
-/** One network being trained: its data, its optimizer, where it is in its epochs. */
+/** The digits split and laid out once, for every run: a new network costs no copy of them. */
+export interface DigitSets {
+  /** The 9,000 training digits, [n, 1, 28, 28] images and their labels. */
+  train: wc.data.TensorDataset;
+  heldOut: { images: Float32Array; labels: Float32Array; count: number };
+  /** Where each held-out digit is in the file. */
+  heldOutIndices: Int32Array;
+}
+
+export function prepareDigits(digits: Digits): DigitSets {
+  const { train, heldOut } = splitDigits(digits);
+  const { images, labels } = gather(digits, train);
+  return {
+    train: new wc.data.TensorDataset(wc.tensor(images, [train.length, 1, SIDE, SIDE]), wc.tensor(labels, [train.length])),
+    heldOut: { ...gather(digits, heldOut), count: heldOut.length },
+    heldOutIndices: heldOut,
+  };
+}
+
+/** One network being trained: its optimizer, its batches, where it is in its epochs. */
 export class LeNetRun {
   readonly recipe: Recipe;
   readonly net: wc.nn.Sequential;
@@ -78,18 +97,15 @@ export class LeNetRun {
   private batches: Iterator<Tensor[]>;
   private readonly heldOut: { images: Float32Array; labels: Float32Array };
 
-  constructor(digits: Digits, recipe: Recipe) {
+  constructor(sets: DigitSets, recipe: Recipe) {
     this.recipe = { ...recipe };
-    const { train, heldOut } = splitDigits(digits);
-    const { images, labels } = gather(digits, train);
-    this.heldOut = gather(digits, heldOut);
-    this.heldOutCount = heldOut.length;
+    this.heldOut = sets.heldOut;
+    this.heldOutCount = sets.heldOut.count;
     wc.manualSeed(recipe.seed);
     this.net = ARCHITECTURES[recipe.architecture].build();
     const params = this.net.parameters();
     this.optimizer = recipe.optimizer === 'adam' ? new wc.optim.Adam(params, { lr: recipe.lr }) : new wc.optim.SGD(params, { lr: recipe.lr });
-    const dataset = new wc.data.TensorDataset(wc.tensor(images, [train.length, 1, SIDE, SIDE]), wc.tensor(labels, [train.length]));
-    this.loader = new wc.data.DataLoader(dataset, { batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed });
+    this.loader = new wc.data.DataLoader(sets.train, { batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed });
     this.stepsPerEpoch = this.loader.length;
     this.batches = this.loader[Symbol.iterator]();
   }

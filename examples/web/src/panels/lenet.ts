@@ -5,9 +5,9 @@
 // per animation frame, and the held-out accuracy is measured in slices between yields too.
 import * as wc from 'wasmconv';
 import digitsUrl from '../assets/mnist-digits.bin.gz?url';
-import { fetchDigits, splitDigits, type Digits } from '../lenet/digits.js';
+import { fetchDigits, type Digits } from '../lenet/digits.js';
 import { FRAME, toMnist } from '../lenet/preprocess.js';
-import { ARCHITECTURES, DEFAULT_LR, DEFAULT_RECIPE, LeNetRun, type Architecture, type OptimizerName, type Recipe } from '../lenet/training.js';
+import { ARCHITECTURES, DEFAULT_LR, DEFAULT_RECIPE, LeNetRun, prepareDigits, type Architecture, type DigitSets, type OptimizerName, type Recipe } from '../lenet/training.js';
 import { ProbabilityBars } from '../view/bars.js';
 import { LineChart, type Point } from '../view/chart.js';
 import { backendSwitch, formatDuration, numberInput } from '../view/controls.js';
@@ -130,7 +130,7 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
 
   let state: LeNetState = 'loading';
   let digits: Digits | null = null;
-  let heldOut: Int32Array = new Int32Array(0);
+  let sets: DigitSets | null = null;
   let run: LeNetRun | null = null;
   let history = freshHistory();
   let input: Float32Array | null = null; // the drawing, preprocessed; recomputed when the pad changes
@@ -163,7 +163,7 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
   /** A new, untrained network with the current settings. */
   const newRun = () => {
     try {
-      run = new LeNetRun(digits!, recipe());
+      run = new LeNetRun(sets!, recipe());
       history = freshHistory();
       setState('idle', 'A new network, untrained.');
     } catch (err) {
@@ -306,14 +306,15 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
   clearButton.addEventListener('click', () => pad.clear());
   sampleButton.addEventListener('click', () => {
     // a stride prime to 1,000 walks through the held-out digits in a mixed order of classes
-    const i = heldOut[(samples++ * 389) % heldOut.length];
+    const { heldOutIndices } = sets!;
+    const i = heldOutIndices[(samples++ * 389) % heldOutIndices.length];
     pad.show(digits!.pixels.subarray(i * FRAME * FRAME, (i + 1) * FRAME * FRAME), FRAME);
   });
 
   fetchDigits(digitsUrl)
     .then((d) => {
+      sets = prepareDigits(d);
       digits = d;
-      heldOut = splitDigits(d).heldOut;
       sampleButton.disabled = false;
       newRun();
     })
