@@ -14,6 +14,7 @@
 // epochs of these 9,000 digits) before it falls, so SGD is here as a choice, not the default.
 import * as wc from 'wasmconv';
 import type { Tensor } from 'wasmconv';
+import { initialModel } from '../../../lenet/train.js';
 import { gather, splitDigits, type Digits } from './digits.js';
 
 const { nn } = wc;
@@ -30,29 +31,20 @@ export interface Recipe {
   seed: number;
 }
 
-export const ARCHITECTURES: Record<Architecture, { label: string; build(): wc.nn.Sequential }> = {
+export const ARCHITECTURES: Record<Architecture, { label: string; build(seed: number): wc.nn.Sequential }> = {
   relu: {
     label: 'LeNet with ReLU and max pooling',
-    build: () =>
-      new nn.Sequential(
+    build: (seed) => {
+      wc.manualSeed(seed);
+      return new nn.Sequential(
         new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }),
         new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
         new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
-      ),
-  },
-  sigmoid: {
-    label: 'd2l’s LeNet (sigmoid, average pooling)',
-    build: () => {
-      const net = new nn.Sequential(
-        new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-        new nn.Conv2d(6, 16, 5), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-        new nn.Linear(400, 120), new nn.Sigmoid(), new nn.Linear(120, 84), new nn.Sigmoid(), new nn.Linear(84, 10),
       );
-      // d2l's train_ch6: nn.init.xavier_uniform_ on every Linear and Conv2d weight
-      for (const m of net.modules()) if (m instanceof nn.Conv2d || m instanceof nn.Linear) nn.init.xavierUniform(m.weight);
-      return net;
     },
   },
+  // the one `npm run lenet` trains (examples/lenet/train.ts), Xavier-initialised as d2l does
+  sigmoid: { label: 'd2l’s LeNet (sigmoid, average pooling)', build: (seed) => initialModel('d2l', seed) },
 };
 
 /** The learning rate each network and optimizer starts from (see the measurements above). */
@@ -101,8 +93,7 @@ export class LeNetRun {
     this.recipe = { ...recipe };
     this.heldOut = sets.heldOut;
     this.heldOutCount = sets.heldOut.count;
-    wc.manualSeed(recipe.seed);
-    this.net = ARCHITECTURES[recipe.architecture].build();
+    this.net = ARCHITECTURES[recipe.architecture].build(recipe.seed);
     const params = this.net.parameters();
     this.optimizer = recipe.optimizer === 'adam' ? new wc.optim.Adam(params, { lr: recipe.lr }) : new wc.optim.SGD(params, { lr: recipe.lr });
     this.loader = new wc.data.DataLoader(sets.train, { batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed });
