@@ -23,6 +23,7 @@ export type BackwardFn = (
   untouched: (...bufs: (Float32Array | null)[]) => boolean,
 ) => void;
 
+/** A recorded op, a tensor's `gradFn`: the op's name, its inputs and its backward closure. */
 export interface GradNode {
   /** The op that made the tensor, shown by toString as grad_fn. */
   readonly op: string;
@@ -38,7 +39,23 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` without recording any graph (torch.no_grad) and returns its result. */
+/**
+ * Runs `fn` with grad mode off and returns what it returns, as `with torch.no_grad():`. Ops inside
+ * record no graph, so their results do not require grad, save nothing for a backward and cost
+ * less: use it for inference, for evaluation, and to write into parameters by hand
+ * ({@link Tensor.set} refuses a tensor that requires grad outside it). Nests, and restores the
+ * previous mode when `fn` returns or throws. `fn` must be synchronous: an `async` function's
+ * awaited part runs after grad mode is back on.
+ *
+ * @param fn - The code to run without recording.
+ * @returns What `fn` returns.
+ * @throws `TypeError` (message starting `noGrad:`) when `fn` is not a function; anything `fn` throws.
+ *
+ * @example
+ * ```ts
+ * const predictions = wc.noGrad(() => net.forward(images).argmax(1));
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
   const before = gradEnabled;

@@ -4,7 +4,14 @@ import { generatorFor, type Seed } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { checkOptionKeys, checkShape, checkSize, describe, fmtShape, type Shape, sizeOf } from './shape.js';
 
+/** The options of {@link tensor}, {@link zeros}, {@link ones} and {@link full}. */
 export interface TensorOptions {
+  /**
+   * Make a leaf that autograd tracks: ops on it are recorded and {@link Tensor.backward} fills
+   * its `.grad`, as PyTorch's `requires_grad=True`.
+   *
+   * @defaultValue `false`
+   */
   requiresGrad?: boolean;
 }
 
@@ -56,8 +63,27 @@ function nestedShape(data: NestedArray): number[] {
 }
 
 /**
- * A tensor from a number, nested arrays, a flat array or any typed array (always copied).
- * `shape` reshapes flat data and must account for every value.
+ * A new tensor of the given values, as `torch.tensor`: from a number (a 0-d tensor), nested
+ * arrays (their nesting gives the shape, and must be rectangular), a flat array, any typed array
+ * of numbers (1-D) or a tensor. The values are always copied and converted to float32.
+ *
+ * @param data - The values: a number, nested arrays of numbers, a typed array or a tensor.
+ * @param shape - Optional: the shape to give the values (read row-major), which must hold
+ *   exactly as many as `data` has; `[6]` of data `[[1, 2, 3], [4, 5, 6]]` flattens it. Without it,
+ *   the shape of `data`.
+ * @param opts - `requiresGrad`, see {@link TensorOptions}.
+ * @returns A new leaf tensor.
+ * @throws `TypeError` (message starting `tensor:`) for data of another kind (a string, a
+ *   BigInt64Array, nested arrays holding a non-number), a shape that is not an array of
+ *   integers, or an unknown or non-boolean option; `RangeError` for ragged nested arrays, a
+ *   negative size, or a shape that holds more or fewer values than `data`.
+ *
+ * @example
+ * ```ts
+ * const x = wc.tensor([[1, 2, 3], [4, 5, 6]]);          // shape [2, 3]
+ * const w = wc.tensor(new Float32Array(12), [3, 4], { requiresGrad: true });
+ * const s = wc.tensor(3.5);                              // shape [], s.item() === 3.5
+ * ```
  */
 export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: readonly number[], opts?: TensorOptions): Tensor {
   const requiresGrad = requiresGradOf('tensor', opts);
@@ -83,6 +109,17 @@ export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: r
   return make('tensor', values, dims, requiresGrad);
 }
 
+/**
+ * A new tensor of `shape` with every value `value`, as `torch.full`.
+ *
+ * @param shape - The size of each dimension, as an array (`[2, 3]`; PyTorch also takes them as
+ *   separate arguments) or one number for a 1-D tensor.
+ * @param value - The fill value (converted to float32).
+ * @param opts - `requiresGrad`, see {@link TensorOptions}.
+ * @throws `TypeError` (message starting `full:`) for a shape that is not integers, a `value`
+ *   that is not a number, or a bad option; `RangeError` for a negative size or more than 2^30
+ *   values (what 32-bit WebAssembly memory can address).
+ */
 export function full(shape: readonly number[] | number, value: number, opts?: TensorOptions): Tensor {
   const dims = checkShape('full', shape);
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
@@ -90,19 +127,53 @@ export function full(shape: readonly number[] | number, value: number, opts?: Te
   return make('full', buffer('full', dims).fill(value), dims, requiresGrad);
 }
 
+/**
+ * A new tensor of `shape` filled with 0, as `torch.zeros`.
+ *
+ * @param shape - The size of each dimension, as an array (`[2, 3]`) or one number for a 1-D tensor.
+ * @param opts - `requiresGrad`, see {@link TensorOptions}.
+ * @throws `TypeError` (message starting `zeros:`) for a shape that is not integers or a bad
+ *   option; `RangeError` for a negative size or more than 2^30 values.
+ */
 export function zeros(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('zeros', shape);
   const requiresGrad = requiresGradOf('zeros', opts);
   return make('zeros', buffer('zeros', dims), dims, requiresGrad);
 }
 
+/**
+ * A new tensor of `shape` filled with 1, as `torch.ones`.
+ *
+ * @param shape - The size of each dimension, as an array (`[2, 3]`) or one number for a 1-D tensor.
+ * @param opts - `requiresGrad`, see {@link TensorOptions}.
+ * @throws `TypeError` (message starting `ones:`) for a shape that is not integers or a bad
+ *   option; `RangeError` for a negative size or more than 2^30 values.
+ */
 export function ones(shape: readonly number[] | number, opts?: TensorOptions): Tensor {
   const dims = checkShape('ones', shape);
   const requiresGrad = requiresGradOf('ones', opts);
   return make('ones', buffer('ones', dims).fill(1), dims, requiresGrad);
 }
 
-/** torch.arange: start, start + step, ... up to but excluding end; arange(end) starts at 0. */
+/**
+ * A 1-D tensor of `start, start + step, ...` up to but excluding `end`, as `torch.arange` in
+ * float32: `arange(end)` is `0, 1, ..., end − 1`; `arange(start, end, step?)` counts from `start`
+ * (down when `step` is negative). It has ⌈(end − start)/step⌉ values, each computed as
+ * `start + i·step` in float64 and rounded once to float32.
+ *
+ * @param start - The first value, or the end when it is the only argument.
+ * @param end - The bound, not included.
+ * @param step - The difference between values, non-zero (default 1).
+ * @throws `TypeError` (message starting `arange:`) for an argument that is not a finite number;
+ *   `RangeError` for a step of 0 or one whose sign leads away from `end`.
+ *
+ * @example
+ * ```ts
+ * wc.arange(4).toArray();          // [0, 1, 2, 3]
+ * wc.arange(1, 2, 0.25).toArray(); // [1, 1.25, 1.5, 1.75]
+ * wc.arange(9).reshape(3, 3);      // [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+ * ```
+ */
 export function arange(start: number, end?: number, step = 1): Tensor {
   if (end === undefined) [start, end] = [0, start];
   for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
@@ -118,14 +189,37 @@ export function arange(start: number, end?: number, step = 1): Tensor {
   return make('arange', values, [n]);
 }
 
+/** The options of {@link rand} and {@link randn}. */
 export interface RandomOptions extends TensorOptions {
-  /** Draw from a fresh generator with this seed instead of the global one. */
+  /**
+   * Draw from a fresh generator seeded with this (a safe integer or a bigint) instead of the
+   * global one, which is then left as it was: the same seed gives the same values on every call,
+   * platform and backend.
+   */
   seed?: Seed;
 }
 
 const RANDOM_OPTIONS = ['requiresGrad', 'seed'];
 
-/** Uniform samples in [0, 1). */
+/**
+ * A new tensor of `shape` with values drawn uniformly from [0, 1), as `torch.rand`. They come from
+ * wasmconv's seeded generator (xoshiro128**, see {@link manualSeed} and {@link Generator}), so a
+ * seed gives the same numbers on every platform and backend, but not PyTorch's numbers for the
+ * same seed: the generators differ. Each value is a multiple of 2^−24.
+ *
+ * @param shape - The size of each dimension, as an array or one number for a 1-D tensor.
+ * @param opts - `seed` (a fresh generator instead of the global one) and `requiresGrad`; see {@link RandomOptions}.
+ * @throws `TypeError` (message starting `rand:`) for a shape that is not integers, an unknown or
+ *   non-boolean option or a seed that is not a safe integer or bigint; `RangeError` for a
+ *   negative size or more than 2^30 values.
+ *
+ * @example
+ * ```ts
+ * wc.manualSeed(0);
+ * const a = wc.rand([2, 3]);
+ * const b = wc.rand([2, 3], { seed: 0 });   // the same values as a, the global generator untouched
+ * ```
+ */
 export function rand(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('rand', shape);
   const requiresGrad = requiresGradOf('rand', opts, RANDOM_OPTIONS);
@@ -135,7 +229,17 @@ export function rand(shape: readonly number[] | number, opts: RandomOptions = {}
   return make('rand', values, dims, requiresGrad);
 }
 
-/** Standard normal samples. */
+/**
+ * A new tensor of `shape` with values drawn from the standard normal distribution N(0, 1), as
+ * `torch.randn`, from wasmconv's seeded generator (Marsaglia's polar method over
+ * {@link Generator}'s uniforms): the same numbers for a seed on every platform and backend, not
+ * PyTorch's.
+ *
+ * @param shape - The size of each dimension, as an array or one number for a 1-D tensor.
+ * @param opts - `seed` and `requiresGrad`; see {@link RandomOptions}.
+ * @throws `TypeError` (message starting `randn:`) for a shape that is not integers, a bad option
+ *   or seed; `RangeError` for a negative size or more than 2^30 values.
+ */
 export function randn(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   const dims = checkShape('randn', shape);
   const requiresGrad = requiresGradOf('randn', opts, RANDOM_OPTIONS);

@@ -5,8 +5,29 @@
 // so a seed gives bit-identical numbers on every JavaScript engine, platform and backend.
 import { describe } from './shape.js';
 
+/**
+ * A seed: a safe integer (negative allowed) or a bigint, read as its low 64 bits, as PyTorch's
+ * seeds are 64-bit.
+ */
 export type Seed = number | bigint;
 
+/**
+ * A seeded random number generator, `torch.Generator`'s counterpart: xoshiro128** (Blackman and
+ * Vigna, 2018) seeded through splitmix32. Every step is exact integer or exactly rounded IEEE
+ * arithmetic (the normal's logarithm included), so a seed gives bit-identical numbers on every
+ * JavaScript engine, platform and backend; they are not PyTorch's numbers for the same seed (its
+ * CPU generator is a Mersenne Twister). {@link rand}, {@link randn}, the layers' initialisation,
+ * {@link dropout} and {@link data.DataLoader}'s shuffling draw from one global generator (seeded
+ * by {@link manualSeed}), or from a fresh one when given a `seed` option; a `Generator` of your
+ * own gives you a stream of numbers of your own.
+ *
+ * @example
+ * ```ts
+ * const g = new wc.Generator(42);
+ * g.uniform();   // in [0, 1)
+ * g.normal();    // N(0, 1)
+ * ```
+ */
 export class Generator {
   private s0 = 0;
   private s1 = 0;
@@ -14,10 +35,23 @@ export class Generator {
   private s3 = 0;
   private spare: number | null = null;
 
+  /**
+   * @param seed - The seed; see {@link Seed}.
+   * @param op - The name a bad seed's `TypeError` starts with (the function that made this generator).
+   * @throws `TypeError` for a seed that is neither a safe integer nor a bigint.
+   */
   constructor(seed: Seed, op = 'Generator') {
     this.seed(seed, op);
   }
 
+  /**
+   * Restarts the generator from `seed`, as `torch.Generator.manual_seed`: the numbers that follow
+   * are those of a new `Generator(seed)`.
+   *
+   * @param seed - The seed; see {@link Seed}.
+   * @param op - The name a bad seed's `TypeError` starts with.
+   * @throws `TypeError` for a seed that is neither a safe integer nor a bigint.
+   */
   seed(seed: Seed, op = 'manualSeed'): void {
     const big = checkSeed(op, seed);
     let x = Number(big & 0xffffffffn) ^ Math.imul(Number((big >> 32n) & 0xffffffffn), 0x85ebca6b);
@@ -49,12 +83,12 @@ export class Generator {
     return result;
   }
 
-  /** Uniform in [0, 1), a multiple of 2^-24 (so exact as float32). */
+  /** A number drawn uniformly from [0, 1): the top 24 bits of the next 32, so a multiple of 2^−24, exact in float32. */
   uniform(): number {
     return (this.nextUint32() >>> 8) / 16777216;
   }
 
-  /** Standard normal. */
+  /** A number drawn from the standard normal distribution N(0, 1) (Marsaglia's polar method, which draws them in pairs). */
   normal(): number {
     if (this.spare !== null) {
       const v = this.spare;
@@ -112,7 +146,23 @@ export const DEFAULT_SEED = 67280421310721;
 
 export const globalGenerator = new Generator(DEFAULT_SEED);
 
-/** Seeds the global generator used by rand, randn and layer initialisation. */
+/**
+ * Seeds the global generator, as `torch.manual_seed`: {@link rand}, {@link randn}, the layers'
+ * initialisation, the `nn.init` functions, {@link dropout} and {@link data.DataLoader}'s
+ * shuffling draw from it whenever they are given no `seed` of their own. Until the first call it
+ * holds PyTorch's default seed, 67280421310721, so an unseeded program gives the same numbers on
+ * every run. The numbers are wasmconv's generator's, not PyTorch's (see
+ * {@link Generator}).
+ *
+ * @param seed - A safe integer or a bigint (its low 64 bits).
+ * @throws `TypeError` (message starting `manualSeed:`) for any other value.
+ *
+ * @example
+ * ```ts
+ * wc.manualSeed(0);
+ * const net = new wc.nn.Linear(4, 2);   // the same initial weights on every run
+ * ```
+ */
 export function manualSeed(seed: Seed): void {
   globalGenerator.seed(seed);
 }

@@ -1,6 +1,11 @@
 // Shape arithmetic and the argument checks that every op shares. Messages start with the op's
 // name and say what was expected and what was given.
 
+/**
+ * A tensor's shape: the size of each dimension, outermost first.
+ *
+ * @inline
+ */
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {

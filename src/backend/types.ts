@@ -6,6 +6,7 @@
 // allocates it, so that the wasm backend can copy its result out into memory never zeroed
 // (src/wasm/arena.ts take).
 
+/** The kernels ops run on (see {@link setBackend}): `'wasm'`, WebAssembly SIMD, or `'js'`, the plain TypeScript reference. */
 export type BackendName = 'js' | 'wasm';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 

@@ -9,27 +9,74 @@ import { Generator, globalGenerator, type Seed } from '../random.js';
 import { checkBoolean, checkInt, checkOptionKeys, describe, fmtShape, sameShape, sizeOf } from '../shape.js';
 import type { Dataset } from './dataset.js';
 
+/** The options of {@link DataLoader}, as `torch.utils.data.DataLoader`'s (camelCase for `batch_size` and `drop_last`). */
 export interface DataLoaderOptions {
-  /** Items per batch, default 1. */
+  /** Items per batch, >= 1. @defaultValue `1` */
   batchSize?: number;
-  /** A new random order every epoch, default false. */
+  /** Draw a new random order of the items at the start of every epoch. @defaultValue `false` */
   shuffle?: boolean;
-  /** Leave out the last batch when it is smaller than batchSize, default false. */
+  /** Leave out the last batch when it is smaller than `batchSize`. @defaultValue `false` */
   dropLast?: boolean;
-  /** Seeds the loader's own generator for shuffling; without it shuffling draws from the global generator. */
+  /**
+   * Seeds the loader's own generator for shuffling, so that epoch k's order is the same on every
+   * run whatever else draws random numbers; without it shuffling draws from the global generator
+   * ({@link manualSeed}). (PyTorch takes a `generator`.)
+   */
   seed?: Seed;
 }
 
-/** What an item may be: a tensor, or a tuple of tensors (TensorDataset's rows); batches have the same form. */
+/**
+ * What a dataset's item may be: a tensor, or an array of tensors (a {@link TensorDataset}'s rows,
+ * `[image, label]`). A batch has the same form, each tensor stacked along a new first dimension.
+ */
 export type Item = Tensor | readonly Tensor[];
 
+/**
+ * Batches of a map-style dataset, as `torch.utils.data.DataLoader`: iterating it (`for (const
+ * [x, y] of loader)`) runs one epoch, the items in order or, with `shuffle`, in a new random
+ * order each epoch (from the seeded generator), stacked `batchSize` at a time into tensors
+ * `[b, ...]` (through the dataset's `batch` method when it has one, else by stacking `at`'s
+ * items, PyTorch's `default_collate` for tensors). Iterate it again for the next epoch. It runs
+ * on the caller's thread (there are no worker processes), and `length` is the number of batches.
+ *
+ * @example
+ * ```ts
+ * const loader = new wc.data.DataLoader(new wc.data.TensorDataset(images, labels), {
+ *   batchSize: 64,
+ *   shuffle: true,
+ *   seed: 0,
+ * });
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   for (const [x, y] of loader) {          // x: [64, 1, 28, 28], y: [64]
+ *     const loss = wc.crossEntropy(net.forward(x), y);
+ *     opt.zeroGrad();
+ *     loss.backward();
+ *     opt.step();
+ *   }
+ * }
+ * ```
+ */
 export class DataLoader<T extends Item = Tensor[]> implements Iterable<T> {
+  /** The dataset it reads. */
   readonly dataset: Dataset<T>;
+  /** Items per batch. */
   readonly batchSize: number;
+  /** Whether each epoch draws a new random order. */
   readonly shuffle: boolean;
+  /** Whether a last batch smaller than `batchSize` is left out. */
   readonly dropLast: boolean;
   private readonly generator: Generator | null;
 
+  /**
+   * @param dataset - A {@link Dataset}: a {@link TensorDataset}, or any object with an integer
+   *   `length` and an `at(index)` method.
+   * @param options - `batchSize` (default 1), `shuffle`, `dropLast` (default false) and `seed`;
+   *   see {@link DataLoaderOptions}.
+   * @throws `TypeError` (message starting `DataLoader:`) for a dataset without an integer `length`
+   *   and an `at` method, or for an unknown option or one of the wrong type; `RangeError` for a
+   *   `batchSize` below 1. While iterating, items that cannot be stacked (not tensors, or of
+   *   differing shapes) are a `TypeError` or `RangeError` too.
+   */
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.at !== 'function' || !Number.isInteger(dataset.length)) {
       throw new TypeError(`DataLoader: dataset must have an integer length and an at(index) method (a TensorDataset, say), got ${describe(dataset)}`);
@@ -42,13 +89,13 @@ export class DataLoader<T extends Item = Tensor[]> implements Iterable<T> {
     this.generator = o.seed === undefined ? null : new Generator(o.seed, 'DataLoader');
   }
 
-  /** Batches per epoch: ⌈n / batchSize⌉, or ⌊n / batchSize⌋ with dropLast. */
+  /** Batches per epoch, as PyTorch's `len(loader)`: ⌈n / batchSize⌉, or ⌊n / batchSize⌋ with `dropLast`. */
   get length(): number {
     const n = this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  /** One epoch: the order is drawn when it starts. */
+  /** One epoch of batches; with `shuffle`, the order is drawn when the epoch starts. */
   *[Symbol.iterator](): Iterator<T> {
     const n = this.dataset.length;
     const order = this.shuffle ? permutation(n, this.generator ?? globalGenerator) : identity(n);

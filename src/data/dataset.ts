@@ -6,18 +6,57 @@
 import { Tensor } from '../tensor.js';
 import { describe, fmtShape, sizeOf } from '../shape.js';
 
-/** A map-style dataset (torch.utils.data.Dataset): `length` items, item i from `at(i)`. */
+/**
+ * A map-style dataset, as `torch.utils.data.Dataset`: `length` items, item `i` from `at(i)` (where
+ * PyTorch has `__len__` and `__getitem__`). {@link DataLoader} reads any object of this shape, so
+ * a dataset of your own is a plain object or class with these members; its items are a tensor or
+ * an array of tensors (see {@link Item}).
+ *
+ * @example
+ * ```ts
+ * const squares: wc.data.Dataset<wc.Tensor[]> = {
+ *   length: 100,
+ *   at: (i) => [wc.tensor([i]), wc.tensor([i * i])],
+ * };
+ * for (const [x, y] of new wc.data.DataLoader(squares, { batchSize: 10 })) {
+ *   // x and y: [10, 1]
+ * }
+ * ```
+ */
 export interface Dataset<T> {
+  /** The number of items, a whole number (PyTorch's `len(dataset)`). */
   readonly length: number;
+  /** Item `index`, for `index` in [0, length) (PyTorch's `dataset[index]`). */
   at(index: number): T;
   /** The items at `indices`, already stacked into a batch (optional; DataLoader stacks `at`'s items otherwise). */
   batch?(indices: ArrayLike<number>): T;
 }
 
+/**
+ * A dataset of tensors that share their first dimension, as `torch.utils.data.TensorDataset`:
+ * item `i` is row `i` of each tensor (`[images[i], labels[i]]`). Rows are views sharing the
+ * tensors' memory, as PyTorch's `tensor[i]`, and a {@link DataLoader} gathers whole batches
+ * through {@link TensorDataset.batch}, one copy per row.
+ *
+ * @example
+ * ```ts
+ * const images = wc.randn([1000, 1, 28, 28]);
+ * const labels = wc.tensor(Array.from({ length: 1000 }, (_, i) => i % 10));
+ * const dataset = new wc.data.TensorDataset(images, labels);
+ * dataset.length;                 // 1000
+ * const [image, label] = dataset.at(0);   // [1, 28, 28] and [] (0-d)
+ * ```
+ */
 export class TensorDataset implements Dataset<Tensor[]> {
+  /** The tensors, in the order given (frozen). */
   readonly tensors: readonly Tensor[];
 
-  /** `new TensorDataset(images, labels)`: every tensor with the same first dimension, the number of items. */
+  /**
+   * @param tensors - One or more tensors of at least one dim, all with the same first size, the
+   *   number of items (`new TensorDataset(images, labels)`).
+   * @throws `TypeError` (message starting `TensorDataset:`) for an argument that is not a tensor;
+   *   `RangeError` for no tensors, a 0-d one, or first sizes that differ.
+   */
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new RangeError('TensorDataset: needs at least one tensor, got none');
     tensors.forEach((t, i) => {
@@ -32,11 +71,18 @@ export class TensorDataset implements Dataset<Tensor[]> {
     this.tensors = Object.freeze([...tensors]);
   }
 
+  /** The number of items: the tensors' first size. */
   get length(): number {
     return this.tensors[0].shape[0];
   }
 
-  /** Row `index` of each tensor (negative counts from the end, as in Python), sharing its memory. */
+  /**
+   * Row `index` of each tensor (negative counts from the end, as in Python), sharing its memory:
+   * the tensors' shapes without their first dim.
+   *
+   * @throws `TypeError` (message starting `TensorDataset:`) when `index` is not an integer;
+   *   `RangeError` when it is out of range.
+   */
   at(index: number): Tensor[] {
     const n = this.length;
     if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`TensorDataset: index must be an integer, got ${describe(index)}`);
@@ -48,7 +94,14 @@ export class TensorDataset implements Dataset<Tensor[]> {
     });
   }
 
-  /** Rows `indices` of each tensor stacked into a new tensor [indices.length, ...]: one copy per row. */
+  /**
+   * Rows `indices` of each tensor gathered into new tensors `[indices.length, ...]`, one copy per
+   * row, as PyTorch's `__getitems__`: what {@link DataLoader} calls for each batch.
+   *
+   * @param indices - Row indices in [0, length) (not negative).
+   * @throws `TypeError` (message starting `TensorDataset:`) when `indices` is not array-like;
+   *   `RangeError` for an index that is not a whole number in range.
+   */
   batch(indices: ArrayLike<number>): Tensor[] {
     const n = this.length;
     const b = indices?.length;

@@ -81,11 +81,37 @@ interface ParsedFile {
 }
 
 /**
- * The tensors of a safetensors file (as `safetensors.torch.load_file` reads them), each converted
- * to float32, by name in sorted order (as load_file's dict; a JavaScript object lists names that
- * are integers, like "10", first). The file is validated completely before any tensor is
- * made; see the top of src/io/safetensors.ts for the checks and the conversions. The metadata is
- * read by `readSafetensorsMetadata`.
+ * The tensors of a safetensors file, by name, as `safetensors.torch.load_file` reads them, each
+ * converted to float32 as torch's `.float()` converts it: F32 as is; F16 and BF16 exactly; F64
+ * rounded to nearest; the integer dtypes I8, U8, I16, U16, I32, U32, I64 and U64 exactly up to
+ * 2^24 in magnitude and rounded once to nearest beyond; BOOL as 0 or 1. So a PyTorch
+ * `state_dict()` saved with `save_file` (BatchNorm's int64 `num_batches_tracked` included) loads
+ * into {@link nn.Module.loadStateDict} of the same architecture unchanged. Names come in sorted
+ * order, as `load_file`'s dict (a JavaScript object lists names that are integers, like `"10"`,
+ * first). The metadata is read by {@link readSafetensorsMetadata}.
+ *
+ * The file is validated completely before any tensor is made, so a bad file throws and nothing is
+ * half-read: the header's length within the file (and at most 100 MB), the header UTF-8 JSON
+ * holding an object, each entry an object with a known dtype, a shape of non-negative integers
+ * and two data offsets spanning exactly shape × dtype size bytes, the tensors together tiling the
+ * data with no overlap or gap up to the end of the file. Stricter than the reference library: a
+ * name or field given twice is refused, and a tensor may hold at most 2^30 values.
+ *
+ * @param bytes - The whole file, as a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`.
+ * @returns Name → a new float32 tensor of the stored shape.
+ * @throws `TypeError` (message starting `loadSafetensors:`) when `bytes` is of another kind or a
+ *   header value has the wrong JSON type (the header not an object, a dtype not a string, a shape
+ *   entry not an integer, a metadata value not a string, a field missing); `RangeError` for
+ *   everything about sizes and values: a truncated file, a header that is not UTF-8 or not JSON,
+ *   an unknown dtype (such as F8 or complex), negative or mismatched sizes, offsets outside the
+ *   data, overlaps, gaps, duplicates.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const state = wc.loadSafetensors(readFileSync('lenet.safetensors'));   // saved by PyTorch
+ * net.loadStateDict(state);
+ * ```
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   const op = 'loadSafetensors';
@@ -96,16 +122,37 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
 
 /**
  * The `__metadata__` of a safetensors file (string keys and values, e.g. `{ format: 'pt' }`), or
- * null when it has none, as `safe_open(...).metadata()` gives it. The whole header is validated,
- * as loadSafetensors does; no tensor data is read.
+ * null when it has none, as `safe_open(...).metadata()` gives it. The whole header is validated
+ * as {@link loadSafetensors} validates it (with the same errors, starting
+ * `readSafetensorsMetadata:`); no tensor data is converted.
+ *
+ * @param bytes - The whole file, as a `Uint8Array` or an `ArrayBuffer`.
  */
 export function readSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record<string, string> | null {
   return parseFile('readSafetensorsMetadata', bytes).metadata;
 }
 
 /**
- * A safetensors file of `tensors` (F32) and `metadata`, byte for byte what
- * `safetensors.torch.save_file(tensors, path, metadata)` writes for the same float32 tensors.
+ * A safetensors file of `tensors` (as F32) and optional string `metadata`, byte for byte what
+ * `safetensors.torch.save_file(tensors, path, metadata)` writes for the same float32 tensors:
+ * an 8-byte little-endian header length, the JSON header (`dtype`, `shape`, `data_offsets` per
+ * tensor, `__metadata__` first) padded with spaces to a multiple of 8, then the data, tensors in
+ * name order. PyTorch reads it with `safetensors.torch.load_file`, and wasmconv with
+ * {@link loadSafetensors}. Pass a module's {@link nn.Module.stateDict} to save a model.
+ *
+ * @param tensors - Name → tensor (a plain object).
+ * @param metadata - Key → string, stored as the header's `__metadata__` (e.g. `{ format: 'pt' }`,
+ *   which Hugging Face's writers put there); none by default.
+ * @returns The file's bytes, to write to disk or send.
+ * @throws `TypeError` (message starting `saveSafetensors:`) when `tensors` is not a plain object
+ *   of tensors or `metadata` not one of strings; `RangeError` for a tensor named `__metadata__`,
+ *   or a name or string with a lone surrogate (which UTF-8 cannot encode).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('lenet.safetensors', wc.saveSafetensors(net.stateDict(), { format: 'pt' }));
+ * ```
  */
 export function saveSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   const op = 'saveSafetensors';

@@ -3,22 +3,25 @@ import { relu, sigmoid, tanh } from '../ops/activation.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
-/** torch.nn.ReLU: max(x, 0) elementwise. */
+/** `max(x, 0)` elementwise as a layer, as `torch.nn.ReLU`; no parameters. */
 export class ReLU extends Module {
+  /** {@link relu}`(x)`: a tensor of `x`'s shape. */
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
-/** torch.nn.Sigmoid: 1/(1 + exp(−x)) elementwise. */
+/** `1/(1 + exp(−x))` elementwise as a layer, as `torch.nn.Sigmoid`; no parameters. */
 export class Sigmoid extends Module {
+  /** {@link sigmoid}`(x)`: a tensor of `x`'s shape. */
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
-/** torch.nn.Tanh: tanh elementwise. */
+/** The hyperbolic tangent elementwise as a layer, as `torch.nn.Tanh`; no parameters. */
 export class Tanh extends Module {
+  /** {@link tanh}`(x)`: a tensor of `x`'s shape. */
   forward(x: Tensor): Tensor {
     return tanh(x);
   }

@@ -18,14 +18,26 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyFloat, pyValue } from './repr.js';
 
+/** The options of {@link BatchNorm2d}, as `torch.nn.BatchNorm2d`'s (camelCase for `track_running_stats`). */
 export interface BatchNorm2dOptions {
-  /** Added to the variance under the square root (default 1e-5). */
+  /** Added to the variance under the square root, a finite number >= 0. @defaultValue `1e-5` */
   eps?: number;
-  /** The running statistics' update factor in [0, 1] (default 0.1); null: their cumulative average over the batches seen. */
+  /**
+   * The running statistics' update factor in [0, 1], `running ← (1 − momentum)·running +
+   * momentum·batch statistic`; null makes them the cumulative average over the batches seen
+   * (factor `1/num_batches_tracked`).
+   *
+   * @defaultValue `0.1`
+   */
   momentum?: number | null;
-  /** Learn a per-channel scale (weight) and shift (bias) (default true). */
+  /** Learn a per-channel scale (`weight`, initially 1) and shift (`bias`, initially 0). @defaultValue `true` */
   affine?: boolean;
-  /** Keep running statistics for eval mode (default true); without them every call uses the batch's statistics. */
+  /**
+   * Keep running statistics (buffers) for eval mode; without them every call, in eval mode too,
+   * normalises by the batch's statistics.
+   *
+   * @defaultValue `true`
+   */
   trackRunningStats?: boolean;
 }
 
@@ -36,8 +48,31 @@ function checkFlag(name: string, v: unknown): boolean {
   return v;
 }
 
+/**
+ * Batch normalisation over the channels of an image batch, as `torch.nn.BatchNorm2d`: forward
+ * normalises `x` `[N, numFeatures, H, W]` per channel by {@link batchNorm2d} and scales and shifts
+ * it by the learnable `weight` and `bias`. In training mode ({@link Module.train}, the default)
+ * it uses the batch's mean and biased variance and updates the running statistics (the variance
+ * unbiased) and `num_batches_tracked`; in eval mode ({@link Module.eval}) it uses the running
+ * statistics. The buffers are in the state dict under PyTorch's keys (`running_mean`,
+ * `running_var`, `num_batches_tracked`), so PyTorch's trained statistics load unchanged; one
+ * difference: `num_batches_tracked` is a float32 0-d tensor here (int64 in PyTorch), exact up to
+ * 2^24 batches.
+ *
+ * @example
+ * ```ts
+ * const net = new wc.nn.Sequential(
+ *   new wc.nn.Conv2d(1, 6, 5), new wc.nn.BatchNorm2d(6), new wc.nn.ReLU(),
+ * );
+ * net.forward(wc.randn([8, 1, 28, 28]));   // training: batch statistics, running ones updated
+ * net.eval();
+ * net.forward(wc.randn([1, 1, 28, 28]));   // eval: the running statistics
+ * ```
+ */
 export class BatchNorm2d extends Module {
+  /** The per-channel scale γ, `[numFeatures]` (initially ones), or null without `affine`. */
   readonly weight: Parameter | null;
+  /** The per-channel shift β, `[numFeatures]` (initially zeros), or null without `affine`. */
   readonly bias: Parameter | null;
   /** The running mean per channel (a buffer), or null without trackRunningStats. */
   declare readonly running_mean: Tensor | null;
@@ -45,12 +80,25 @@ export class BatchNorm2d extends Module {
   declare readonly running_var: Tensor | null;
   /** The training batches seen (a 0-d buffer), or null without trackRunningStats. */
   declare readonly num_batches_tracked: Tensor | null;
+  /** The channels C of the input `[N, C, H, W]`. */
   readonly numFeatures: number;
+  /** Added to the variance under the square root. */
   readonly eps: number;
+  /** The running statistics' update factor, or null for a cumulative average; see {@link BatchNorm2dOptions.momentum}. */
   readonly momentum: number | null;
+  /** Whether it has the learnable `weight` and `bias`. */
   readonly affine: boolean;
+  /** Whether it keeps running statistics. */
   readonly trackRunningStats: boolean;
 
+  /**
+   * @param numFeatures - The input's channels C, >= 1.
+   * @param opts - `eps` (default 1e-5), `momentum` (default 0.1), `affine` (default true),
+   *   `trackRunningStats` (default true); see {@link BatchNorm2dOptions}.
+   * @throws `Error` before {@link init}; `TypeError` (message starting `BatchNorm2d:`) for a
+   *   `numFeatures` that is not an integer, an unknown option or one of the wrong type;
+   *   `RangeError` for `numFeatures` below 1, an `eps` below 0 or a `momentum` outside [0, 1].
+   */
   constructor(numFeatures: number, opts: BatchNorm2dOptions = {}) {
     super();
     kernels(OP); // like every op, refuses to run before init(), under its own name
@@ -77,7 +125,15 @@ export class BatchNorm2d extends Module {
     this.trackRunningStats = trackRunningStats;
   }
 
-  /** Normalises x [N, numFeatures, H, W] per channel (see the top of this file for which statistics). */
+  /**
+   * Normalises `x` `[N, numFeatures, H, W]` per channel: by the batch's statistics in training
+   * mode (updating the running ones and counting the batch, when tracked) or without running
+   * statistics; by the running statistics in eval mode. Returns `[N, numFeatures, H, W]`.
+   *
+   * @throws `TypeError` (message starting `BatchNorm2d:`) when `x` is not a tensor; `RangeError`
+   *   when it is not 4-D, has other than `numFeatures` channels, or has one value per channel in
+   *   training mode.
+   */
   forward(x: Tensor): Tensor {
     checkTensor(OP, 'input', x);
     checkRank(OP, 'input', x, [4], '[N, C, H, W]');
@@ -94,6 +150,7 @@ export class BatchNorm2d extends Module {
     return y;
   }
 
+  /** PyTorch's: `6, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True`. */
   override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
     const flags = `affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;

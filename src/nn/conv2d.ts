@@ -13,10 +13,17 @@ import { fillUniform } from './init.js';
 import { Parameter } from './parameter.js';
 import { pyValue } from './repr.js';
 
+/**
+ * The options of {@link Conv2d}: those of the functional {@link conv2d} (`stride`, `padding`,
+ * `dilation`, `groups`, `paddingMode`, see {@link Conv2dOptions}), and `bias` and `seed`.
+ */
 export interface Conv2dLayerOptions extends Conv2dOptions {
-  /** Learn a bias per output channel (default true). */
+  /** Learn a bias per output channel. @defaultValue `true` */
   bias?: boolean;
-  /** Draw the initial parameters from a fresh generator with this seed instead of the global one. */
+  /**
+   * Draw the initial parameters from a fresh generator with this seed instead of the global one
+   * (see {@link manualSeed}), so that this layer starts the same whatever ran before.
+   */
   seed?: Seed;
 }
 
@@ -27,18 +34,55 @@ export function uniformParameter(gen: Generator, shape: number[], bound: number)
   return new Parameter(new Tensor(values, shape));
 }
 
+/**
+ * A 2-D convolution layer, as `torch.nn.Conv2d`: a learnable weight `[O, C/groups, kh, kw]` and
+ * bias `[O]` applied by {@link conv2d} with this layer's options, mapping `[N, C, H, W]` (or
+ * `[C, H, W]`) to `[N, O, Ho, Wo]`. Initialised as PyTorch's `reset_parameters()`: the weight from
+ * `kaiming_uniform_(a=√5)`, which is U(−1/√fanIn, 1/√fanIn) with `fanIn = (C/groups)·kh·kw`, then
+ * the bias from the same uniform, drawn from wasmconv's seeded generator (so the same seed gives
+ * the same layer on every platform, but not PyTorch's numbers).
+ *
+ * @example
+ * ```ts
+ * const conv = new wc.nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 });
+ * const y = conv.forward(wc.randn([4, 3, 32, 32]));   // [4, 8, 16, 16]
+ * y.square().mean().backward();                        // conv.weight.grad, conv.bias.grad
+ * console.log(conv.toString());  // Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))
+ * ```
+ */
 export class Conv2d extends Module {
+  /** The kernels, `[outChannels, inChannels/groups, kh, kw]`. */
   readonly weight: Parameter;
+  /** The bias per output channel, `[outChannels]`, or null with `bias: false`. */
   readonly bias: Parameter | null;
+  /** The input's channels, C. */
   readonly inChannels: number;
+  /** The output's channels, O. */
   readonly outChannels: number;
+  /** The kernel's `[kh, kw]`. */
   readonly kernelSize: [number, number];
+  /** `[sh, sw]`. */
   readonly stride: [number, number];
+  /** `[ph, pw]` on each side (`'valid'` given is `[0, 0]`), or `'same'`. */
   readonly padding: ConvPadding;
+  /** `[dh, dw]`. */
   readonly dilation: [number, number];
+  /** The channel groups. */
   readonly groups: number;
+  /** What the padding reads; see {@link PaddingMode}. */
   readonly paddingMode: PaddingMode;
 
+  /**
+   * @param inChannels - The input's channels C, >= 1.
+   * @param outChannels - The output's channels O, >= 1.
+   * @param kernelSize - `k` or `[kh, kw]`, each >= 1.
+   * @param opts - `stride`, `padding`, `dilation`, `groups`, `paddingMode` (as {@link conv2d}'s),
+   *   `bias` (default true) and `seed`; see {@link Conv2dLayerOptions}.
+   * @throws `Error` before {@link init}; `TypeError` (message starting `Conv2d:`) for a size that
+   *   is not an integer, an unknown option or one of the wrong type; `RangeError` for sizes out of
+   *   range, channels that `groups` does not divide, an unknown padding or padding mode, or
+   *   `'same'` with a stride above 1.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: number | Pair, opts: Conv2dLayerOptions = {}) {
     super();
     const op = 'Conv2d';
@@ -63,13 +107,16 @@ export class Conv2d extends Module {
     ({ stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode } = settings);
   }
 
-  /** conv2d(x, weight, bias) with this layer's options: x [N, C, H, W] or [C, H, W]. */
+  /**
+   * `conv2d(x, weight, bias)` with this layer's options: `x` `[N, C, H, W]` or `[C, H, W]`, the
+   * result `[N, O, Ho, Wo]` or `[O, Ho, Wo]`. Refusals are {@link conv2d}'s.
+   */
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups, paddingMode } = this;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups, paddingMode });
   }
 
-  /** PyTorch's: `1, 6, kernel_size=(5, 5), stride=(1, 1)`, then the options that differ from their defaults. */
+  /** PyTorch's: `1, 6, kernel_size=(5, 5), stride=(1, 1)`, then the options that differ from their defaults (`padding=(2, 2)`, `bias=False`, ...). */
   override extraRepr(): string {
     const { padding, dilation, groups, paddingMode } = this;
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;

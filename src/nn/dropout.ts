@@ -4,15 +4,27 @@ import type { Tensor } from '../tensor.js';
 import { pyFloat } from './repr.js';
 import { Module } from './module.js';
 
+/**
+ * Dropout as a layer, as `torch.nn.Dropout`: in training mode each value is zeroed with
+ * probability `p` and the others scaled by `1/(1 − p)` ({@link dropout}); in eval mode
+ * ({@link Module.eval}) it returns its input unchanged. The masks come from the global generator
+ * (see {@link manualSeed}), not PyTorch's.
+ */
 export class Dropout extends Module {
+  /** The probability of zeroing each value. */
   readonly p: number;
 
-  /** p: the probability of zeroing each value (default 0.5). */
+  /**
+   * @param p - The probability of zeroing each value, in [0, 1] (default 0.5).
+   * @throws `TypeError` (message starting `Dropout:`) when `p` is not a number; `RangeError` when
+   *   it is outside [0, 1].
+   */
   constructor(p = 0.5) {
     super();
     this.p = checkDropoutP('Dropout', p);
   }
 
+  /** PyTorch's: `p=0.5, inplace=False`. */
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=False`;
   }

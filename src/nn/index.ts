@@ -8,6 +8,12 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Flatten } from './flatten.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm.js';
 export { Sequential } from './container.js';
+/**
+ * `torch.nn.init`'s in-place initialisers, named without the trailing underscore
+ * (`xavierUniform` for `xavier_uniform_`): each overwrites a tensor's values (a layer's
+ * `weight`, say) without recording a graph and returns it. The random ones draw from the global
+ * generator ({@link manualSeed}) or, given `{ seed }`, a fresh one.
+ */
 export * as init from './init.js';
 export { CrossEntropyLoss } from './loss.js';
 export { ReLU, Sigmoid, Tanh } from './activation.js';

@@ -15,26 +15,39 @@ import { generatorFor, type Generator, type Seed } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { checkOptionKeys, describe, fmtShape } from '../shape.js';
 
+/**
+ * Which fan a kaiming initialiser scales by: `'fan_in'` (`shape[1]·receptive field`, keeping the
+ * forward pass's variance) or `'fan_out'` (`shape[0]·receptive field`, the backward pass's);
+ * PyTorch's strings, or their camelCase spellings.
+ */
 export type FanMode = 'fan_in' | 'fan_out' | 'fanIn' | 'fanOut';
+/**
+ * A nonlinearity whose recommended gain {@link calculateGain} knows, by PyTorch's names (or their
+ * camelCase spellings): gain 1 for `'linear'`, `'identity'`, the convolutions and `'sigmoid'`;
+ * 5/3 for `'tanh'`; √2 for `'relu'`; 3/4 for `'selu'`; `√(2/(1 + slope²))` for `'leaky_relu'`.
+ */
 export type Nonlinearity =
   | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu'
   | 'conv1d' | 'conv2d' | 'conv3d'
   | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d';
 
+/** The `seed` option of the random initialisers (PyTorch's take a `generator` instead). */
 export interface SeedOption {
-  /** Draw from a fresh generator with this seed instead of the global one. */
+  /** Draw from a fresh generator with this seed instead of the global one (see {@link manualSeed}). */
   seed?: Seed;
 }
+/** The options of {@link xavierUniform} and {@link xavierNormal}. */
 export interface GainOptions extends SeedOption {
-  /** The scaling factor (default 1); see calculateGain. */
+  /** The scaling factor, a finite number; {@link calculateGain} gives the one recommended for a nonlinearity. @defaultValue `1` */
   gain?: number;
 }
+/** The options of {@link kaimingUniform} and {@link kaimingNormal}, as `torch.nn.init.kaiming_uniform_`'s. */
 export interface KaimingOptions extends SeedOption {
-  /** The negative slope of the leaky ReLU after this layer (default 0; only read by 'leaky_relu'). */
+  /** The negative slope of the leaky ReLU after this layer (only read by `'leaky_relu'`). @defaultValue `0` */
   a?: number;
-  /** 'fan_in' (default) keeps the forward pass's variance, 'fan_out' the backward pass's. */
+  /** `'fan_in'` keeps the forward pass's variance, `'fan_out'` the backward pass's; see {@link FanMode}. @defaultValue `'fan_in'` */
   mode?: FanMode;
-  /** The nonlinearity after this layer (default 'leaky_relu'), for its gain. */
+  /** The nonlinearity after this layer, for its gain; see {@link Nonlinearity}. @defaultValue `'leaky_relu'` */
   nonlinearity?: Nonlinearity;
 }
 
@@ -60,7 +73,21 @@ function checkNumber(op: string, name: string, v: unknown): number {
   return v;
 }
 
-/** The gain PyTorch recommends for a nonlinearity (torch.nn.init.calculate_gain); `param` is leaky_relu's negative slope. */
+/**
+ * The gain PyTorch recommends for a nonlinearity, as `torch.nn.init.calculate_gain`: the factor
+ * that keeps activations' variance steady through it (see {@link Nonlinearity} for the values).
+ *
+ * @param nonlinearity - PyTorch's name of it, or the camelCase spelling.
+ * @param param - `'leaky_relu'`'s negative slope (default 0.01); ignored by the others.
+ * @throws `TypeError` (message starting `calculateGain:`) when `nonlinearity` is not a string or
+ *   the slope not a number; `RangeError` for an unknown nonlinearity or a slope that is not finite.
+ *
+ * @example
+ * ```ts
+ * wc.nn.init.calculateGain('relu');              // √2
+ * wc.nn.init.calculateGain('leaky_relu', 0.2);   // √(2/1.04)
+ * ```
+ */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   return gainOf('calculateGain', nonlinearity, param);
 }
@@ -100,7 +127,12 @@ function fanOf(op: string, t: Tensor, mode: unknown): number {
   return name === 'fan_in' ? fanIn : fanOut;
 }
 
-/** Fills data with lo + (hi − lo)·u, u uniform in [0, 1) from gen (torch's uniform_). */
+/**
+ * Fills data with lo + (hi − lo)·u, u uniform in [0, 1) from gen (torch's uniform_): the layers'
+ * initialisation; users call {@link uniform}.
+ *
+ * @internal
+ */
 export function fillUniform(data: Float32Array, gen: Generator, lo: number, hi: number): void {
   for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * gen.uniform();
 }
@@ -109,7 +141,16 @@ function fillNormal(data: Float32Array, gen: Generator, mean: number, std: numbe
   for (let i = 0; i < data.length; i++) data[i] = mean + std * gen.normal();
 }
 
-/** Fills t with U(a, b) (default U(0, 1)). */
+/**
+ * Fills `t` in place with values drawn from U(a, b) and returns it, as `torch.nn.init.uniform_`
+ * (default U(0, 1)), from the global generator or a fresh one seeded by `seed`. Writes the data
+ * without recording a graph, so it works on a parameter.
+ *
+ * @param t - The tensor to fill.
+ * @param opts - `a` (default 0) and `b` (default 1), finite with `a <= b`, and `seed`.
+ * @throws `TypeError` (message starting `uniform:`) when `t` is not a tensor, a bound is not a
+ *   number, or for a bad option or seed; `RangeError` for a bound that is not finite or `a > b`.
+ */
 export function uniform(t: Tensor, opts: { a?: number; b?: number } & SeedOption = {}): Tensor {
   const op = 'uniform';
   checkTarget(op, t);
@@ -121,7 +162,17 @@ export function uniform(t: Tensor, opts: { a?: number; b?: number } & SeedOption
   return t;
 }
 
-/** Fills t with N(mean, std²) (default N(0, 1)). */
+/**
+ * Fills `t` in place with values drawn from N(mean, std²) and returns it, as
+ * `torch.nn.init.normal_` (default N(0, 1)), from the global generator or a fresh one seeded by
+ * `seed`.
+ *
+ * @param t - The tensor to fill.
+ * @param opts - `mean` (default 0), `std` (default 1, >= 0), both finite, and `seed`.
+ * @throws `TypeError` (message starting `normal:`) when `t` is not a tensor, `mean` or `std` is
+ *   not a number, or for a bad option or seed; `RangeError` for a value that is not finite or a
+ *   negative `std`.
+ */
 export function normal(t: Tensor, opts: { mean?: number; std?: number } & SeedOption = {}): Tensor {
   const op = 'normal';
   checkTarget(op, t);
@@ -133,7 +184,11 @@ export function normal(t: Tensor, opts: { mean?: number; std?: number } & SeedOp
   return t;
 }
 
-/** Fills t with the value v. */
+/**
+ * Fills `t` in place with `v` and returns it, as `torch.nn.init.constant_`.
+ *
+ * @throws `TypeError` (message starting `constant:`) when `t` is not a tensor or `v` not a number.
+ */
 export function constant(t: Tensor, v: number): Tensor {
   checkTarget('constant', t);
   if (typeof v !== 'number') throw new TypeError(`constant: value must be a number, got ${describe(v)}`);
@@ -141,14 +196,24 @@ export function constant(t: Tensor, v: number): Tensor {
   return t;
 }
 
-/** Fills t with zeros. */
+/**
+ * Fills `t` in place with zeros and returns it, as `torch.nn.init.zeros_`. (The tensor creator
+ * of the same name is {@link wasmconv!zeros | wc.zeros}.)
+ *
+ * @throws `TypeError` (message starting `zeros:`) when `t` is not a tensor.
+ */
 export function zeros(t: Tensor): Tensor {
   checkTarget('zeros', t);
   t.data.fill(0);
   return t;
 }
 
-/** Fills t with ones. */
+/**
+ * Fills `t` in place with ones and returns it, as `torch.nn.init.ones_`. (The tensor creator of
+ * the same name is {@link wasmconv!ones | wc.ones}.)
+ *
+ * @throws `TypeError` (message starting `ones:`) when `t` is not a tensor.
+ */
 export function ones(t: Tensor): Tensor {
   checkTarget('ones', t);
   t.data.fill(1);
@@ -189,22 +254,77 @@ function kaiming(op: string, t: unknown, opts: KaimingOptions | undefined): Scal
   return { t: target, std: gain / Math.sqrt(fan), gen: generatorFor(op, o.seed) };
 }
 
-/** Glorot & Bengio (2010): U(−a, a) with a = gain·√(6/(fanIn + fanOut)). */
+/**
+ * Fills `t` in place with Glorot and Bengio's (2010) uniform initialisation and returns it, as
+ * `torch.nn.init.xavier_uniform_`: U(−a, a) with `a = gain·√(6/(fanIn + fanOut))`, where for a
+ * weight of 2 or more dims `fanIn = shape[1]·r`, `fanOut = shape[0]·r` and `r` is the product of
+ * `shape[2:]` (the receptive field).
+ *
+ * @param t - A weight of 2 or more dims (`[out, in]`, `[O, C, kh, kw]`).
+ * @param opts - `gain` (default 1) and `seed`; see {@link GainOptions}.
+ * @throws `TypeError` (message starting `xavierUniform:`) when `t` is not a tensor, or for a bad
+ *   option or seed; `RangeError` for a tensor of fewer than 2 dims or a gain that is not finite.
+ *
+ * @example
+ * ```ts
+ * const fc = new wc.nn.Linear(120, 84);
+ * wc.nn.init.xavierUniform(fc.weight, { gain: wc.nn.init.calculateGain('relu') });
+ * wc.nn.init.zeros(fc.bias!);
+ * ```
+ */
 export function xavierUniform(t: Tensor, opts?: GainOptions): Tensor {
   return fillScaled(xavier('xavierUniform', t, opts), 'uniform');
 }
 
-/** Glorot & Bengio (2010): N(0, std²) with std = gain·√(2/(fanIn + fanOut)). */
+/**
+ * Fills `t` in place with Glorot and Bengio's (2010) normal initialisation and returns it, as
+ * `torch.nn.init.xavier_normal_`: N(0, std²) with `std = gain·√(2/(fanIn + fanOut))` (fans as in
+ * {@link xavierUniform}).
+ *
+ * @param t - A weight of 2 or more dims.
+ * @param opts - `gain` (default 1) and `seed`; see {@link GainOptions}.
+ * @throws `TypeError` (message starting `xavierNormal:`) when `t` is not a tensor, or for a bad
+ *   option or seed; `RangeError` for a tensor of fewer than 2 dims or a gain that is not finite.
+ */
 export function xavierNormal(t: Tensor, opts?: GainOptions): Tensor {
   return fillScaled(xavier('xavierNormal', t, opts), 'normal');
 }
 
-/** He et al. (2015): U(−b, b) with b = gain·√(3/fan). */
+/**
+ * Fills `t` in place with He et al.'s (2015) uniform initialisation and returns it, as
+ * `torch.nn.init.kaiming_uniform_`: U(−b, b) with `b = gain·√(3/fan)`, `gain` that of
+ * `nonlinearity` (with slope `a` for `'leaky_relu'`) and `fan` the weight's fan in or fan out
+ * (see {@link FanMode}).
+ *
+ * @param t - A weight of 2 or more dims.
+ * @param opts - `a` (default 0), `mode` (default `'fan_in'`), `nonlinearity` (default
+ *   `'leaky_relu'`) and `seed`; see {@link KaimingOptions}.
+ * @throws `TypeError` (message starting `kaimingUniform:`) when `t` is not a tensor, `a` is not a
+ *   number, `mode` or `nonlinearity` not a string, or for a bad option or seed; `RangeError` for a
+ *   tensor of fewer than 2 dims, an `a` that is not finite, or an unknown mode or nonlinearity.
+ *
+ * @example
+ * ```ts
+ * const conv = new wc.nn.Conv2d(3, 16, 3);
+ * wc.nn.init.kaimingUniform(conv.weight, { nonlinearity: 'relu' });
+ * ```
+ */
 export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
   return fillScaled(kaiming('kaimingUniform', t, opts), 'uniform');
 }
 
-/** He et al. (2015): N(0, std²) with std = gain/√fan. */
+/**
+ * Fills `t` in place with He et al.'s (2015) normal initialisation and returns it, as
+ * `torch.nn.init.kaiming_normal_`: N(0, std²) with `std = gain/√fan` (gain and fan as in
+ * {@link kaimingUniform}).
+ *
+ * @param t - A weight of 2 or more dims.
+ * @param opts - `a` (default 0), `mode` (default `'fan_in'`), `nonlinearity` (default
+ *   `'leaky_relu'`) and `seed`; see {@link KaimingOptions}.
+ * @throws `TypeError` (message starting `kaimingNormal:`) when `t` is not a tensor, `a` is not a
+ *   number, `mode` or `nonlinearity` not a string, or for a bad option or seed; `RangeError` for a
+ *   tensor of fewer than 2 dims, an `a` that is not finite, or an unknown mode or nonlinearity.
+ */
 export function kaimingNormal(t: Tensor, opts?: KaimingOptions): Tensor {
   return fillScaled(kaiming('kaimingNormal', t, opts), 'normal');
 }

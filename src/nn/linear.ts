@@ -12,19 +12,44 @@ import { pyValue } from './repr.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/** The options of {@link Linear}. */
 export interface LinearOptions {
-  /** Learn a bias per output feature (default true). */
+  /** Learn a bias per output feature. @defaultValue `true` */
   bias?: boolean;
   /** Draw the initial parameters from a fresh generator with this seed instead of the global one. */
   seed?: Seed;
 }
 
+/**
+ * A fully connected layer, as `torch.nn.Linear`: `y = x·weightᵀ + bias` by {@link linear}, mapping
+ * `[..., inFeatures]` to `[..., outFeatures]` (`[N, in]` to `[N, out]` for a batch). Initialised
+ * as PyTorch's `reset_parameters()`: weight and bias from U(−1/√inFeatures, 1/√inFeatures)
+ * (`kaiming_uniform_(a=√5)` for the weight), weight first, from wasmconv's seeded generator (so
+ * not PyTorch's numbers for the same seed).
+ *
+ * @example
+ * ```ts
+ * const fc = new wc.nn.Linear(784, 10);
+ * fc.forward(wc.randn([64, 784])).shape;   // [64, 10]
+ * ```
+ */
 export class Linear extends Module {
+  /** `[outFeatures, inFeatures]`. */
   readonly weight: Parameter;
+  /** `[outFeatures]`, or null with `bias: false`. */
   readonly bias: Parameter | null;
+  /** The size of each input's last dimension. */
   readonly inFeatures: number;
+  /** The size of each output's last dimension. */
   readonly outFeatures: number;
 
+  /**
+   * @param inFeatures - The input's last size, >= 1.
+   * @param outFeatures - The output's last size, >= 1.
+   * @param opts - `bias` (default true) and `seed`; see {@link LinearOptions}.
+   * @throws `Error` before {@link init}; `TypeError` (message starting `Linear:`) for a size that
+   *   is not an integer or a bad option; `RangeError` for a size below 1.
+   */
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     const op = 'Linear';
@@ -41,11 +66,12 @@ export class Linear extends Module {
     this.outFeatures = outFeatures;
   }
 
+  /** PyTorch's: `in_features=784, out_features=10, bias=True`. */
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyValue(this.bias !== null)}`;
   }
 
-  /** linear(x, weight, bias): x [..., inFeatures] → [..., outFeatures]. */
+  /** `linear(x, weight, bias)`: `x` `[..., inFeatures]` → `[..., outFeatures]`. Refusals are {@link linear}'s. */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }

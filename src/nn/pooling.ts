@@ -21,15 +21,32 @@ import { pyValue } from './repr.js';
 /** A size option as given, for the repr: a number, or a pair as Python's tuple. */
 const given = (v: number | Pair): string => pyValue(typeof v === 'number' ? v : [v[0], v[1]]);
 
-/** torch.nn.MaxPool2d: forward is maxPool2d with this layer's options. */
+/**
+ * Max pooling as a layer, as `torch.nn.MaxPool2d`: forward is {@link maxPool2d} with this layer's
+ * options, `[N, C, H, W]` (or `[C, H, W]`) to `[N, C, Ho, Wo]`; `new MaxPool2d(2)` halves H and W.
+ * No parameters.
+ */
 export class MaxPool2d extends Module {
+  /** The window, `[kh, kw]`. */
   readonly kernelSize: [number, number];
+  /** `[sh, sw]` (the kernel size unless given). */
   readonly stride: [number, number];
+  /** `[ph, pw]`. */
   readonly padding: [number, number];
+  /** `[dh, dw]`. */
   readonly dilation: [number, number];
+  /** Whether windows are counted with `ceil`. */
   readonly ceilMode: boolean;
   readonly #repr: string;
 
+  /**
+   * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+   * @param opts - `stride` (default `kernelSize`), `padding` (0), `dilation` (1), `ceilMode`
+   *   (false); see {@link MaxPool2dOptions}.
+   * @throws `TypeError` (message starting `MaxPool2d:`) for a size that is not an integer, an
+   *   unknown option or one of the wrong type; `RangeError` for sizes out of range or a padding
+   *   over half the kernel.
+   */
   constructor(kernelSize: number | Pair, opts?: MaxPool2dOptions) {
     super();
     ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode } =
@@ -40,7 +57,7 @@ export class MaxPool2d extends Module {
       `dilation=${given(dilation)}, ceil_mode=${pyValue(this.ceilMode)}`;
   }
 
-  /** x [N, C, H, W] or [C, H, W]. */
+  /** {@link maxPool2d} of `x` `[N, C, H, W]` or `[C, H, W]` with this layer's options. */
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, ceilMode } = this;
     return maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode });
@@ -52,17 +69,33 @@ export class MaxPool2d extends Module {
   }
 }
 
-/** torch.nn.AvgPool2d: forward is avgPool2d with this layer's options. */
+/**
+ * Average pooling as a layer, as `torch.nn.AvgPool2d`: forward is {@link avgPool2d} with this
+ * layer's options, `[N, C, H, W]` (or `[C, H, W]`) to `[N, C, Ho, Wo]`. No parameters.
+ */
 export class AvgPool2d extends Module {
+  /** The window, `[kh, kw]`. */
   readonly kernelSize: [number, number];
+  /** `[sh, sw]` (the kernel size unless given). */
   readonly stride: [number, number];
+  /** `[ph, pw]`. */
   readonly padding: [number, number];
+  /** Whether windows are counted with `ceil`. */
   readonly ceilMode: boolean;
+  /** Whether the padding's zeros count in a window's divisor; see {@link AvgPool2dOptions.countIncludePad}. */
   readonly countIncludePad: boolean;
-  /** null: divide by the window's size. */
+  /** The divisor of every window's sum, or null: divide by the window's size. */
   readonly divisorOverride: number | null;
   readonly #repr: string;
 
+  /**
+   * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+   * @param opts - `stride` (default `kernelSize`), `padding` (0), `ceilMode` (false),
+   *   `countIncludePad` (true), `divisorOverride` (null); see {@link AvgPool2dOptions}.
+   * @throws `TypeError` (message starting `AvgPool2d:`) for a size that is not an integer, an
+   *   unknown option or one of the wrong type; `RangeError` for sizes out of range, a padding
+   *   over half the kernel, or a `divisorOverride` of 0.
+   */
   constructor(kernelSize: number | Pair, opts?: AvgPool2dOptions) {
     super();
     const s = avgPoolSettings('AvgPool2d', kernelSize, opts);
@@ -72,7 +105,7 @@ export class AvgPool2d extends Module {
     this.#repr = `kernel_size=${given(kernelSize)}, stride=${given(opts?.stride ?? kernelSize)}, padding=${given(opts?.padding ?? 0)}`;
   }
 
-  /** x [N, C, H, W] or [C, H, W]. */
+  /** {@link avgPool2d} of `x` `[N, C, H, W]` or `[C, H, W]` with this layer's options. */
   forward(x: Tensor): Tensor {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
     return avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
@@ -84,19 +117,28 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** torch.nn.AdaptiveAvgPool2d: forward is adaptiveAvgPool2d to this layer's output size. */
+/**
+ * Adaptive average pooling as a layer, as `torch.nn.AdaptiveAvgPool2d`: forward is
+ * {@link adaptiveAvgPool2d} to this layer's output size, whatever the input's size
+ * (`new AdaptiveAvgPool2d(1)` is global average pooling). No parameters.
+ */
 export class AdaptiveAvgPool2d extends Module {
-  /** [h, w]; null keeps that size of the input. */
+  /** `[Ho, Wo]`; a null keeps that size of the input. */
   readonly outputSize: [number | null, number | null];
   readonly #given: number | readonly [number | null, number | null];
 
+  /**
+   * @param outputSize - `n` or `[Ho, Wo]`, sizes >= 1 (null keeps the input's); see {@link AdaptiveSize}.
+   * @throws `TypeError` (message starting `AdaptiveAvgPool2d:`) for a size that is not a number,
+   *   a pair or integers; `RangeError` for a pair of other than 2 values or a size below 1.
+   */
   constructor(outputSize: AdaptiveSize) {
     super();
     this.outputSize = checkAdaptiveSize('AdaptiveAvgPool2d', outputSize);
     this.#given = typeof outputSize === 'number' ? outputSize : [...this.outputSize];
   }
 
-  /** x [N, C, H, W] or [C, H, W]. */
+  /** {@link adaptiveAvgPool2d} of `x` `[N, C, H, W]` or `[C, H, W]` to `outputSize`. */
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
   }

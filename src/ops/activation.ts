@@ -23,27 +23,53 @@ function activate(f: Activation, x: Tensor): Tensor {
   });
 }
 
-/** max(x, 0) elementwise (torch.nn.functional.relu); its gradient is 0 at x = 0. */
+/**
+ * `max(x, 0)` elementwise, as `torch.nn.functional.relu` (NaN and −0 pass through, as PyTorch's).
+ * Differentiable: the gradient passes where the output is positive and is 0 elsewhere, 0 at
+ * `x = 0` included. Also {@link Tensor.relu} and the layer {@link nn.ReLU}.
+ *
+ * @throws `TypeError` (message starting `relu:`) when `x` is not a tensor.
+ */
 export function relu(x: Tensor): Tensor {
   return activate('relu', x);
 }
 
-/** The logistic sigmoid 1/(1 + exp(−x)) elementwise (torch.sigmoid). */
+/**
+ * The logistic sigmoid `1/(1 + exp(−x))` elementwise, as `torch.sigmoid`, in (0, 1).
+ * Differentiable (`y·(1 − y)`). Also {@link Tensor.sigmoid} and the layer {@link nn.Sigmoid}.
+ *
+ * @throws `TypeError` (message starting `sigmoid:`) when `x` is not a tensor.
+ */
 export function sigmoid(x: Tensor): Tensor {
   return activate('sigmoid', x);
 }
 
-/** The hyperbolic tangent elementwise (torch.tanh). */
+/**
+ * The hyperbolic tangent elementwise, as `torch.tanh`, in (−1, 1). Differentiable (`1 − y²`).
+ * Also {@link Tensor.tanh} and the layer {@link nn.Tanh}.
+ *
+ * @throws `TypeError` (message starting `tanh:`) when `x` is not a tensor.
+ */
 export function tanh(x: Tensor): Tensor {
   return activate('tanh', x);
 }
 
-/** e^x elementwise (torch.exp). */
+/**
+ * `e^x` elementwise, as `torch.exp` (Infinity past about 88.7, float32's range). Differentiable
+ * (`e^x`). Also {@link Tensor.exp}.
+ *
+ * @throws `TypeError` (message starting `exp:`) when `x` is not a tensor.
+ */
 export function exp(x: Tensor): Tensor {
   return activate('exp', x);
 }
 
-/** The natural logarithm elementwise (torch.log): −Inf at 0, NaN below. */
+/**
+ * The natural logarithm elementwise, as `torch.log`: −Infinity at 0, NaN below. Differentiable
+ * (`1/x`). Also {@link Tensor.log}.
+ *
+ * @throws `TypeError` (message starting `log:`) when `x` is not a tensor.
+ */
 export function log(x: Tensor): Tensor {
   return activate('log', x);
 }

@@ -20,12 +20,23 @@ import { Tensor } from '../tensor.js';
 import { checkOptionKeys, describe, fmtShape } from '../shape.js';
 import { checkRank, checkTensor } from './check.js';
 
+/** The options of {@link batchNorm2d}, as `torch.nn.functional.batch_norm`'s. */
 export interface BatchNormOptions {
-  /** Normalise by the batch's statistics and update the running ones given (default false: normalise by the running statistics, as F.batch_norm). */
+  /**
+   * Normalise by the batch's statistics and update the running statistics given; false
+   * normalises by the running statistics, which must then be given (as `F.batch_norm`).
+   *
+   * @defaultValue `false`
+   */
   training?: boolean;
-  /** The running statistics' update factor, in [0, 1] (default 0.1). */
+  /**
+   * The running statistics' update factor in [0, 1]: `running ← (1 − momentum)·running +
+   * momentum·batch statistic` (the opposite of an optimizer's momentum, as in PyTorch).
+   *
+   * @defaultValue `0.1`
+   */
   momentum?: number;
-  /** Added to the variance under the square root (default 1e-5). */
+  /** Added to the variance under the square root, a finite number >= 0. @defaultValue `1e-5` */
   eps?: number;
 }
 
@@ -56,10 +67,35 @@ function perChannel(op: string, name: string, t: unknown, channels: number, inpu
 }
 
 /**
- * Batch normalisation of input [N, C, H, W] (torch.nn.functional.batch_norm): by the batch's
- * statistics when `training` (updating runningMean and runningVar in place, when given), else by
- * runningMean and runningVar; then scaled by weight and shifted by bias (each [C], or null).
- * Differentiable in input, weight and bias.
+ * Batch normalisation of an image batch per channel, as `torch.nn.functional.batch_norm` on a
+ * 4-D input: `y = weight·(x − μ)/√(σ² + eps) + bias`, where μ and σ² are, when `training`, the
+ * mean and the biased variance of the channel's `N·H·W` values in this batch (and `runningMean`
+ * and `runningVar`, when given, are updated in place with `momentum`, the variance unbiased, as
+ * PyTorch does); otherwise `runningMean` and `runningVar`. Differentiable in `input`, `weight`
+ * and `bias` (in training, through the batch statistics too). The layer {@link nn.BatchNorm2d}
+ * keeps the running statistics and follows train/eval mode for you.
+ *
+ * @param input - `[N, C, H, W]`.
+ * @param runningMean - `[C]`, or null (only in training: then nothing is updated).
+ * @param runningVar - `[C]`, or null (only in training).
+ * @param weight - The scale γ, `[C]`, or null for 1 (default null).
+ * @param bias - The shift β, `[C]`, or null for 0 (default null).
+ * @param opts - `training` (default false), `momentum` (default 0.1), `eps` (default 1e-5); see
+ *   {@link BatchNormOptions}.
+ * @returns `[N, C, H, W]`.
+ * @throws `TypeError` (message starting `batchNorm2d:`) for an argument that is not a tensor (or
+ *   null), a bad option, or null running statistics when not training; `RangeError` for an input
+ *   that is not 4-D, a per-channel tensor that is not `[C]`, an `eps` below 0, a `momentum`
+ *   outside [0, 1], or a single value per channel when training (its variance is undefined).
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([32, 16, 8, 8]);
+ * const mean = wc.zeros([16]);
+ * const variance = wc.ones([16]);
+ * const y = wc.batchNorm2d(x, mean, variance, null, null, { training: true });  // updates mean, variance
+ * const z = wc.batchNorm2d(x, mean, variance);                                 // eval: uses them
+ * ```
  */
 export function batchNorm2d(
   input: Tensor,

@@ -8,13 +8,28 @@ import { Tensor } from '../tensor.js';
 import { describe, fmtShape, pair } from '../shape.js';
 import { checkRank } from './check.js';
 
+/** A size along the height and the width, `[h, w]`, where PyTorch takes a tuple. */
 export type Pair = readonly [number, number];
+/**
+ * {@link conv2d}'s padding, as `torch.nn.functional.conv2d`'s: a number of zeros (or, with a
+ * padding mode, values) added on every side, `[ph, pw]` (`ph` rows above and below, `pw` columns
+ * left and right), `'valid'` (none, the same as 0), or `'same'` (the output as large as the
+ * input: `dilation·(k − 1)` in total along each dimension, half before and the odd one after, as
+ * PyTorch does; refused for a stride other than 1).
+ */
 export type Padding = number | Pair | 'same' | 'valid';
 
-/** stride, padding and dilation of a window op, each a number or [h, w]. */
+/**
+ * The options of {@link unfold} and {@link fold}, each a number or `[h, w]`, with
+ * `torch.nn.functional.unfold`'s meaning and defaults. The windows along each dimension number
+ * `floor((H + 2·padding − dilation·(k − 1) − 1)/stride) + 1`.
+ */
 export interface WindowOptions {
+  /** The step between windows, >= 1. @defaultValue `1` */
   stride?: number | Pair;
+  /** Zeros added on each side (top and bottom, left and right), >= 0. @defaultValue `0` */
   padding?: number | Pair;
+  /** The spacing between a window's kernel taps, >= 1 (1 is a plain window). @defaultValue `1` */
   dilation?: number | Pair;
 }
 
@@ -40,7 +55,11 @@ export function symmetricPads(op: string, padding: unknown): Pads {
   return { top: ph, bottom: ph, left: pw, right: pw };
 }
 
-/** conv2d's padding once checked: [ph, pw] on both sides ('valid' is [0, 0]), or 'same'. */
+/**
+ * A convolution's padding once checked: `[ph, pw]` on both sides (`'valid'` is `[0, 0]`), or `'same'`.
+ *
+ * @inline
+ */
 export type ConvPadding = [number, number] | 'same';
 
 /** Checks conv2d's padding: a number or [ph, pw] (>= 0), 'valid', or 'same' (stride 1 only). */

@@ -21,15 +21,58 @@ import {
   windowGeometry,
 } from './conv-geometry.js';
 
+/**
+ * The options of {@link convTranspose2d}, with `torch.nn.functional.conv_transpose2d`'s meaning
+ * and defaults; sizes are a number for both dimensions or `[h, w]`. Each is the option of the
+ * {@link conv2d} whose input gradient this is.
+ */
 export interface ConvTranspose2dOptions {
+  /** The conv2d's stride, >= 1: the output grows by this factor. @defaultValue `1` */
   stride?: number | Pair;
+  /** The conv2d's zero padding, >= 0: that many rows and columns are cut from each side of the full output. @defaultValue `0` */
   padding?: number | Pair;
+  /**
+   * Extra rows and columns added to one side (the bottom and right) of the output, >= 0 and
+   * smaller than the stride or the dilation: picks which of the input sizes that a strided
+   * conv2d maps to the same output this transposes back to.
+   *
+   * @defaultValue `0`
+   */
   outputPadding?: number | Pair;
+  /** Channel groups: input channels must be a multiple, and `weight` is `[C_in, C_out/groups, kh, kw]`. @defaultValue `1` */
   groups?: number;
+  /** The spacing between kernel taps, >= 1. @defaultValue `1` */
   dilation?: number | Pair;
 }
 
-/** Applies a 2-D transposed convolution over [N, C_in, H, W] or [C_in, H, W]. */
+/**
+ * A 2-D transposed convolution ("deconvolution"), as `torch.nn.functional.conv_transpose2d`: the
+ * input gradient of a {@link conv2d} run forward, so every input pixel scatters its weighted
+ * kernel into the output, `out[n, g·C_out/groups + o, i·sh − ph + a·dh, j·sw − pw + b·dw] +=
+ * x[n, c, i, j]·weight[c, o, a, b]`, plus `bias`. The output is `[N, C_out, Ho, Wo]` with
+ * `Ho = (H − 1)·sh − 2·ph + dh·(kh − 1) + outputPadding_h + 1` (and `Wo` alike): with stride 2 it
+ * upsamples by 2. Differentiable in `input`, `weight` and `bias`. There is no layer class for it
+ * (`torch.nn.ConvTranspose2d`); hold a {@link nn.Parameter} in a module of your own.
+ *
+ * @param input - `[N, C_in, H, W]`, or `[C_in, H, W]` read as a batch of one.
+ * @param weight - `[C_in, C_out/groups, kh, kw]` (note: input channels first, as PyTorch's).
+ * @param bias - `[C_out]`, or null for none (default null).
+ * @param options - `stride`, `padding`, `outputPadding`, `groups`, `dilation`; see {@link ConvTranspose2dOptions}.
+ * @returns `[N, C_out, Ho, Wo]` (or `[C_out, Ho, Wo]`).
+ * @throws `TypeError` (message starting `convTranspose2d:`) for an argument that is not a tensor
+ *   (or null for `bias`), a size that is not an integer, or an unknown option; `RangeError` for an
+ *   input of another rank or with a zero size, a weight that is not 4-D or is empty, channels that
+ *   do not match, groups that do not divide `C_in`, an `outputPadding` not smaller than the stride
+ *   or the dilation, a bias that is not `[C_out]`, sizes out of range, or a padding so large that
+ *   the output would be empty.
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([1, 16, 7, 7]);
+ * const w = wc.randn([16, 8, 4, 4]);
+ * wc.convTranspose2d(x, w, null, { stride: 2, padding: 1 }).shape;   // [1, 8, 14, 14]
+ * ```
+ */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options?: ConvTranspose2dOptions): Tensor {
   const op = 'convTranspose2d';
   checkTensor(op, 'input', input);

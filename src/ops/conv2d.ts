@@ -26,14 +26,37 @@ import {
 } from './conv-geometry.js';
 import { pad } from './pad.js';
 
+/**
+ * What {@link conv2d}'s (and {@link nn.Conv2d}'s) padding reads, as `torch.nn.Conv2d`'s
+ * `padding_mode`: `'zeros'` (the default), or `'reflect'`, `'replicate'` or `'circular'`, which
+ * pad the input with {@link pad} in that mode first and then convolve without padding, as
+ * PyTorch does. (`torch.nn.functional.conv2d` itself has no padding mode; wasmconv's takes the
+ * layer's, so the two run the same path.)
+ */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
+/**
+ * The options of {@link conv2d}, with `torch.nn.functional.conv2d`'s meaning and defaults (camelCase
+ * where PyTorch writes snake_case), and the padding mode of `torch.nn.Conv2d`. Sizes are a number
+ * for both dimensions or `[h, w]`.
+ */
 export interface Conv2dOptions {
+  /** The step between windows, >= 1. @defaultValue `1` */
   stride?: number | Pair;
+  /** The padding on each side, >= 0, or `'same'` or `'valid'`; see {@link Padding}. @defaultValue `0` */
   padding?: Padding;
+  /** The spacing between kernel taps, >= 1 (2 skips every other pixel: an atrous convolution). @defaultValue `1` */
   dilation?: number | Pair;
+  /**
+   * Split the channels into this many groups, each convolved with its own slice of the weight:
+   * input channels `C` and output channels `O` must both be multiples of it, and `weight` is
+   * `[O, C/groups, kh, kw]`. `groups = C` is a depthwise convolution.
+   *
+   * @defaultValue `1`
+   */
   groups?: number;
+  /** What the padding reads; see {@link PaddingMode}. @defaultValue `'zeros'` */
   paddingMode?: PaddingMode;
 }
 
@@ -104,7 +127,40 @@ export function checkConv2d(input: Tensor, weight: Tensor, bias: Tensor | null =
   return { x, unbatch, bias: b, g, pad: { pads: [pads.left, pads.right, pads.top, pads.bottom], mode: paddingMode } };
 }
 
-/** Applies a 2-D convolution over an input [N, C, H, W] or [C, H, W] with weight [O, C/groups, kh, kw]. */
+/**
+ * A 2-D convolution (a cross-correlation, as in every deep learning library) of an image batch,
+ * as `torch.nn.functional.conv2d`:
+ * `out[n, o, i, j] = bias[o] + Σ_{c, a, b} weight[o, c, a, b] · x[n, g·C/groups + c, i·sh + a·dh, j·sw + b·dw]`
+ * over the padded input, `g` being output channel `o`'s group. The output is
+ * `[N, O, Ho, Wo]` with `Ho = floor((H + padTop + padBottom − dh·(kh − 1) − 1)/sh) + 1` (and `Wo`
+ * alike). Differentiable in `input`, `weight` and `bias`. The layer {@link nn.Conv2d} holds the
+ * weight and bias, initialised as PyTorch's.
+ *
+ * @param input - `[N, C, H, W]`, or `[C, H, W]` read as a batch of one (the output is then
+ *   `[O, Ho, Wo]`); C, H and W non-zero.
+ * @param weight - `[O, C/groups, kh, kw]`, non-empty.
+ * @param bias - `[O]`, or null for none (default null).
+ * @param opts - `stride`, `padding`, `dilation`, `groups`, `paddingMode`; see {@link Conv2dOptions}.
+ * @returns `[N, O, Ho, Wo]` (or `[O, Ho, Wo]`).
+ * @throws `TypeError` (message starting `conv2d:`) for an argument that is not a tensor (or null
+ *   for `bias`), a size that is not an integer, a `paddingMode` that is not a string, or an
+ *   unknown option; `RangeError` for an input that is not 3-D or 4-D or has a zero size, a weight
+ *   that is not 4-D or is empty, channel counts that do not match (`conv2d: input has 2 channels
+ *   but weight expects 3 (weight [4,3,3,3], groups 1)`), groups that do not divide `O`, a bias
+ *   that is not `[O]`, sizes out of range, an unknown padding or padding mode, `'same'` with a
+ *   stride above 1, a padding mode's pads too large for the input, or a (dilated) kernel larger
+ *   than the padded input.
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([8, 3, 32, 32]);
+ * const w = wc.randn([16, 3, 3, 3], { requiresGrad: true });
+ * const y = wc.conv2d(x, w, null, { padding: 1 });        // [8, 16, 32, 32]
+ * wc.conv2d(x, w, null, { stride: 2 }).shape;             // [8, 16, 15, 15]
+ * wc.conv2d(x, wc.randn([3, 1, 3, 3]), null, { groups: 3, padding: 'same' }); // depthwise
+ * y.sum().backward();                                      // w.grad: [16, 3, 3, 3]
+ * ```
+ */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts?: Conv2dOptions): Tensor {
   const { x, unbatch, bias: b, g, pad: padding } = checkConv2d(input, weight, bias, opts);
   return unbatch(convolve(padding ? padFor(x, padding.pads, padding.mode) : x, weight, b, g));

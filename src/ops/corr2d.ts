@@ -9,6 +9,29 @@ import { Tensor } from '../tensor.js';
 import { fmtShape } from '../shape.js';
 import { checkRank, checkTensor } from './check.js';
 
+/**
+ * The 2-D cross-correlation of an image `x` `[H, W]` with a kernel `k` `[kh, kw]`, with no
+ * padding and stride 1: `Y[i, j] = Σ_{a,b} k[a, b]·x[i + a, j + b]`, `[H − kh + 1, W − kw + 1]`.
+ * This is `corr2d` of the "Convolutions for Images" chapter of Dive into Deep Learning (d2l),
+ * which PyTorch has no function for: {@link conv2d} is its general form, over batches and
+ * channels, with stride, padding, dilation and groups. Differentiable in `x` and `k`. The layer
+ * {@link nn.Corr2d} learns `k`.
+ *
+ * @param x - The image, `[H, W]`.
+ * @param k - The kernel, `[kh, kw]`, no larger than the image.
+ * @returns `[H − kh + 1, W − kw + 1]`.
+ * @throws `TypeError` (message starting `corr2d:`) when an argument is not a tensor; `RangeError`
+ *   when one is not 2-D, or the kernel is empty or larger than the image.
+ *
+ * @example
+ * ```ts
+ * const X = wc.arange(9).reshape(3, 3);
+ * const K = wc.arange(4).reshape(2, 2);
+ * console.log(wc.corr2d(X, K).toString());
+ * // tensor([[19., 25.],
+ * //         [37., 43.]])
+ * ```
+ */
 export function corr2d(x: Tensor, k: Tensor): Tensor {
   checkTensor('corr2d', 'input', x);
   checkTensor('corr2d', 'kernel', k);

@@ -22,17 +22,48 @@ import { checkOptionKeys, describe, fmtShape, sameShape, sizeOf } from '../shape
 import { checkTensor } from './check.js';
 import { checkReduction, type Reduction } from './loss.js';
 
-/** Class indices, one per position: whole numbers in [0, C), or ignoreIndex. */
+/**
+ * A target of class indices for {@link crossEntropy}, one per position (per sample for an input
+ * `[N, C]`): whole numbers in [0, C), or the `ignoreIndex`. A tensor of whole numbers (as
+ * {@link argmax} or a {@link data.TensorDataset} of labels gives) works too.
+ */
 export type ClassIndices = Int32Array | Uint8Array | readonly number[];
 
+/**
+ * The options of {@link crossEntropy} and {@link nn.CrossEntropyLoss}, with
+ * `torch.nn.functional.cross_entropy`'s meaning and defaults (camelCase for `label_smoothing` and
+ * `ignore_index`).
+ */
 export interface CrossEntropyOptions {
-  /** 'mean' (the default; weighted by the targets' class weights), 'sum' or 'none'. */
+  /**
+   * `'mean'` averages the positions' losses, weighted as PyTorch does: with class indices it
+   * divides by the sum of the targets' class weights over the positions not ignored (the number
+   * of such positions without `weight`); with class probabilities by the number of positions.
+   * `'sum'` adds them; `'none'` keeps one per position.
+   *
+   * @defaultValue `'mean'`
+   */
   reduction?: Reduction;
-  /** ε in [0, 1]: the target mixed with the uniform distribution, (1 − ε)·target + ε/C. Default 0. */
+  /**
+   * ε in [0, 1]: the target is mixed with the uniform distribution, `(1 − ε)·target + ε/C`, as in
+   * "Rethinking the Inception Architecture" (Szegedy et al., 2016).
+   *
+   * @defaultValue `0`
+   */
   labelSmoothing?: number;
-  /** A class index whose positions count for nothing (loss 0, left out of the mean). Default −100. */
+  /**
+   * A class index whose positions count for nothing: loss 0, no gradient, left out of the mean.
+   * Only for class-index targets (a non-negative one with probabilities is refused, as in PyTorch).
+   *
+   * @defaultValue `-100`
+   */
   ignoreIndex?: number;
-  /** A weight per class, a tensor [C]. */
+  /**
+   * A weight per class, a tensor `[C]`, scaling each class's term of the loss (for unbalanced
+   * classes); null or absent: every class 1. Not differentiated (nor in PyTorch).
+   *
+   * @defaultValue `null`
+   */
   weight?: Tensor | null;
 }
 
@@ -105,7 +136,37 @@ function readTarget(input: Tensor, target: unknown, classes: number, ignoreIndex
   return { indices };
 }
 
-/** Cross entropy between logits `input` and class indices or class probabilities (torch.nn.functional.cross_entropy). */
+/**
+ * The cross entropy between logits `input` and a target of class indices or of class
+ * probabilities, as `torch.nn.functional.cross_entropy`: `log_softmax` over the classes, then the
+ * negative log-likelihood, in one numerically stable fused pass. With class indices `t`, a
+ * position's loss is `−w[t]·log softmax(x)[t]` (with label smoothing ε:
+ * `(1 − ε)·w[t]·(−lsm[t]) + (ε/C)·Σ_c w[c]·(−lsm[c])`); with probabilities `P`,
+ * `−Σ_c w[c]·((1 − ε)·P[c] + ε/C)·lsm[c]`. Differentiable in `input` and in a target of
+ * probabilities. The layer form is {@link nn.CrossEntropyLoss}.
+ *
+ * @param input - Logits (unnormalised scores): `[N, C]` for a batch, `[C]` for one sample, or
+ *   `[N, C, d1, ...]` for a class per position (a segmentation map, say).
+ * @param target - Class indices, one per position (`N` of them for `[N, C]`, shaped `[N, d1, ...]`
+ *   as a tensor): an `Int32Array`, a `Uint8Array`, a `number[]` or a tensor of whole numbers (see
+ *   {@link ClassIndices}); or class probabilities, a tensor of `input`'s shape.
+ * @param opts - `reduction`, `labelSmoothing`, `ignoreIndex`, `weight`; see {@link CrossEntropyOptions}.
+ * @returns A 0-d tensor, or with `reduction: 'none'` one loss per position (`[N]` for `[N, C]`).
+ * @throws `TypeError` (message starting `crossEntropy:`) when `input` is not a tensor, the target
+ *   is of another kind or holds a value that is not a whole number, or for a bad option (unknown,
+ *   or of the wrong type: a `weight` that is not a tensor, an `ignoreIndex` that is not an
+ *   integer); `RangeError` for a 0-d input or one with no classes, a target of another shape or
+ *   length, a class index out of range, a `weight` that is not `[C]`, a `labelSmoothing` outside
+ *   [0, 1], an unknown reduction, or a non-negative `ignoreIndex` with a probabilities target.
+ *
+ * @example
+ * ```ts
+ * const logits = net.forward(images);                 // [64, 10]
+ * const loss = wc.crossEntropy(logits, labels);       // labels: 64 class indices
+ * loss.backward();
+ * wc.crossEntropy(logits, labels, { labelSmoothing: 0.1 });
+ * ```
+ */
 export function crossEntropy(input: Tensor, target: ClassIndices | Tensor, opts: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', 'input', input);
   const { reduction, labelSmoothing, ignoreIndex, weight } = crossEntropySettings('crossEntropy', opts);

@@ -13,8 +13,9 @@ import { Tensor } from '../tensor.js';
 import { checkOptionKeys, describe } from '../shape.js';
 import { checkTensor } from './check.js';
 
+/** The options of {@link dropout}. */
 export interface DropoutOptions {
-  /** Draw the mask from a fresh generator with this seed instead of the global one. */
+  /** Draw the mask from a fresh generator with this seed instead of the global one (see {@link manualSeed}). */
   seed?: Seed;
 }
 
@@ -25,7 +26,28 @@ export function checkDropoutP(op: string, p: unknown): number {
   return p;
 }
 
-/** Zeroes each value with probability p and scales the rest by 1/(1 − p) (torch.nn.functional.dropout). */
+/**
+ * Zeroes each value with probability `p` and scales the others by `1/(1 − p)`, so the expected
+ * value is unchanged, as `torch.nn.functional.dropout`: a regulariser for training. The gradient
+ * goes through the same mask. With `training` false or `p` 0 it returns `x` itself (no copy);
+ * `p` 1 gives zeros. The mask comes from wasmconv's seeded generator, one uniform per value in
+ * order: the same seed gives the same mask on every backend, but not PyTorch's mask (its
+ * generator differs). The layer {@link nn.Dropout} follows train/eval mode for you.
+ *
+ * @param x - Any shape.
+ * @param p - The probability of zeroing a value, in [0, 1] (default 0.5).
+ * @param training - Apply dropout (default true); false returns `x`.
+ * @param opts - `seed`, see {@link DropoutOptions}; without it the mask comes from the global generator.
+ * @returns A tensor of `x`'s shape (or `x`).
+ * @throws `TypeError` (message starting `dropout:`) when `x` is not a tensor, `p` not a number,
+ *   `training` not a boolean, or for a bad option or seed; `RangeError` for `p` outside [0, 1].
+ *
+ * @example
+ * ```ts
+ * const h = wc.dropout(x, 0.2);                   // training
+ * const same = wc.dropout(x, 0.2, true, { seed: 1 });
+ * ```
+ */
 export function dropout(x: Tensor, p = 0.5, training = true, opts: DropoutOptions = {}): Tensor {
   checkTensor('dropout', 'input', x);
   checkDropoutP('dropout', p);

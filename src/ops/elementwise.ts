@@ -30,6 +30,16 @@ function affine(op: string, a: Tensor, alpha: number, beta: number): Tensor {
   return out;
 }
 
+/**
+ * `a + b` elementwise, as `torch.add`: `b` is a number or a tensor, and two tensors broadcast
+ * against each other as in NumPy and PyTorch (shapes aligned on the right, a dimension of size 1
+ * or a missing one stretched), the result taking the broadcast shape. Differentiable in
+ * both tensors (a broadcast input's gradient is summed back to its shape). Also
+ * {@link Tensor.add}.
+ *
+ * @throws `TypeError` (message starting `add:`) when `a` is not a tensor or `b` is neither a
+ *   tensor nor a number; `RangeError` when the shapes cannot be broadcast together.
+ */
 export function add(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('add', 'input', a);
   if (typeof checkOperand('add', b) === 'number') {
@@ -44,6 +54,16 @@ export function add(a: Tensor, b: Tensor | number): Tensor {
   });
 }
 
+/**
+ * `a − b` elementwise, as `torch.sub`: `b` is a number or a tensor, and two tensors broadcast
+ * against each other as in NumPy and PyTorch (shapes aligned on the right, a dimension of size 1
+ * or a missing one stretched), the result taking the broadcast shape. Differentiable in
+ * both tensors (a broadcast input's gradient is summed back to its shape). Also
+ * {@link Tensor.sub}.
+ *
+ * @throws `TypeError` (message starting `sub:`) when `a` is not a tensor or `b` is neither a
+ *   tensor nor a number; `RangeError` when the shapes cannot be broadcast together.
+ */
 export function sub(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('sub', 'input', a);
   if (typeof checkOperand('sub', b) === 'number') {
@@ -58,6 +78,16 @@ export function sub(a: Tensor, b: Tensor | number): Tensor {
   });
 }
 
+/**
+ * `a · b` elementwise, as `torch.mul`: `b` is a number or a tensor, and two tensors broadcast
+ * against each other as in NumPy and PyTorch (shapes aligned on the right, a dimension of size 1
+ * or a missing one stretched), the result taking the broadcast shape. Differentiable in
+ * both tensors (a broadcast input's gradient is summed back to its shape). Also
+ * {@link Tensor.mul}.
+ *
+ * @throws `TypeError` (message starting `mul:`) when `a` is not a tensor or `b` is neither a
+ *   tensor nor a number; `RangeError` when the shapes cannot be broadcast together.
+ */
 export function mul(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('mul', 'input', a);
   if (typeof checkOperand('mul', b) === 'number') {
@@ -73,6 +103,16 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   });
 }
 
+/**
+ * `a / b` elementwise, as `torch.div`: `b` is a number or a tensor, and two tensors broadcast
+ * against each other as in NumPy and PyTorch (shapes aligned on the right, a dimension of size 1
+ * or a missing one stretched), the result taking the broadcast shape. Division by zero gives ±Infinity or NaN, as IEEE arithmetic does. Differentiable in
+ * both tensors (a broadcast input's gradient is summed back to its shape). Also
+ * {@link Tensor.div}.
+ *
+ * @throws `TypeError` (message starting `div:`) when `a` is not a tensor or `b` is neither a
+ *   tensor nor a number; `RangeError` when the shapes cannot be broadcast together.
+ */
 export function div(a: Tensor, b: Tensor | number): Tensor {
   checkTensor('div', 'input', a);
   if (typeof checkOperand('div', b) === 'number') {
@@ -99,12 +139,20 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   });
 }
 
+/** `−a` elementwise, as `torch.neg`; differentiable. Also {@link Tensor.neg}. @throws `TypeError` (message starting `neg:`) when `a` is not a tensor. */
 export function neg(a: Tensor): Tensor {
   checkTensor('neg', 'input', a);
   const out = affine('neg', a, -1, -0);
   return record(out, 'neg', [a], (g, gradOf) => accumulate(a, a.shape, g, -1, gradOf));
 }
 
+/**
+ * Each value of `a` to the power `p`, as `torch.pow(a, p)` with a number exponent (a tensor
+ * exponent is not supported). Differentiable in `a`: `p·a^(p−1)`, and 0 everywhere for `p = 0`
+ * (as PyTorch's). Also {@link Tensor.pow}.
+ *
+ * @throws `TypeError` (message starting `pow:`) when `a` is not a tensor or `p` not a number.
+ */
 export function pow(a: Tensor, p: number): Tensor {
   checkTensor('pow', 'input', a);
   if (typeof p !== 'number') throw new TypeError(`pow: exponent must be a number, got ${typeof p}`);
@@ -119,6 +167,7 @@ export function pow(a: Tensor, p: number): Tensor {
   });
 }
 
+/** Each value squared, `a·a`, as `torch.square`; differentiable (`2a`). Also {@link Tensor.square}. @throws `TypeError` (message starting `square:`) when `a` is not a tensor. */
 export function square(a: Tensor): Tensor {
   checkTensor('square', 'input', a);
   const out = new Tensor(new Float32Array(a.size), a.shape);

@@ -9,6 +9,28 @@ import { Tensor } from '../tensor.js';
 import { isInitialized, notInitialized } from '../wasm/loader.js';
 import { checkRank, checkTensor, outputTensor } from './check.js';
 
+/**
+ * The matrix form of {@link corr2d}: the sparse (Toeplitz) matrix `W` `[Ho·Wo, H·W]`, with
+ * `Ho = H − kh + 1` and `Wo = W − kw + 1`, for which `matmul(W, x.reshape(H·W, 1))` is
+ * `corr2d(x, k)` flattened. Row `i·Wo + j` holds `k[a, b]` at column `(i + a)·W + (j + b)` and
+ * zeros elsewhere: d2l's "convolution as a matrix product" exercise, with no PyTorch function of
+ * its own. Differentiable in `k` (each entry's gradient sums the entries of `W` it was copied to).
+ *
+ * @param k - The kernel, `[kh, kw]`.
+ * @param inputSize - The image's `[H, W]`, each >= 1 and at least the kernel's size.
+ * @returns `[Ho·Wo, H·W]`.
+ * @throws `TypeError` (message starting `kernelToMatrix:`) when `k` is not a tensor, `inputSize`
+ *   not an array or a size not an integer; `RangeError` when `k` is not 2-D, `inputSize` does not
+ *   have two values or a size is below 1, or the kernel is empty or larger than the input.
+ *
+ * @example
+ * ```ts
+ * const K = wc.arange(4).reshape(2, 2);
+ * const W = wc.kernelToMatrix(K, [3, 3]);        // [4, 9]
+ * const X = wc.arange(9).reshape(3, 3);
+ * wc.matmul(W, X.reshape(9, 1)).reshape(2, 2);   // equals wc.corr2d(X, K)
+ * ```
+ */
 export function kernelToMatrix(k: Tensor, inputSize: readonly [number, number]): Tensor {
   checkTensor('kernelToMatrix', 'kernel', k);
   checkRank('kernelToMatrix', 'kernel', k, [2], '[kh, kw]');

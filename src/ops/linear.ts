@@ -9,6 +9,27 @@ import type { Tensor } from '../tensor.js';
 import { fmtShape, sizeOf } from '../shape.js';
 import { checkRank, checkTensor, madeTensor } from './check.js';
 
+/**
+ * The affine map `x·weightᵀ + bias` over the last dimension of `x`, as
+ * `torch.nn.functional.linear`: `x` is `[..., in]` (any leading dims, `[N, in]` for a batch),
+ * `weight` `[out, in]`, `bias` `[out]` or null, and the result `[..., out]`. Differentiable in
+ * `x`, `weight` and `bias`. The layer {@link nn.Linear} holds the weight and bias for you.
+ *
+ * @param x - The input, `[..., in]`.
+ * @param weight - `[out, in]`.
+ * @param bias - `[out]`, or null for none (default null).
+ * @returns `[..., out]`.
+ * @throws `TypeError` (message starting `linear:`) for an argument that is not a tensor (or null
+ *   for `bias`); `RangeError` for a 0-d `x`, a `weight` that is not 2-D, an `x` whose last size
+ *   is not `in`, or a `bias` that is not `[out]`.
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([64, 784]);
+ * const w = wc.randn([10, 784]);
+ * const y = wc.linear(x, w, wc.zeros([10]));   // [64, 10]
+ * ```
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const op = 'linear';
   checkTensor(op, 'input', x);

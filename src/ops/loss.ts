@@ -13,10 +13,20 @@ import { checkOptionKeys, describe, fmtShape, sameShape } from '../shape.js';
 import { checkTensor } from './check.js';
 import { square, sub } from './elementwise.js';
 
+/**
+ * How a loss reduces its per-element (or per-sample) losses, as PyTorch's `reduction`: `'mean'`
+ * averages them into a 0-d tensor, `'sum'` adds them, `'none'` returns them unreduced.
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The options of {@link mseLoss} and {@link nn.MSELoss}. */
 export interface LossOptions {
-  /** 'mean' (the default) averages the elementwise losses, 'sum' adds them, 'none' keeps them. */
+  /**
+   * `'mean'` averages the elementwise losses, `'sum'` adds them, `'none'` keeps them (a tensor
+   * of the input's shape); see {@link Reduction}.
+   *
+   * @defaultValue `'mean'`
+   */
   reduction?: Reduction;
 }
 
@@ -32,7 +42,27 @@ export function checkReduction(op: string, opts: LossOptions): Reduction {
   return reduction;
 }
 
-/** Mean squared error between input and target (torch.nn.functional.mse_loss). */
+/**
+ * The mean squared error `(input − target)²`, averaged, summed or kept per element, as
+ * `torch.nn.functional.mse_loss`. Differentiable in both arguments. Unlike PyTorch, which
+ * broadcasts a target of another shape with a warning (usually a bug: `[N, 1]` against `[N]`
+ * makes an `[N, N]` loss), the shapes must be equal. The layer form is {@link nn.MSELoss}.
+ *
+ * @param input - The prediction, any shape.
+ * @param target - The target, of the same shape.
+ * @param opts - `reduction` (default `'mean'`); see {@link LossOptions}.
+ * @returns A 0-d tensor, or the elementwise losses with `reduction: 'none'`. The mean of an empty
+ *   input is NaN, as in PyTorch.
+ * @throws `TypeError` (message starting `mseLoss:`) when an argument is not a tensor, or for an
+ *   unknown option or a reduction that is not a string; `RangeError` for an unknown reduction or
+ *   shapes that differ.
+ *
+ * @example
+ * ```ts
+ * const loss = wc.mseLoss(net.forward(X), Y);   // 0-d
+ * loss.backward();
+ * ```
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   checkTensor('mseLoss', 'input', input);
   checkTensor('mseLoss', 'target', target);

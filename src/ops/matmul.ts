@@ -6,6 +6,21 @@ import { Tensor } from '../tensor.js';
 import { fmtShape } from '../shape.js';
 import { checkRank, checkTensor, outputTensor } from './check.js';
 
+/**
+ * The matrix product `a·b` of `a` `[m, k]` and `b` `[k, n]`, `[m, n]`, as `torch.matmul` (or
+ * `torch.mm`) of two 2-D tensors; only 2-D operands (no batched or 1-D forms). Differentiable in
+ * both.
+ *
+ * @throws `TypeError` (message starting `matmul:`) when an argument is not a tensor; `RangeError`
+ *   when one is not 2-D or the inner sizes differ.
+ *
+ * @example
+ * ```ts
+ * const a = wc.randn([2, 3]);
+ * const b = wc.randn([3, 4]);
+ * wc.matmul(a, b).shape;          // [2, 4]
+ * ```
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const op = 'matmul';
   checkTensor(op, 'a', a);

@@ -15,13 +15,40 @@ import { checkInt, describe, fmtShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor, outputTensor } from './check.js';
 
+/**
+ * How {@link pad} fills the border, as `torch.nn.functional.pad`'s `mode`: `'constant'` with a
+ * value (0 by default); `'reflect'` mirrors the input about its edge, the edge not repeated
+ * (`[1, 2, 3]` padded by 2 on the left reads `3, 2, 1, 2, 3`); `'replicate'` repeats the edge
+ * value; `'circular'` wraps around (the right edge continues from the left).
+ */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
 
 /**
- * Pads the last two dims of `x` by `[left, right, top, bottom]` (or `[left, right]`), like
- * torch.nn.functional.pad. Negative pads crop. `value` (default 0) is the fill of 'constant' mode;
- * the other modes take none, as in PyTorch.
+ * `x` padded on its last two dims, as `torch.nn.functional.pad` with a padding of 4 values (or 2,
+ * for the last dim only): `[..., H, W]` becomes `[..., H + top + bottom, W + left + right]`, any
+ * leading dims (`[N, C]`, say) kept. Negative pads crop. Differentiable: the gradient of each
+ * input value sums the output positions that read it (for the reflect, replicate and circular
+ * modes, several).
+ *
+ * @param x - The input, `[..., H, W]` (at least 2-D).
+ * @param padding - `[left, right, top, bottom]`, or `[left, right]` (PyTorch's order: the last
+ *   dim first), integers.
+ * @param mode - See {@link PadMode} (default `'constant'`).
+ * @param value - The fill of `'constant'` mode (default 0); the other modes take none, as in PyTorch.
+ * @throws `TypeError` (message starting `pad:`) when `x` is not a tensor, `padding` not an array
+ *   of integers, `mode` not a string, `value` not a number, or a `value` is given with a mode
+ *   other than `'constant'`; `RangeError` for a 0-d or 1-D `x`, a padding of other than 2 or 4
+ *   values, an unknown mode, and PyTorch's limits on the pads: `'reflect'` needs each pad smaller
+ *   than the size it pads, `'circular'` at most that size, `'reflect'` and `'replicate'` a
+ *   non-empty input, and crops may not remove more than there is.
+ *
+ * @example
+ * ```ts
+ * const x = wc.arange(9).reshape(1, 3, 3);
+ * wc.pad(x, [1, 1, 0, 0]).shape;              // [1, 3, 5]: one zero column each side
+ * wc.pad(x, [2, 2, 2, 2], 'reflect').shape;   // [1, 7, 7]
+ * ```
  */
 export function pad(x: Tensor, padding: readonly number[], mode: PadMode = 'constant', value?: number): Tensor {
   checkTensor('pad', 'input', x);

@@ -27,21 +27,47 @@ import { checkBoolean, checkInt, checkOptionKeys, describe, fmtShape, pair } fro
 import { checkTensor, madeTensor } from './check.js';
 import { asBatch, type Pair } from './conv-geometry.js';
 
+/**
+ * The options of {@link maxPool2d} and {@link nn.MaxPool2d}, as `torch.nn.functional.max_pool2d`'s
+ * (camelCase for `ceil_mode`); sizes are a number for both dimensions or `[h, w]`.
+ */
 export interface MaxPool2dOptions {
-  /** Default: the kernel size. */
+  /** The step between windows, >= 1; null or absent: the kernel size (windows side by side). @defaultValue the kernel size */
   stride?: number | Pair | null;
+  /** Implicit −Infinity padding on each side, >= 0 and at most half the kernel size. @defaultValue `0` */
   padding?: number | Pair;
+  /** The spacing between a window's elements, >= 1. @defaultValue `1` */
   dilation?: number | Pair;
+  /**
+   * Count windows with `ceil` instead of `floor`, so a partial window at the bottom or right edge
+   * gets an output too (but none that would start in the padding only, as PyTorch's).
+   *
+   * @defaultValue `false`
+   */
   ceilMode?: boolean;
 }
 
+/**
+ * The options of {@link avgPool2d} and {@link nn.AvgPool2d}, as `torch.nn.functional.avg_pool2d`'s
+ * (camelCase for `ceil_mode`, `count_include_pad`, `divisor_override`); sizes are a number for
+ * both dimensions or `[h, w]`.
+ */
 export interface AvgPool2dOptions {
-  /** Default: the kernel size. */
+  /** The step between windows, >= 1; null or absent: the kernel size. @defaultValue the kernel size */
   stride?: number | Pair | null;
+  /** Implicit zero padding on each side, >= 0 and at most half the kernel size. @defaultValue `0` */
   padding?: number | Pair;
+  /** Count windows with `ceil` instead of `floor`, as in {@link MaxPool2dOptions.ceilMode}. @defaultValue `false` */
   ceilMode?: boolean;
+  /**
+   * Count the padding's zeros in a window's size, the divisor of its average (true, PyTorch's
+   * default), or divide by the input values the window covers only (false). Windows that
+   * `ceilMode` lets run past the padded input never count that part.
+   *
+   * @defaultValue `true`
+   */
   countIncludePad?: boolean;
-  /** Divide every window's sum by this (a non-zero integer) instead of its size; null: no override. */
+  /** Divide every window's sum by this (a non-zero integer) instead of its size; null: no override. @defaultValue `null` */
   divisorOverride?: number | null;
 }
 
@@ -116,7 +142,30 @@ export function poolGeometry(op: string, [n, c, h, w]: readonly number[], s: Poo
   return { c: n * c, h, w, kh, kw, strideH: sh, strideW: sw, padTop: ph, padLeft: pw, dilationH: dh, dilationW: dw, outH, outW };
 }
 
-/** Max pooling over x [N, C, H, W] or [C, H, W] (torch.nn.functional.max_pool2d). */
+/**
+ * The maximum of each window of each channel, as `torch.nn.functional.max_pool2d`: `input`
+ * `[N, C, H, W]` (or `[C, H, W]`) gives `[N, C, Ho, Wo]` with
+ * `Ho = floor((H + 2·padding − dilation·(k − 1) − 1)/stride) + 1` (ceil with `ceilMode`), and
+ * `Wo` alike; by default windows of `kernelSize` side by side, halving `H` and `W` for
+ * `kernelSize` 2. Differentiable: the gradient goes to the first maximum of each window (in row
+ * order), as PyTorch's does. The layer form is {@link nn.MaxPool2d}.
+ *
+ * @param input - `[N, C, H, W]` or `[C, H, W]`, with non-zero C, H and W.
+ * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+ * @param opts - `stride` (default `kernelSize`), `padding`, `dilation`, `ceilMode`; see {@link MaxPool2dOptions}.
+ * @returns `[N, C, Ho, Wo]` (or `[C, Ho, Wo]`).
+ * @throws `TypeError` (message starting `maxPool2d:`) when `input` is not a tensor, a size is not
+ *   an integer, `ceilMode` not a boolean, or for an unknown option; `RangeError` for an input of
+ *   another rank or with a zero size, sizes out of range, a padding over half the kernel, or a
+ *   kernel larger than the padded input.
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([64, 6, 28, 28]);
+ * wc.maxPool2d(x, 2).shape;                            // [64, 6, 14, 14]
+ * wc.maxPool2d(x, 3, { stride: 2, padding: 1 }).shape; // [64, 6, 14, 14]
+ * ```
+ */
 export function maxPool2d(input: Tensor, kernelSize: number | Pair, opts?: MaxPool2dOptions): Tensor {
   const op = 'maxPool2d';
   checkTensor(op, 'input', input);
@@ -136,7 +185,28 @@ export function maxPool2d(input: Tensor, kernelSize: number | Pair, opts?: MaxPo
   return unbatch(result);
 }
 
-/** Average pooling over x [N, C, H, W] or [C, H, W] (torch.nn.functional.avg_pool2d). */
+/**
+ * The average of each window of each channel, as `torch.nn.functional.avg_pool2d`: `input`
+ * `[N, C, H, W]` (or `[C, H, W]`) gives `[N, C, Ho, Wo]` with
+ * `Ho = floor((H + 2·padding − k)/stride) + 1` (ceil with `ceilMode`), and `Wo` alike; each window's
+ * sum is divided by its size (see {@link AvgPool2dOptions.countIncludePad} and
+ * `divisorOverride`). Differentiable. The layer form is {@link nn.AvgPool2d}.
+ *
+ * @param input - `[N, C, H, W]` or `[C, H, W]`, with non-zero C, H and W.
+ * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+ * @param opts - `stride` (default `kernelSize`), `padding`, `ceilMode`, `countIncludePad`,
+ *   `divisorOverride`; see {@link AvgPool2dOptions}.
+ * @returns `[N, C, Ho, Wo]` (or `[C, Ho, Wo]`).
+ * @throws `TypeError` (message starting `avgPool2d:`) when `input` is not a tensor, a size or
+ *   `divisorOverride` is not an integer, a flag is not a boolean, or for an unknown option;
+ *   `RangeError` for an input of another rank or with a zero size, sizes out of range, a padding
+ *   over half the kernel, a `divisorOverride` of 0, or a kernel larger than the padded input.
+ *
+ * @example
+ * ```ts
+ * wc.avgPool2d(wc.randn([64, 6, 28, 28]), 2).shape;   // [64, 6, 14, 14]
+ * ```
+ */
 export function avgPool2d(input: Tensor, kernelSize: number | Pair, opts?: AvgPool2dOptions): Tensor {
   const op = 'avgPool2d';
   checkTensor(op, 'input', input);
@@ -152,7 +222,10 @@ export function avgPool2d(input: Tensor, kernelSize: number | Pair, opts?: AvgPo
   return unbatch(result);
 }
 
-/** An adaptive pooling's output size: a number, or [h, w] with null keeping that size of the input. */
+/**
+ * The output size of {@link adaptiveAvgPool2d}: a number for `[n, n]`, or `[h, w]`, where a null
+ * keeps that size of the input (PyTorch's `None`). Sizes are >= 1.
+ */
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
 /** Checks an adaptive output size (at least 1 each) without the input: null stays null. */
@@ -166,7 +239,25 @@ export function checkAdaptiveSize(op: string, outputSize: unknown): [number | nu
   return [entry(outputSize[0], 0), entry(outputSize[1], 1)];
 }
 
-/** Adaptive average pooling of x [N, C, H, W] or [C, H, W] to `outputSize` (torch.nn.functional.adaptive_avg_pool2d). */
+/**
+ * Average pooling to a given output size whatever the input's, as
+ * `torch.nn.functional.adaptive_avg_pool2d`: output row `i` of `Ho` averages input rows
+ * `floor(i·H/Ho)` to `ceil((i + 1)·H/Ho)` (exclusive), and columns alike, so windows may differ in
+ * size and overlap. `outputSize` 1 is global average pooling. Differentiable. The layer form is
+ * {@link nn.AdaptiveAvgPool2d}.
+ *
+ * @param input - `[N, C, H, W]` or `[C, H, W]`, with non-zero C, H and W.
+ * @param outputSize - `n` or `[Ho, Wo]` (null keeps the input's size); see {@link AdaptiveSize}.
+ * @returns `[N, C, Ho, Wo]` (or `[C, Ho, Wo]`).
+ * @throws `TypeError` (message starting `adaptiveAvgPool2d:`) when `input` is not a tensor or
+ *   `outputSize` not a number, a pair or integers; `RangeError` for an input of another rank or
+ *   with a zero size, a pair of other than 2 values, or a size below 1.
+ *
+ * @example
+ * ```ts
+ * wc.adaptiveAvgPool2d(wc.randn([8, 512, 7, 7]), 1).shape;   // [8, 512, 1, 1]
+ * ```
+ */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
   const op = 'adaptiveAvgPool2d';
   checkTensor(op, 'input', input);

@@ -13,7 +13,10 @@ import type { Tensor } from '../tensor.js';
 import { checkDim, describe, fmtShape } from '../shape.js';
 import { checkTensor, outputTensor } from './check.js';
 
-/** The dims to reduce: one number, or an array of them. */
+/**
+ * The dims a reduction runs over: one dim or an array of distinct dims, negative counting from
+ * the end (−1 is the last), as PyTorch's `dim` argument. An empty array means every dim.
+ */
 export type Dims = number | readonly number[];
 
 /** Which dims of `a` the `dim` argument reduces (every one when it is absent or empty). */
@@ -69,19 +72,64 @@ function reduce(op: 'sum' | 'mean', a: Tensor, dim: Dims | null | undefined, kee
   });
 }
 
-/** torch.sum: over `dim` (a number or an array; every dim when absent), keeping reduced dims as 1 with `keepdim`. */
+/**
+ * The sum of `a`'s values over `dim`, as `torch.sum`: every dim when `dim` is absent, null or an
+ * empty array (a 0-d result), else the dims given, which are dropped from the shape or, with
+ * `keepdim`, kept as size 1. Sums run in float64 and round once to float32, so they are as close
+ * to the exact sum as float32 allows (PyTorch sums in float32, which can differ in the last
+ * bits). Differentiable. Also {@link Tensor.sum}.
+ *
+ * @param a - The tensor to reduce.
+ * @param dim - The dims to sum over; see {@link Dims}.
+ * @param keepdim - Keep the reduced dims as size 1 (default false).
+ * @throws `TypeError` (message starting `sum:`) when `a` is not a tensor, `dim` is not an integer
+ *   or an array of them, or `keepdim` is not a boolean; `RangeError` for a dim out of range or
+ *   given twice.
+ *
+ * @example
+ * ```ts
+ * const x = wc.arange(6).reshape(2, 3);
+ * wc.sum(x).item();              // 15
+ * wc.sum(x, 1).toArray();        // [3, 12]
+ * wc.sum(x, 0, true).shape;      // [1, 3]
+ * ```
+ */
 export function sum(a: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   return reduce('sum', a, dim, keepdim);
 }
 
-/** torch.mean: as sum, divided by the number of values summed (NaN over no values, as in PyTorch). */
+/**
+ * The mean of `a`'s values over `dim`, as `torch.mean`: {@link sum} over the same dims (with the
+ * same arguments and refusals, messages starting `mean:`) divided by the number of values summed,
+ * in float64 before one rounding to float32; NaN over no values, as in PyTorch. Differentiable.
+ * Also {@link Tensor.mean}.
+ *
+ * @param a - The tensor to reduce.
+ * @param dim - The dims to average over; see {@link Dims}.
+ * @param keepdim - Keep the reduced dims as size 1 (default false).
+ */
 export function mean(a: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   return reduce('mean', a, dim, keepdim);
 }
 
 /**
- * torch.argmax: the index of the first maximum along `dim` (a NaN counts as the maximum), or,
- * without a dim, into the flattened tensor; float32 whole numbers, never requiring grad.
+ * The index of the first maximum along `dim`, as `torch.argmax` (a NaN counts as the maximum):
+ * without a dim, the index into the flattened tensor (a 0-d result). The indices are whole
+ * numbers in float32 (PyTorch gives int64), exact below 2^24, and the result never requires grad
+ * (it is not differentiable). Also {@link Tensor.argmax}.
+ *
+ * @param a - The tensor to search.
+ * @param dim - The dim to reduce (negative counts from the end); absent or null: all of them.
+ * @param keepdim - Keep the reduced dim as size 1 (default false).
+ * @throws `TypeError` (message starting `argmax:`) when `a` is not a tensor, `dim` is not an
+ *   integer or `keepdim` not a boolean; `RangeError` for a dim out of range, or an empty tensor
+ *   or dim (which has no maximum).
+ *
+ * @example
+ * ```ts
+ * const logits = net.forward(images);               // [N, 10]
+ * const predicted = wc.argmax(logits, 1);           // [N], the class of each row
+ * ```
  */
 export function argmax(a: Tensor, dim?: number | null, keepdim = false): Tensor {
   const op = 'argmax';

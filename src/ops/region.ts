@@ -8,7 +8,20 @@ import { describe, fmtShape, sizeOf } from '../shape.js';
 import { broadcastShapes, expandTo } from './broadcast.js';
 import { checkTensor } from './check.js';
 
+/**
+ * One dimension's item of an array {@link IndexSpec}: an integer (selects one position and drops
+ * the dimension; negative counts from the end), `null` (the whole dimension, Python's `:`), or a
+ * slice `[start, stop, step?]` (Python's `start:stop:step`; a null end is the edge, negative ends
+ * count from the end and clamp to the dimension as Python's do, `step` >= 1, default 1).
+ */
 export type IndexItem = number | null | readonly [number | null, number | null, (number | null)?];
+/**
+ * An index for {@link Tensor.get} and {@link Tensor.set}, NumPy/PyTorch basic indexing: either a
+ * string in Python's syntax (`':, 2:6'`, `'0, ::2'`, `'..., -1'`, `'1'`), or an array of one
+ * {@link IndexItem} per dimension, where `'...'` (once at most) stands for as many `null`s as the
+ * dimensions not indexed. Dimensions left at the end are taken whole. Advanced indexing (index
+ * tensors, boolean masks, `None`) is not supported.
+ */
 export type IndexSpec = string | readonly (IndexItem | '...')[];
 
 interface DimRange {

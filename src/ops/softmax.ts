@@ -34,12 +34,38 @@ function softmaxOf(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor
   });
 }
 
-/** exp(x) normalised to sum to 1 along `dim` (torch.nn.functional.softmax). */
+/**
+ * `exp(x)` normalised to sum to 1 along `dim`, as `torch.nn.functional.softmax`: probabilities
+ * from logits. Numerically stable (each row's maximum is subtracted first, so logits of ±1e4
+ * give exact results). Differentiable. For a loss, {@link crossEntropy} takes the logits
+ * directly, and {@link logSoftmax} is more accurate than `log(softmax(x))`.
+ *
+ * @param x - Any shape; a 0-d tensor is one row of one value.
+ * @param dim - The dim to normalise over, negative counting from the end (`1` or `-1` for the
+ *   classes of `[N, C]`). Required: PyTorch's implicit choice of dim is deprecated.
+ * @returns A tensor of `x`'s shape.
+ * @throws `TypeError` (message starting `softmax:`) when `x` is not a tensor or `dim` not an
+ *   integer; `RangeError` for a dim out of range.
+ *
+ * @example
+ * ```ts
+ * const probs = wc.softmax(net.forward(image), 1);   // [1, 10], each row sums to 1
+ * ```
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   return softmaxOf('softmax', x, dim);
 }
 
-/** log(softmax(x, dim)), computed without forming softmax (torch.nn.functional.log_softmax). */
+/**
+ * `log(softmax(x, dim))`, computed as `(x − max) − log Σ exp(x − max)` without forming softmax, as
+ * `torch.nn.functional.log_softmax`: accurate where softmax underflows to 0. Differentiable.
+ *
+ * @param x - Any shape; a 0-d tensor is one row of one value.
+ * @param dim - The dim to normalise over, negative counting from the end.
+ * @returns A tensor of `x`'s shape.
+ * @throws `TypeError` (message starting `logSoftmax:`) when `x` is not a tensor or `dim` not an
+ *   integer; `RangeError` for a dim out of range.
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   return softmaxOf('logSoftmax', x, dim);
 }

@@ -19,7 +19,29 @@ function geometry(op: string, image: readonly number[], kernel: Pair, options: W
   return windowGeometry(op, image, kernel, stride, dilation, symmetricPads(op, opts.padding));
 }
 
-/** Sliding local blocks of x [N, C, H, W] (or [C, H, W]) as columns [N, C·kh·kw, L] (or [C·kh·kw, L]). */
+/**
+ * The sliding windows of an image batch as columns (im2col), as `torch.nn.functional.unfold`:
+ * `input` `[N, C, H, W]` (or `[C, H, W]`) gives `[N, C·kh·kw, L]` (or `[C·kh·kw, L]`), where
+ * column `l = i·Wo + j` holds window `(i, j)`'s values, channel by channel, row by row, zeros
+ * where it reads padding, and `L = Ho·Wo` windows (see {@link WindowOptions} for their number).
+ * A convolution is then `weight.reshape(O, C·kh·kw)` times these columns. Differentiable: the
+ * gradient is {@link fold} of the output's gradient.
+ *
+ * @param input - `[N, C, H, W]` or `[C, H, W]`, with non-zero C, H and W.
+ * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+ * @param options - `stride`, `padding`, `dilation`; see {@link WindowOptions}.
+ * @returns `[N, C·kh·kw, L]` or `[C·kh·kw, L]`.
+ * @throws `TypeError` (message starting `unfold:`) for an input that is not a tensor, a size that
+ *   is not an integer, or an unknown option; `RangeError` for an input of another rank or with a
+ *   zero size, sizes out of range, or a (dilated) kernel larger than the padded input.
+ *
+ * @example
+ * ```ts
+ * const x = wc.randn([2, 3, 5, 5]);
+ * wc.unfold(x, 3).shape;                   // [2, 27, 9]
+ * wc.unfold(x, [3, 3], { padding: 1 }).shape;  // [2, 27, 25]
+ * ```
+ */
 export function unfold(input: Tensor, kernelSize: number | Pair, options?: WindowOptions): Tensor {
   const op = 'unfold';
   checkTensor(op, 'input', input);
@@ -35,7 +57,25 @@ export function unfold(input: Tensor, kernelSize: number | Pair, options?: Windo
   return unbatch(result);
 }
 
-/** Sums sliding local blocks cols [N, C·kh·kw, L] (or [C·kh·kw, L]) into an image [N, C, H, W] (or [C, H, W]). */
+/**
+ * Columns of sliding windows summed back into an image (col2im), as
+ * `torch.nn.functional.fold`, the adjoint of {@link unfold}: `input` `[N, C·kh·kw, L]` (or
+ * `[C·kh·kw, L]`) gives `[N, C, H, W]` (or `[C, H, W]`) with `[H, W] = outputSize`, every entry
+ * added onto the pixel unfold would read it from (overlapping windows sum, entries that fall in
+ * the padding are dropped). So `fold(unfold(x))` is `x` times the number of windows covering each
+ * pixel. Differentiable: the gradient is unfold of the output's gradient.
+ *
+ * @param input - `[N, C·kh·kw, L]` or `[C·kh·kw, L]`, where `L` must be the number of windows
+ *   of `kernelSize` over `outputSize` with these options.
+ * @param outputSize - The image's `[H, W]` (or one number for both), each >= 1.
+ * @param kernelSize - The window, `k` or `[kh, kw]`, each >= 1.
+ * @param options - `stride`, `padding`, `dilation`; see {@link WindowOptions}.
+ * @returns `[N, C, H, W]` or `[C, H, W]`.
+ * @throws `TypeError` (message starting `fold:`) for an input that is not a tensor, a size that
+ *   is not an integer, or an unknown option; `RangeError` for an input that is not 2-D or 3-D,
+ *   a second-to-last size that is not a positive multiple of `kh·kw`, an `L` other than the
+ *   number of windows, or sizes out of range.
+ */
 export function fold(input: Tensor, outputSize: number | Pair, kernelSize: number | Pair, options?: WindowOptions): Tensor {
   const op = 'fold';
   checkTensor(op, 'input', input);

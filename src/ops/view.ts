@@ -39,7 +39,19 @@ export function clone(a: Tensor): Tensor {
   });
 }
 
-/** torch.flatten: dims startDim..endDim (inclusive, negative from the end) merged into one; shares data. */
+/**
+ * `a` with dims `startDim` to `endDim` (inclusive, negative counting from the end) merged into
+ * one, as `torch.flatten`: `[N, C, H, W]` with `startDim` 1 becomes `[N, C·H·W]`; a 0-d tensor
+ * becomes `[1]`. Shares the data (a view, as all our tensors are contiguous); the gradient flows
+ * back through it. Also {@link Tensor.flatten} and the layer {@link nn.Flatten}, which starts at
+ * dim 1.
+ *
+ * @param a - The tensor.
+ * @param startDim - The first dim to merge (default 0).
+ * @param endDim - The last dim to merge (default −1, the last).
+ * @throws `TypeError` (message starting `flatten:`) when `a` is not a tensor or a dim is not an
+ *   integer; `RangeError` for a dim out of range or `startDim` after `endDim`.
+ */
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   const op = 'flatten';
   checkTensor(op, 'input', a);
@@ -52,7 +64,14 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(a, a.ndim === 0 ? [1] : [...s.slice(0, start), sizeOf(s.slice(start, end + 1)), ...s.slice(end + 1)]);
 }
 
-/** torch.transpose: dims dim0 and dim1 (negative from the end) swapped, as a contiguous copy. */
+/**
+ * `a` with dims `dim0` and `dim1` (negative counting from the end) swapped, as `torch.transpose`,
+ * but a contiguous copy where PyTorch gives a strided view sharing the data: writing into the
+ * result leaves `a` as it was. Differentiable. Also {@link Tensor.transpose}.
+ *
+ * @throws `TypeError` (message starting `transpose:`) when `a` is not a tensor or a dim is not an
+ *   integer; `RangeError` for a dim out of range.
+ */
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   const op = 'transpose';
   checkTensor(op, 'input', a);
@@ -72,7 +91,12 @@ export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   });
 }
 
-/** torch.t: a 2-D tensor transposed; a 0-D or 1-D one as it is (a view). */
+/**
+ * A 2-D tensor transposed (a copy, see {@link transpose}), or a 0-D or 1-D one as it is (a view
+ * sharing its data), as `torch.t`. Differentiable. Also {@link Tensor.t}.
+ *
+ * @throws `TypeError` (message starting `t:`) when `a` is not a tensor; `RangeError` for more than 2 dims.
+ */
 export function t(a: Tensor): Tensor {
   checkTensor('t', 'input', a);
   if (a.ndim > 2) throw new RangeError(`t: expects a tensor of at most 2 dims, got shape ${fmtShape(a.shape)}; use transpose(dim0, dim1)`);

@@ -5,7 +5,9 @@
 import { Tensor } from '../tensor.js';
 import { describe, fmtShape, sameShape } from '../shape.js';
 
+/** What every optimizer shares, after `torch.optim.Optimizer`: its parameters, `step()` and `zeroGrad()`. */
 export abstract class Optimizer {
+  /** The tensors this optimizer updates, in the order given (one group: PyTorch's parameter groups are not supported). */
   readonly params: readonly Tensor[];
 
   protected constructor(
@@ -16,10 +18,20 @@ export abstract class Optimizer {
     this.params = checkParams(op, params);
   }
 
-  /** One update of every parameter that has a gradient; the others (grad null) are left as they are. */
+  /**
+   * One update of every parameter that has a gradient, in place, as `step()`; the others (`grad`
+   * null) are left as they are. Every gradient is checked before any parameter changes, so a bad
+   * one leaves the model as it was.
+   *
+   * @throws `TypeError` (message starting with the optimizer's name) for a `.grad` that is neither
+   *   a tensor nor null; `RangeError` for a `.grad` of another shape than its parameter.
+   */
   abstract step(): void;
 
-  /** Clears every parameter's gradient (sets it to null, torch's default set_to_none=True). */
+  /**
+   * Clears every parameter's gradient, setting it to null, as `zero_grad()` with PyTorch's default
+   * `set_to_none=True`: call it before each backward, since gradients accumulate.
+   */
   zeroGrad(): void {
     for (const p of this.params) p.grad = null;
   }

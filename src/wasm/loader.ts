@@ -20,18 +20,49 @@ export interface WasmExports {
   [kernel: string]: unknown;
 }
 
-/** Which embedded build runs: plain f32x4 SIMD, or with relaxed SIMD (fused multiply-add). */
+/**
+ * Which embedded build of the kernels runs: `'simd'`, plain f32x4 SIMD, which every engine with
+ * WebAssembly SIMD runs; or `'relaxed-simd'`, the same kernels with relaxed SIMD's fused
+ * multiply-add, which {@link init} picks where the engine validates it (recent V8, as in Chrome
+ * and Node 22; not Node 20). Both give results within float32 rounding of each other and of the
+ * `'js'` backend. {@link wasmBuild} says which one loaded.
+ */
 export type WasmBuild = 'simd' | 'relaxed-simd';
 
+/**
+ * The options of {@link init}, all optional: with none, `init()` loads the embedded kernels on
+ * one thread.
+ */
 export interface InitOptions {
-  /** The module to use instead of the embedded copy: its bytes, a compiled module, or a URL. */
+  /**
+   * A module to load instead of the embedded copy: its bytes (a `BufferSource`), a compiled
+   * `WebAssembly.Module`, or a URL (a `URL`, or a string resolved against the page in a browser;
+   * in Node an absolute `file:` URL, read from disk, or an `http(s):` one, fetched). It must be a
+   * wasmconv build (it exports `memory` and `heap_base`); {@link wasmBuild} then says `'custom'`.
+   * A source of the wrong kind is refused before anything is fetched or read.
+   */
   wasm?: BufferSource | WebAssembly.Module | URL | string;
-  /** Which embedded build to run; 'auto' (the default) picks relaxed-simd where supported. */
+  /**
+   * Which embedded build to run (ignored with `wasm`): `'auto'` picks `'relaxed-simd'` where
+   * {@link relaxedSimdSupported} says the engine runs it, else `'simd'`; asking for
+   * `'relaxed-simd'` where it is not supported is a `RangeError`.
+   *
+   * @defaultValue `'auto'`
+   */
   build?: 'auto' | WasmBuild;
   /**
-   * Threads the wasm kernels run on: a number, or 'auto' for one per core the runtime reports, at
-   * most MAX_AUTO_THREADS. Default 1. Where memory cannot be shared with workers (a page that is
-   * not cross-origin isolated) it is 1 whatever is asked; threadCount() says what runs.
+   * Threads the wasm kernels run on: a whole number >= 1, or `'auto'` for one per core the
+   * runtime reports (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a
+   * browser), at most 8 (the kernels split a training step's work into 8 to 32 chunks, so more
+   * threads than that wait on each other). The extra threads are workers sharing one
+   * `WebAssembly.Memory` with the caller, which takes a share of every job and returns when all
+   * are done: ops stay synchronous, and their results are bitwise identical for every thread
+   * count, since the work is split by the shapes, never by the threads. Where memory cannot be
+   * shared with workers (a page that is not cross-origin isolated, or no `SharedArrayBuffer`) it
+   * runs on one thread whatever is asked; {@link threadCount} says what runs. The `'js'` backend
+   * always runs on the caller's thread.
+   *
+   * @defaultValue `1`
    */
   threads?: number | 'auto';
 }
@@ -63,10 +94,47 @@ let runtime: Runtime | null = null;
 let pending: { asked: number; promise: Promise<void> } | null = null;
 
 /**
- * Instantiates the WebAssembly kernels. Idempotent: concurrent and repeated calls share one
- * instantiation; once it has succeeded, later calls resolve at once and ignore their (valid)
- * options, except a different `threads`, which starts a new instance on that many threads (tensors
- * live in JavaScript memory, so nothing is lost).
+ * Instantiates wasmconv's WebAssembly kernels. Await it once before calling anything else in the
+ * package: every op, tensor creation and layer constructor (on either backend, so that code that
+ * runs on `'js'` also runs on `'wasm'`) throws an `Error` saying to call `init()` until it has
+ * resolved. PyTorch has no counterpart: its kernels are native code, loaded with `import torch`.
+ *
+ * The compiled module ships inside the package as base64, so there is no wasm file to serve,
+ * fetch or point a bundler at. Two builds are embedded (see {@link WasmBuild}); by default the
+ * relaxed-SIMD one runs wherever the engine validates it, and {@link wasmBuild} says which loaded.
+ *
+ * Idempotent: concurrent and repeated calls share one instantiation; once it has succeeded, later
+ * calls resolve at once and ignore their (valid) options, except a different `threads`, which
+ * starts a new instance on that many threads (tensors live in JavaScript memory, so nothing is
+ * lost). A call that failed (bad bytes, an unreachable URL) may be retried.
+ *
+ * @param opts - Where the module comes from, which build and how many threads; see
+ *   {@link InitOptions}.
+ * @returns A promise that resolves once the kernels are ready. It rejects (nothing is thrown
+ *   synchronously) with an error whose message starts with `init:`: a `TypeError` for options
+ *   that are not an object, an unknown option, a `threads` that is neither a number nor `'auto'`,
+ *   a `build` other than `'auto'`, `'simd'` or `'relaxed-simd'`, a `wasm` of the wrong kind, a
+ *   string `wasm` that is not an absolute URL outside a browser, or a module that is not a
+ *   wasmconv build; a `RangeError` for `threads` below 1 or `build: 'relaxed-simd'` on an engine
+ *   without relaxed SIMD; an `Error` when fetching `wasm` fails or the worker threads cannot
+ *   start; the engine's `WebAssembly.CompileError` for bytes that are not WebAssembly.
+ *
+ * @example
+ * ```ts
+ * import * as wc from 'wasmconv';
+ *
+ * await wc.init();                     // the embedded kernels, on one thread
+ * const x = wc.randn([1, 3, 8, 8]);
+ * wc.wasmBuild();                      // 'relaxed-simd' (or 'simd' where the engine lacks it)
+ * ```
+ *
+ * @example
+ * Threads: the same synchronous ops and bitwise the same results, with the kernels' work split
+ * over workers that share the module's memory.
+ * ```ts
+ * await wc.init({ threads: 'auto' });  // one per core, at most 8
+ * wc.threadCount();                    // e.g. 2; 1 where memory cannot be shared with workers
+ * ```
  */
 export function init(opts: InitOptions = {}): Promise<void> {
   if (opts === null || typeof opts !== 'object') {
@@ -174,17 +242,29 @@ function newMemory(shared: boolean): WebAssembly.Memory {
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
-/** Threads the wasm kernels run on now: 1 before init(), without threads asked, or where memory cannot be shared. */
+/**
+ * The number of threads the wasm kernels run on now, the caller's included: what
+ * {@link InitOptions.threads} asked for where memory can be shared with workers, and 1 before
+ * {@link init}, without `threads`, or where it cannot (a page that is not cross-origin isolated).
+ * PyTorch's counterpart is `torch.get_num_threads()`.
+ */
 export function threadCount(): number {
   return runtime?.pool?.threads ?? 1;
 }
 
-/** The build `init()` loaded ('custom' for opts.wasm), or null before init. */
+/**
+ * The build {@link init} loaded: `'relaxed-simd'` or `'simd'` (see {@link WasmBuild}),
+ * `'custom'` for a module given as {@link InitOptions.wasm}, or `null` before `init` has resolved.
+ */
 export function wasmBuild(): WasmBuild | 'custom' | null {
   return runtime?.build ?? null;
 }
 
-/** True when this engine runs relaxed SIMD (checked by validating a one-instruction module). */
+/**
+ * True when this engine runs WebAssembly relaxed SIMD, the instructions of the `'relaxed-simd'`
+ * {@link WasmBuild} (checked by validating a module of one `f32x4.relaxed_madd`; nothing is
+ * instantiated, and it needs no {@link init}).
+ */
 export function relaxedSimdSupported(): boolean {
   // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
   const v128zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
