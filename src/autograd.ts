@@ -57,7 +57,7 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${describe(fn)}`);
   const before = gradEnabled;
   gradEnabled = false;
   try {

@@ -171,3 +171,8 @@ export function manualSeed(seed: Seed): void {
 export function generatorFor(op: string, seed: Seed | undefined): Generator {
   return seed === undefined ? globalGenerator : new Generator(seed, op);
 }
+
+/** Fills data with lo + (hi − lo)·u, u uniform in [0, 1) from gen (torch's uniform_): nn.init.uniform and the layers' initialisation. */
+export function fillUniform(data: Float32Array, gen: Generator, lo: number, hi: number): void {
+  for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * gen.uniform();
+}

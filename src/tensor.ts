@@ -122,7 +122,7 @@ export class Tensor {
    *   `RangeError` when turning it off on a tensor computed by an op (use {@link Tensor.detach}).
    */
   set requiresGrad(v: boolean) {
-    if (typeof v !== 'boolean') throw new TypeError(`requiresGrad: expected a boolean, got ${typeof v}`);
+    if (typeof v !== 'boolean') throw new TypeError(`requiresGrad: expected a boolean, got ${describe(v)}`);
     if (!v && this.gradFn) {
       throw new RangeError('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
     }
@@ -351,7 +351,7 @@ export class Tensor {
       }
       seed = new Float32Array([1]);
     } else {
-      if (!(gradient instanceof Tensor)) throw new TypeError(`backward: gradient must be a Tensor, got ${typeof gradient}`);
+      if (!(gradient instanceof Tensor)) throw new TypeError(`backward: gradient must be a Tensor, got ${describe(gradient)}`);
       if (!sameShape(gradient.shape, this.shape)) {
         throw new RangeError(
           `backward: gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,

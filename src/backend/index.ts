@@ -3,6 +3,7 @@
 import { isInitialized, notInitialized } from '../wasm/loader.js';
 import { jsKernels } from './js/index.js';
 import type { BackendName, Kernels } from './types.js';
+import { describe } from '../shape.js';
 import { wasmKernels } from './wasm/index.js';
 
 const backends: Record<BackendName, Kernels> = { js: jsKernels, wasm: wasmKernels };
@@ -27,7 +28,7 @@ let active: Kernels = wasmKernels;
  */
 export function setBackend(name: BackendName): void {
   if (typeof name !== 'string' || !Object.hasOwn(backends, name)) {
-    throw new TypeError(`setBackend: expected 'wasm' or 'js', got ${JSON.stringify(name) ?? String(name)}`);
+    throw new TypeError(`setBackend: expected 'wasm' or 'js', got ${describe(name)}`);
   }
   active = backends[name];
 }

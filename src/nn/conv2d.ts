@@ -4,12 +4,11 @@
 // U(-1/√fan_in, 1/√fan_in); fan_in = (C/groups)·kh·kw. Weight first, then bias, from one generator.
 import { CONV2D_KEYS, conv2d, type Conv2dOptions, type ConvSettings, convSettings, type PaddingMode } from '../ops/conv2d.js';
 import type { ConvPadding, Pair } from '../ops/conv-geometry.js';
-import { generatorFor, type Generator, type Seed } from '../random.js';
+import { fillUniform, generatorFor, type Generator, type Seed } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { checkInt, describe, pair, sizeOf } from '../shape.js';
 import { kernels } from '../backend/index.js';
 import { Module } from './module.js';
-import { fillUniform } from './init.js';
 import { Parameter } from './parameter.js';
 import { pyValue } from './repr.js';
 

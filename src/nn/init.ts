@@ -11,7 +11,7 @@
 //                  leaky_relu: √(2/(1 + slope²)) (slope = param, default 0.01)
 // Modes and nonlinearities take PyTorch's strings ('fan_in', 'leaky_relu', 'conv_transpose2d')
 // and the camelCase spellings of the same names ('fanIn', 'leakyRelu', 'convTranspose2d').
-import { generatorFor, type Generator, type Seed } from '../random.js';
+import { fillUniform, generatorFor, type Generator, type Seed } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { checkOptionKeys, describe, fmtShape } from '../shape.js';
 
@@ -125,16 +125,6 @@ function fanOf(op: string, t: Tensor, mode: unknown): number {
   }
   const [fanIn, fanOut] = fans(op, t);
   return name === 'fan_in' ? fanIn : fanOut;
-}
-
-/**
- * Fills data with lo + (hi − lo)·u, u uniform in [0, 1) from gen (torch's uniform_): the layers'
- * initialisation; users call {@link uniform}.
- *
- * @internal
- */
-export function fillUniform(data: Float32Array, gen: Generator, lo: number, hi: number): void {
-  for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * gen.uniform();
 }
 
 function fillNormal(data: Float32Array, gen: Generator, mean: number, std: number): void {

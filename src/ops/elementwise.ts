@@ -6,6 +6,7 @@ import type { BinaryOp } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { accumulate, accumulateProduct, broadcastShapes, expandTo } from './broadcast.js';
 import { checkOperand, checkTensor } from './check.js';
+import { describe } from '../shape.js';
 
 interface Operands {
   shape: number[];
@@ -155,7 +156,7 @@ export function neg(a: Tensor): Tensor {
  */
 export function pow(a: Tensor, p: number): Tensor {
   checkTensor('pow', 'input', a);
-  if (typeof p !== 'number') throw new TypeError(`pow: exponent must be a number, got ${typeof p}`);
+  if (typeof p !== 'number') throw new TypeError(`pow: exponent must be a number, got ${describe(p)}`);
   const out = new Tensor(new Float32Array(a.size), a.shape);
   kernels('pow').pow(a.data, p, out.data);
   return record(out, 'pow', [a], (g, gradOf) => {

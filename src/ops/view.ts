@@ -5,12 +5,12 @@ import { record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { TransposeDims } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
-import { checkDim, checkInt, fmtShape, sizeOf } from '../shape.js';
+import { checkDim, checkInt, describe, fmtShape, sizeOf } from '../shape.js';
 import { checkTensor, outputTensor } from './check.js';
 
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', 'input', a);
-  if (!Array.isArray(shape)) throw new TypeError(`reshape: expected a shape, got ${typeof shape}`);
+  if (!Array.isArray(shape)) throw new TypeError(`reshape: expected a shape, got ${describe(shape)}`);
   const dims = shape.map((d, i) => checkInt('reshape', `shape[${i}]`, d, -1));
   const free = dims.filter((d) => d === -1).length;
   if (free > 1) throw new RangeError(`reshape: only one dimension can be -1, got ${fmtShape(dims)}`);

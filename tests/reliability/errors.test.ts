@@ -190,7 +190,7 @@ const MISUSES: Misuse[] = [
   { prefix: 'randn', kind: TypeError, says: ['options must be an object', 'null'], run: () => wc.randn([2], null as any), valid: VALID.randn },
   { prefix: 'manualSeed', kind: TypeError, says: ['seed', '"1"'], run: () => wc.manualSeed('1' as any), valid: VALID.manualSeed },
   { prefix: 'Generator', kind: TypeError, says: ['seed', '0.5'], run: () => new wc.Generator(0.5), valid: VALID.Generator },
-  { prefix: 'noGrad', kind: TypeError, says: ['function', 'number'], run: () => wc.noGrad(3 as any), valid: VALID.noGrad },
+  { prefix: 'noGrad', kind: TypeError, says: ['function', 'got 3'], run: () => wc.noGrad(3 as any), valid: VALID.noGrad },
   // Tensor and its methods
   { prefix: 'Tensor', kind: TypeError, says: ['Float32Array', 'array of length 2'], run: () => new wc.Tensor([1, 2] as any, [2]), valid: VALID.Tensor },
   { prefix: 'Tensor', kind: RangeError, says: ['[2] needs 2', 'data has 3'], run: () => new wc.Tensor(new Float32Array(3), [2]), valid: VALID.Tensor },
@@ -230,7 +230,7 @@ const MISUSES: Misuse[] = [
     valid: VALID.backward,
   },
   {
-    prefix: 'requiresGrad', kind: TypeError, says: ['boolean', 'string'],
+    prefix: 'requiresGrad', kind: TypeError, says: ['boolean', 'got "yes"'],
     run: () => { wc.ones([1]).requiresGrad = 'yes' as any; }, valid: VALID.requiresGrad,
   },
   {
@@ -249,7 +249,7 @@ const MISUSES: Misuse[] = [
   { prefix: 'mul', kind: RangeError, says: ['[3,3] and [4,1]'], run: () => x33().mul(wc.ones([4, 1])), valid: VALID.mul },
   { prefix: 'div', kind: TypeError, says: ['Tensor or a number', 'undefined'], run: () => x33().div(undefined as any), valid: VALID.div },
   { prefix: 'neg', kind: TypeError, says: ['Tensor', 'array of length 1'], run: () => wc.neg([1] as any), valid: VALID.neg },
-  { prefix: 'pow', kind: TypeError, says: ['exponent', 'number', 'string'], run: () => x33().pow('2' as any), valid: VALID.pow },
+  { prefix: 'pow', kind: TypeError, says: ['exponent', 'number', 'got "2"'], run: () => x33().pow('2' as any), valid: VALID.pow },
   { prefix: 'pow', kind: TypeError, says: ['input must be a Tensor', '2'], run: () => wc.pow(2 as any, 2), valid: VALID.pow },
   { prefix: 'square', kind: TypeError, says: ['Tensor', 'null'], run: () => wc.square(null as any), valid: VALID.square },
   { prefix: 'sum', kind: TypeError, says: ['Tensor', 'array of length 2'], run: () => wc.sum([1, 2] as any), valid: VALID.sum },
