@@ -1,13 +1,15 @@
 // What `npm pack` ships: exactly what users need (the built dist/ JavaScript and declarations, the
 // README, the LICENSE and package.json; no sources, tests, source maps or WebAssembly files, the
 // kernels travelling inside the JavaScript), within a size budget set from the package's size
-// when this test was written (234 KB packed, 756 KB unpacked) with room to grow by about a fifth.
+// once every export carried its TSDoc (290 KB packed, 951 KB unpacked; tsc keeps the comments in
+// the JavaScript too, which a debugger stepping into the package shows) with room to grow by
+// about a fifth.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url);
-const BUDGET = { packed: 290_000, unpacked: 920_000 };
+const BUDGET = { packed: 350_000, unpacked: 1_150_000 };
 
 interface Packed {
   size: number;
