@@ -11,8 +11,8 @@
 // use, so one row of it is two contiguous v128 loads. Both are zero-padded to whole panels. The
 // B panel (k·32 bytes) stays in L1 while every A panel streams past it, the 4x8 micro-kernel
 // computing a 4 × 8 block of C per A panel. Packing makes every load of the inner loop
-// sequential: with B read in place (stride n) the same loop runs at a third of the speed once
-// k·n outgrows the cache (k = 576), and is still 8% slower for a 1×1 conv's k = 256.
+// sequential: with B read in place (stride n) the same loop runs at a third of the speed once k·n
+// outgrows the cache (k = 576), and is still 8% slower for a 1×1 conv's k = 256.
 import { madd, store_transposed, store_vec } from './simd';
 
 /** Rows of C per micro-kernel block (one load32_splat each) and columns (two f32x4). */
@@ -37,25 +37,56 @@ export function gemm_f32_scalar(c: usize, a: usize, b: usize, m: i32, n: i32, k:
   }
 }
 
-/** Floats of scratch gemm_f32_simd needs: the packed A, one B panel and an edge block. */
-export function gemm_scratch_f32(m: i32, k: i32): i32 {
-  return round_up(m, TILE_M) * k + TILE_N * k + TILE_M * TILE_N;
+// The product is two calls, each a job of the thread pool: gemm_pack_a_f32 packs op(A) (units:
+// row panels), then gemm_tiles_f32 cuts C into tiles of one 8-column panel × one block of rows, a
+// panel's tiles consecutive, so that a range of tiles packs each B panel it meets once into its
+// thread's scratch and streams its A blocks past it (on one thread: every panel packed once, all
+// of A streaming past each). Every entry of C is one micro-kernel's whole dot product over k,
+// whatever the split, so the results never depend on it; k is never split.
+
+/** Floats of op(A) [m, k] packed in 4-row panels. */
+export function gemm_packed_a_f32(m: i32, k: i32): i32 {
+  return round_up(m, TILE_M) * k;
 }
 
-/** C (+)= op(A) · op(B) on the 4x8 micro-kernel; `scratch` holds gemm_scratch_f32(m, k) floats. */
-export function gemm_f32_simd(
-  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize,
+/** Floats of each thread's scratch for gemm_tiles_f32: one B panel and an edge block. */
+export function gemm_tiles_scratch_f32(k: i32): i32 {
+  return TILE_N * k + TILE_M * TILE_N;
+}
+
+/** Row panels [first, end) of op(A) (4 rows each; A stored [k, m] when transA) into `dst`, laid out as gemm_packed_a_f32. */
+export function gemm_pack_a_f32(dst: usize, a: usize, m: i32, k: i32, transA: i32, first: i32, end: i32): void {
+  const rowA = transA ? 1 : k;
+  const colA = transA ? m : 1;
+  const i = first * TILE_M;
+  const rows = min(m, end * TILE_M) - i;
+  if (rows > 0) pack_a_panels(dst + (<usize>i * <usize>k << 2), a + (<usize>(i * rowA) << 2), rows, k, rowA, colA);
+}
+
+/**
+ * C (+)= packedA · op(B) over tiles [first, end) of the panels × rowBlocks grid: tile u is B's
+ * column panel u / rowBlocks (8 columns) times the u % rowBlocks-th block of rows of C (of
+ * round_up(ceil(m / rowBlocks), 4) rows). `scratch` holds gemm_tiles_scratch_f32(k) floats.
+ */
+export function gemm_tiles_f32(
+  c: usize, packedA: usize, b: usize, m: i32, n: i32, k: i32, transB: i32, accumulate: i32, rowBlocks: i32, scratch: usize, first: i32, end: i32,
 ): void {
-  const packedA = scratch;
-  const panel = packedA + (<usize>(round_up(m, TILE_M) * k) << 2);
-  const edge = panel + (<usize>(TILE_N * k) << 2);
-  pack_a_panels(packedA, a, m, k, transA ? 1 : k, transA ? m : 1);
   const rowB = transB ? 1 : n;
   const colB = transB ? k : 1;
-  for (let j = 0; j < n; j += TILE_N) {
+  const blockRows = round_up((m + rowBlocks - 1) / rowBlocks, TILE_M);
+  const edge = scratch + (<usize>(TILE_N * k) << 2);
+  let packed = -1;
+  for (let u = first; u < end; u++) {
+    const j = (u / rowBlocks) * TILE_N;
+    const i = (u % rowBlocks) * blockRows;
+    if (i >= m) continue;
     const cols = min(TILE_N, n - j);
-    pack_b_panel(panel, b + (<usize>(j * colB) << 2), k, cols, rowB, colB);
-    gemm_panel(c + (<usize>j << 2), <usize>n << 2, packedA, m, k, panel, TILE_N << 2, cols, accumulate != 0, edge);
+    if (j != packed) {
+      pack_b_panel(scratch, b + (<usize>(j * colB) << 2), k, cols, rowB, colB);
+      packed = j;
+    }
+    const rows = min(blockRows, m - i);
+    gemm_panel(c + (<usize>(i * n + j) << 2), <usize>n << 2, packedA + (<usize>i * <usize>k << 2), rows, k, scratch, TILE_N << 2, cols, accumulate != 0, edge);
   }
 }
 

@@ -183,24 +183,20 @@ export function im2col_scratch_f32(g: usize): i32 {
   return padded_size(changetype<Window>(g));
 }
 
-/** cols[n] = im2col(x[n]) for `batch` images; `xp` is im2col_scratch_f32 floats of scratch. */
-export function im2col_f32(cols: usize, x: usize, d: usize, batch: i32, xp: usize): void {
+/** cols[n] = im2col(x[n]) for the images n in [first, end); `xp` is im2col_scratch_f32 floats of scratch. */
+export function im2col_f32(cols: usize, x: usize, d: usize, xp: usize, first: i32, end: i32): void {
   const g = changetype<Window>(d);
-  for (let n = 0; n < batch; n++) {
-    pad_image(xp, x, g);
-    gather_windows(cols, xp, g);
-    x += <usize>(g.c * g.h * g.w) << 2;
-    cols += <usize>(taps(g) * positions(g)) << 2;
+  for (let n = first; n < end; n++) {
+    pad_image(xp, x + (<usize>n * <usize>(g.c * g.h * g.w) << 2), g);
+    gather_windows(cols + (<usize>n * <usize>(taps(g) * positions(g)) << 2), xp, g);
   }
 }
 
-/** x[n] += col2im(cols[n]) for `batch` images: each entry of cols is added onto its pixel. */
-export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32): void {
+/** x[n] += col2im(cols[n]) for the images n in [first, end): each entry of cols is added onto its pixel. */
+export function col2im_f32(x: usize, cols: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<Window>(d);
-  for (let n = 0; n < batch; n++) {
-    col2im_image(x, cols, g);
-    x += <usize>(g.c * g.h * g.w) << 2;
-    cols += <usize>(taps(g) * positions(g)) << 2;
+  for (let n = first; n < end; n++) {
+    col2im_image(x + (<usize>n * <usize>(g.c * g.h * g.w) << 2), cols + (<usize>n * <usize>(taps(g) * positions(g)) << 2), g);
   }
 }
 

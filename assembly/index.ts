@@ -26,7 +26,13 @@ export {
   conv2d_scratch_f32,
   sum_parts_f32,
 } from './conv';
-export { gemm_f32_scalar, gemm_f32_simd, gemm_scratch_f32 } from './gemm';
+export {
+  gemm_f32_scalar,
+  gemm_pack_a_f32,
+  gemm_packed_a_f32,
+  gemm_tiles_f32,
+  gemm_tiles_scratch_f32,
+} from './gemm';
 export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';
 export * from './optim';
 export * from './pad';

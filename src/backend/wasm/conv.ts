@@ -5,13 +5,13 @@
 import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { convFields, windowFields } from './fields.js';
-import { addParts, batchParts, biasGradAt, type PartsExports } from './parts.js';
+import { addParts, batchParts, biasAddAt, biasGradAt, type PartsExports } from './parts.js';
 import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
 interface Exports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
-  im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
-  col2im_f32(x: number, cols: number, desc: number, batch: number): void;
+  im2col_f32(cols: number, x: number, desc: number, scratch: number, first: number, end: number): void;
+  col2im_f32(x: number, cols: number, desc: number, first: number, end: number): void;
   conv2d_scratch_f32(desc: number): number;
   conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_direct_scratch_f32(desc: number): number;
@@ -26,7 +26,6 @@ interface Exports extends PartsExports {
   conv2d_grad_weight_f32(
     dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
   ): void;
-  bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
 }
 
 /** The i32 fields of assembly/conv.ts `Phase`: the phase's ConvDesc, then a, b, ky0, kyStep, kx0, kxStep. */
@@ -70,7 +69,7 @@ function forwardAt(
   }
   const units = forwardUnits(g);
   s.run({ kernel: e.conv2d_f32, args: [py, px, pw, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
-  if (pb) e.bias_add_f32(py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+  if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
 /**
@@ -215,12 +214,19 @@ function staged(
 
 export const conv: ConvKernels = {
   im2col(x, batch, g) {
-    return staged('unfold', Int32Array.from(windowFields(g)), [x], colsSize(batch, g), (s, d, [px], pc) =>
-      s.exports.im2col_f32(pc, px, d, batch, s.arena.alloc(s.exports.im2col_scratch_f32(d), 'unfold')),
-    );
+    const size = colsSize(batch, g);
+    return staged('unfold', Int32Array.from(windowFields(g)), [x], size, (s, d, [px], pc) => {
+      const scratch = threadScratch(s, s.exports.im2col_scratch_f32(d), 'unfold');
+      s.run({
+        kernel: s.exports.im2col_f32, args: [pc, px, d, scratch.ptr], units: batch, grain: grainOf(batch), scratch: { arg: 3, bytes: scratch.bytes },
+        work: x.length + size,
+      });
+    });
   },
   col2im(cols, x, batch, g) {
-    staged('fold', Int32Array.from(windowFields(g)), [cols], x, (s, d, [pc], px) => s.exports.col2im_f32(px, pc, d, batch));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, (s, d, [pc], px) =>
+      s.run({ kernel: s.exports.col2im_f32, args: [px, pc, d], units: batch, grain: grainOf(batch), work: cols.length + 2 * x.length }),
+    );
   },
   conv2d(x, w, bias, out, g) {
     // the bias added in the same session: its own would copy the output in and out again
@@ -258,7 +264,7 @@ export const conv: ConvKernels = {
     if (db) arena.read(pdb, db);
   },
   biasAdd(out, bias, batch, plane) {
-    staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => s.exports.bias_add_f32(po, pb, batch, bias.length, plane));
+    staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => biasAddAt(s, po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
     staged('bias', new Int32Array(0), [dy], dbias, (s, _d, [pdy], pdb) => biasGradAt(s, pdy, pdb, batch, dbias.length, plane));

@@ -50,3 +50,12 @@ export const CHUNKS = 24;
 export function grainOf(units: number, chunks = CHUNKS): number {
   return Math.max(1, Math.ceil(units / chunks));
 }
+
+/**
+ * A job over the elements [0, n) of flat arrays (the elementwise maps, the optimizer updates, the
+ * activations): at most CHUNKS chunks of a multiple of 16 floats, so that every chunk but the
+ * last starts on a cache line and runs whole f32x4 groups. `work` as in Job.
+ */
+export function elementJob(kernel: Kernel, args: readonly number[], n: number, work: number): Job {
+  return { kernel, args, units: n, grain: Math.ceil(grainOf(n) / 16) * 16, work };
+}
