@@ -440,3 +440,29 @@ export interface CrossEntropyKernels {
 
 // (declaration merging adds the activation, softmax and cross entropy families to Kernels)
 export interface Kernels extends ActivationKernels, SoftmaxKernels, CrossEntropyKernels {}
+
+/** A window pooling after a convolution's activation (src/ops/fused.ts): its windows over the activation's N·C planes. */
+export type FusedPool = { kind: 'max'; g: WindowGeometry } | { kind: 'avg'; g: WindowGeometry; divisor: AvgPoolDivisor };
+
+/**
+ * A convolution, its activation and the pooling after it as one call each way, with the kernels
+ * of the three ops in the same order, so the same numbers: the convolution's output and the
+ * activation's stay in a backend's own memory in between (src/ops/fused.ts).
+ */
+export interface FusedKernels {
+  /**
+   * pool(f(conv2d(x, w) + bias)) (no pooling when pool is null): a new output and, when `save`,
+   * what the backward reads: the activation's output (the output itself without pooling) and
+   * max pooling's argmax.
+   */
+  convActPool(
+    x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, f: Activation, pool: FusedPool | null, save: boolean,
+  ): { out: Float32Array; saved: Float32Array | null; argmax: Int32Array | null };
+  /** dx, dw, db (the ones not null) += the gradients for output gradient dy, from what the forward saved; `zeroed` as in conv2dBackward. */
+  convActPoolBackward(
+    x: Float32Array, w: Float32Array, saved: Float32Array, argmax: Int32Array | null, dy: Float32Array, grads: ConvGrads,
+    g: ConvGeometry, f: Activation, pool: FusedPool | null, zeroed: boolean,
+  ): void;
+}
+
+export interface Kernels extends FusedKernels {}

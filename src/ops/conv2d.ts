@@ -63,8 +63,18 @@ export function convSettings(op: string, options: Conv2dOptions | undefined, all
   return { stride, dilation, groups, padding, paddingMode };
 }
 
-/** Applies a 2-D convolution over an input [N, C, H, W] or [C, H, W] with weight [O, C/groups, kh, kw]. */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts?: Conv2dOptions): Tensor {
+/** conv2d's arguments once checked: the input as a batch, its zero-padded convolution's geometry, or the padding mode's F.pad to run first. */
+export interface CheckedConv {
+  x: Tensor;
+  unbatch: (out: Tensor) => Tensor;
+  bias: Tensor | null;
+  g: ConvGeometry;
+  /** Set for the reflect, replicate and circular modes with some padding: g then reads x padded by these [left, right, top, bottom]. */
+  pad: { pads: [number, number, number, number]; mode: Exclude<PaddingMode, 'zeros'> } | null;
+}
+
+/** Checks conv2d's arguments (every refusal of conv2d) and plans the convolution. */
+export function checkConv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts?: Conv2dOptions): CheckedConv {
   const op = 'conv2d';
   checkTensor(op, 'input', input);
   checkTensor(op, 'weight', weight);
@@ -86,12 +96,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const pads = convPads(padding, [kh, kw], dilation);
   const window = windowGeometry(op, [groupChannels, h, w], [kh, kw], stride, dilation, pads);
   if (paddingMode === 'zeros' || (pads.top | pads.bottom | pads.left | pads.right) === 0) {
-    return unbatch(convolve(x, weight, b, { batch: n, groups, outChannels, window }));
+    return { x, unbatch, bias: b, g: { batch: n, groups, outChannels, window }, pad: null };
   }
   // nn.Conv2d's other modes: F.pad first, then no padding (the output size is the same)
-  const padded = padFor(x, [pads.left, pads.right, pads.top, pads.bottom], paddingMode);
-  const inner = { ...window, h: padded.shape[2], w: padded.shape[3], padTop: 0, padLeft: 0 };
-  return unbatch(convolve(padded, weight, b, { batch: n, groups, outChannels, window: inner }));
+  const padded = { h: h + pads.top + pads.bottom, w: w + pads.left + pads.right, padTop: 0, padLeft: 0 };
+  const g = { batch: n, groups, outChannels, window: { ...window, ...padded } };
+  return { x, unbatch, bias: b, g, pad: { pads: [pads.left, pads.right, pads.top, pads.bottom], mode: paddingMode } };
+}
+
+/** Applies a 2-D convolution over an input [N, C, H, W] or [C, H, W] with weight [O, C/groups, kh, kw]. */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts?: Conv2dOptions): Tensor {
+  const { x, unbatch, bias: b, g, pad: padding } = checkConv2d(input, weight, bias, opts);
+  return unbatch(convolve(padding ? padFor(x, padding.pads, padding.mode) : x, weight, b, g));
 }
 
 /** F.pad in a conv padding mode; its refusals (reflect needs pad < size, circular pad <= size) reported as conv2d's. */

@@ -99,7 +99,7 @@ function pooledSize(size: number, kernel: number, stride: number, pad: number, d
 }
 
 /** The windows of a pooling over x [N, C, H, W], its N·C planes as WindowGeometry's `c`; a RangeError when none fits. */
-function poolGeometry(op: string, [n, c, h, w]: readonly number[], s: PoolSettings): WindowGeometry {
+export function poolGeometry(op: string, [n, c, h, w]: readonly number[], s: PoolSettings): WindowGeometry {
   const [kh, kw] = s.kernelSize;
   const [sh, sw] = s.stride;
   const [ph, pw] = s.padding;

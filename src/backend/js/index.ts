@@ -8,6 +8,7 @@ import { corr2d } from './corr2d.js';
 import { crossEntropy } from './cross-entropy.js';
 import { depthwise } from './depthwise.js';
 import { elementwise } from './elementwise.js';
+import { fused } from './fused.js';
 import { gemm } from './gemm.js';
 import { optim } from './optim.js';
 import { pad } from './pad.js';
@@ -34,4 +35,5 @@ export const jsKernels: Kernels = {
   ...softmax,
   ...crossEntropy,
   ...pool,
+  ...fused,
 };

@@ -2,13 +2,13 @@
 // once, runs the packed-panel passes of assembly/conv.ts (forward and dW; their equations are in
 // ../js/conv.ts, dX's phases in ./conv-phases.ts) over all work units, and copies the result
 // out once.
-import { colsSize, type ConvGeometry, type ConvKernels, convOutputSize, type WindowGeometry } from '../types.js';
+import { colsSize, type ConvGeometry, type ConvGrads, type ConvKernels, convOutputSize } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { convFields, windowFields } from './fields.js';
 import { addParts, batchParts, biasAddAt, biasGradAt, type PartsExports } from './parts.js';
 import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
-interface Exports extends PartsExports {
+export interface ConvExports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
   im2col_f32(cols: number, x: number, desc: number, scratch: number, first: number, end: number): void;
   col2im_f32(x: number, cols: number, desc: number, first: number, end: number): void;
@@ -52,13 +52,13 @@ export function readsInPlace(g: ConvGeometry): boolean {
 }
 
 /** Floats of scratch forwardAt needs for g (`desc` holds it), per thread. */
-function forwardScratch(e: Exports, desc: number, g: ConvGeometry): number {
+function forwardScratch(e: ConvExports, desc: number, g: ConvGeometry): number {
   return readsInPlace(g) ? e.conv2d_direct_scratch_f32(desc) : e.conv2d_scratch_f32(desc);
 }
 
 /** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g), on the session's threads. */
 function forwardAt(
-  s: Session<Exports>, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: ThreadScratch,
+  s: Session<ConvExports>, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: ThreadScratch,
 ): void {
   const e = s.exports;
   const work = 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
@@ -135,7 +135,7 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
-  s: Session<Exports>, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
+  s: Session<ConvExports>, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
 ): void {
   const op = 'conv2d';
   const { arena, exports: e } = s;
@@ -165,7 +165,7 @@ function gradInputAt(
  * threads, each part into its own zeroed copy of dw, added in part order onto dw; a batch of one
  * part adds straight into dw. Parts and chunks come from the shape: up to CHUNKS units in all.
  */
-function gradWeightAt(s: Session<Exports>, desc: number, px: number, pdy: number, pdw: number, g: ConvGeometry): void {
+function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: number, pdw: number, g: ConvGeometry): void {
   const op = 'conv2d';
   const { arena, exports: e } = s;
   const { c, h, w, kh, kw, outH, outW } = g.window;
@@ -189,6 +189,47 @@ function gradWeightAt(s: Session<Exports>, desc: number, px: number, pdy: number
 }
 
 /**
+ * conv2d(x, w) + bias into a new buffer of the session (its pointer returned): the output of a
+ * convolution that another kernel of the same session goes on with (src/backend/wasm/fused.ts).
+ */
+export function forwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): number {
+  const op = 'conv2d';
+  const { arena } = s;
+  const d = arena.putInt32(convFields(g), op);
+  const [px, pw] = [arena.put(x, op), arena.put(w, op)];
+  const pb = bias ? arena.put(bias, op) : 0;
+  const py = arena.alloc(convOutputSize(g), op);
+  forwardAt(s, d, py, px, pw, pb, g, false, threadScratch(s, forwardScratch(s.exports, d, g), op));
+  return py;
+}
+
+/**
+ * dx, dw, db += conv2d's gradients (the ones not null) for the output gradient at `pdy` in the
+ * session, read back into the arrays; `zeroed`: they hold zeros, so they are made in place here,
+ * not copied in (and dx, where one phase writes every pixel, not even zero-filled).
+ */
+export function backwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, pdy: number, { dx, dw, db }: ConvGrads, g: ConvGeometry, zeroed: boolean): void {
+  const op = 'conv2d';
+  const { arena } = s;
+  const desc = arena.putInt32(convFields(g), op);
+  const px = dw ? arena.put(x, op) : 0;
+  const pw = dx ? arena.put(w, op) : 0;
+  const phases = dx ? inputGradPhases(g) : [];
+  const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
+  const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
+    if (b === null) return 0;
+    if (b === dx && writeDx) return arena.alloc(b.length, op);
+    return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
+  });
+  if (dw) gradWeightAt(s, desc, px, pdy, pdw, g);
+  if (db) biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+  if (dx) gradInputAt(s, desc, pdy, pw, pdx, g, phases, !writeDx);
+  if (dx) arena.read(pdx, dx);
+  if (dw) arena.read(pdw, dw);
+  if (db) arena.read(pdb, db);
+}
+
+/**
  * One arena session: the descriptor and `inputs` copied in, then the output: a given array, which
  * the kernel adds into (copied in), or a new one of that many floats. `body` gets the session and
  * the pointers, then the output is copied back into the given array or out as the new one, which
@@ -199,9 +240,9 @@ function staged(
   fields: Int32Array,
   inputs: Float32Array[],
   out: Float32Array | number,
-  body: (s: Session<Exports>, desc: number, ptrs: number[], out: number) => void,
+  body: (s: Session<ConvExports>, desc: number, ptrs: number[], out: number) => void,
 ): Float32Array {
-  const s = begin<Exports>(op);
+  const s = begin<ConvExports>(op);
   const { arena } = s;
   const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));
@@ -229,9 +270,13 @@ export const conv: ConvKernels = {
     );
   },
   conv2d(x, w, bias, out, g) {
+    if (out === null) {
+      const s = begin<ConvExports>('conv2d');
+      return s.arena.take(forwardInSession(s, x, w, bias, g), convOutputSize(g));
+    }
     // the bias added in the same session: its own would copy the output in and out again
-    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out ?? convOutputSize(g), (s, d, [px, pw, pb = 0], py) =>
-      forwardAt(s, d, py, px, pw, pb, g, out !== null, threadScratch(s, forwardScratch(s.exports, d, g), 'conv2d')),
+    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, (s, d, [px, pw, pb = 0], py) =>
+      forwardAt(s, d, py, px, pw, pb, g, true, threadScratch(s, forwardScratch(s.exports, d, g), 'conv2d')),
     );
   },
   conv2dGradInput(dy, w, dx, g) {
@@ -240,28 +285,10 @@ export const conv: ConvKernels = {
   conv2dGradWeight(x, dy, dw, g) {
     staged('conv2d', convFields(g), [x, dy], dw, (s, d, [px, pdy], pdw) => gradWeightAt(s, d, px, pdy, pdw, g));
   },
-  conv2dBackward(x, w, dy, { dx, dw, db }, g, zeroed) {
-    // one session: dy copied in once for the three, zeroed gradients made in place, not copied
-    const op = 'conv2d';
-    const s = begin<Exports>(op);
-    const { arena } = s;
-    const desc = arena.putInt32(convFields(g), op);
-    const pdy = arena.put(dy, op);
-    const px = dw ? arena.put(x, op) : 0;
-    const pw = dx ? arena.put(w, op) : 0;
-    const phases = dx ? inputGradPhases(g) : [];
-    const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
-    const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
-      if (b === null) return 0;
-      if (b === dx && writeDx) return arena.alloc(b.length, op);
-      return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
-    });
-    if (dw) gradWeightAt(s, desc, px, pdy, pdw, g);
-    if (db) biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
-    if (dx) gradInputAt(s, desc, pdy, pw, pdx, g, phases, !writeDx);
-    if (dx) arena.read(pdx, dx);
-    if (dw) arena.read(pdw, dw);
-    if (db) arena.read(pdb, db);
+  conv2dBackward(x, w, dy, grads, g, zeroed) {
+    // one session: dy copied in once for the three
+    const s = begin<ConvExports>('conv2d');
+    backwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed);
   },
   biasAdd(out, bias, batch, plane) {
     staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => biasAddAt(s, po, pb, batch, bias.length, plane));

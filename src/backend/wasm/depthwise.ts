@@ -18,70 +18,86 @@ const passWork = (g: ConvGeometry) => 2 * convOutputSize(g) * g.window.kh * g.wi
 /** Each thread's scratch for a depthwise task: its fixed scratch, then a staging plane of `floats`. */
 const taskScratch = (s: Session<PartsExports>, floats: number) => threadScratch(s, THREAD_SCRATCH_BYTES / 4 + floats, 'conv2d');
 
+/**
+ * The depthwise forward into a new buffer of the session (its pointer returned), for a kernel of
+ * the same session to go on with (src/backend/wasm/fused.ts); `v` 1 runs the scalar primitives.
+ */
+export function depthwiseForwardInSession(s: Session<PartsExports>, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, v = 0): number {
+  const op = 'conv2d';
+  const { arena } = s;
+  const desc = arena.putInt32(convFields(g), op);
+  const [px, pw] = [arena.put(x, op), arena.put(w, op)];
+  const pb = bias ? arena.put(bias, op) : 0;
+  const py = arena.alloc(convOutputSize(g), op);
+  const scratch = taskScratch(s, forwardScratch(g));
+  const units = depthwiseUnits(g);
+  s.run({
+    kernel: s.tasks.depthwise_forward, args: [py, px, pw, pb, desc, v, scratch.ptr], units, grain: grainOf(units),
+    scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
+  });
+  return py;
+}
+
+/**
+ * dx, dw, db += the depthwise gradients (the ones not null) for the output gradient at `pdy` in
+ * the session, read back into the arrays; `zeroed`: they hold zeros, made in place here.
+ */
+export function depthwiseBackwardInSession(
+  s: Session<PartsExports>, x: Float32Array, w: Float32Array, pdy: number, { dx, dw, db }: ConvGrads, g: ConvGeometry, zeroed: boolean, v = 0,
+): void {
+  const op = 'conv2d';
+  const { arena } = s;
+  const desc = arena.putInt32(convFields(g), op);
+  const px = dw ? arena.put(x, op) : 0;
+  const pw = dx ? arena.put(w, op) : 0;
+  const writeDx = depthwiseWritesDx(g, zeroed);
+  const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
+    if (b === null) return 0;
+    if (b === dx && writeDx) return arena.alloc(b.length, op);
+    return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
+  });
+  const scratch = taskScratch(s, backwardScratch(g, { dx, dw, db }));
+  if (dw) {
+    // parts of the batch × channels: about CHUNKS units, a part's images summed in its own copy
+    const parts = batchParts(g.batch, Math.max(1, Math.floor(CHUNKS / g.groups)));
+    const many = parts.count > 1;
+    const dwParts = many ? arena.zeros(parts.count * dw.length, op) : pdw;
+    const dbParts = db && many ? arena.zeros(parts.count * db.length, op) : pdb;
+    const units = parts.count * g.groups;
+    s.run({
+      kernel: s.tasks.depthwise_grad_weight, args: [dwParts, dbParts, px, pdy, desc, parts.images, v, scratch.ptr], units, grain: grainOf(units),
+      scratch: { arg: 7, bytes: scratch.bytes }, work: passWork(g),
+    });
+    if (many) addParts(s, pdw, dwParts, parts.count, dw.length);
+    if (db && many) addParts(s, pdb, dbParts, parts.count, db.length);
+  } else if (db) {
+    biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+  }
+  if (dx) {
+    const units = depthwiseUnits(g);
+    s.run({
+      kernel: s.tasks.depthwise_grad_input, args: [pdx, pdy, pw, desc, +writeDx, v, scratch.ptr], units, grain: grainOf(units),
+      scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
+    });
+  }
+  if (dx) arena.read(pdx, dx);
+  if (dw) arena.read(pdw, dw);
+  if (db) arena.read(pdb, db);
+}
+
 /** The depthwise kernels on the SIMD or the scalar primitives (the scalar ones for the differential tests). */
 export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
   const v = variant === 'scalar' ? 1 : 0;
   return {
     depthwiseConv2d(x, w, bias, g) {
-      const op = 'conv2d';
-      const s = begin<PartsExports>(op);
-      const { arena } = s;
-      const desc = arena.putInt32(convFields(g), op);
-      const [px, pw] = [arena.put(x, op), arena.put(w, op)];
-      const pb = bias ? arena.put(bias, op) : 0;
-      const size = convOutputSize(g);
-      const py = arena.alloc(size, op);
-      const scratch = taskScratch(s, forwardScratch(g));
-      const units = depthwiseUnits(g);
-      s.run({
-        kernel: s.tasks.depthwise_forward, args: [py, px, pw, pb, desc, v, scratch.ptr], units, grain: grainOf(units),
-        scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
-      });
+      const s = begin<PartsExports>('conv2d');
       // a new array copied straight from memory, never zeroed (Arena.take)
-      return arena.take(py, size);
+      return s.arena.take(depthwiseForwardInSession(s, x, w, bias, g, v), convOutputSize(g));
     },
-    depthwiseConv2dBackward(x, w, dy, { dx, dw, db }: ConvGrads, g, zeroed) {
-      // one session: dy copied in once for the three, zeroed gradients made in place, not copied
-      const op = 'conv2d';
-      const s = begin<PartsExports>(op);
-      const { arena } = s;
-      const desc = arena.putInt32(convFields(g), op);
-      const pdy = arena.put(dy, op);
-      const px = dw ? arena.put(x, op) : 0;
-      const pw = dx ? arena.put(w, op) : 0;
-      const writeDx = depthwiseWritesDx(g, zeroed);
-      const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
-        if (b === null) return 0;
-        if (b === dx && writeDx) return arena.alloc(b.length, op);
-        return zeroed ? arena.zeros(b.length, op) : arena.put(b, op);
-      });
-      const scratch = taskScratch(s, backwardScratch(g, { dx, dw, db }));
-      if (dw) {
-        // parts of the batch × channels: about CHUNKS units, a part's images summed in its own copy
-        const parts = batchParts(g.batch, Math.max(1, Math.floor(CHUNKS / g.groups)));
-        const many = parts.count > 1;
-        const dwParts = many ? arena.zeros(parts.count * dw.length, op) : pdw;
-        const dbParts = db && many ? arena.zeros(parts.count * db.length, op) : pdb;
-        const units = parts.count * g.groups;
-        s.run({
-          kernel: s.tasks.depthwise_grad_weight, args: [dwParts, dbParts, px, pdy, desc, parts.images, v, scratch.ptr], units, grain: grainOf(units),
-          scratch: { arg: 7, bytes: scratch.bytes }, work: passWork(g),
-        });
-        if (many) addParts(s, pdw, dwParts, parts.count, dw.length);
-        if (db && many) addParts(s, pdb, dbParts, parts.count, db.length);
-      } else if (db) {
-        biasGradAt(s, pdy, pdb, g.batch, g.outChannels, g.window.outH * g.window.outW);
-      }
-      if (dx) {
-        const units = depthwiseUnits(g);
-        s.run({
-          kernel: s.tasks.depthwise_grad_input, args: [pdx, pdy, pw, desc, +writeDx, v, scratch.ptr], units, grain: grainOf(units),
-          scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
-        });
-      }
-      if (dx) arena.read(pdx, dx);
-      if (dw) arena.read(pdw, dw);
-      if (db) arena.read(pdb, db);
+    depthwiseConv2dBackward(x, w, dy, grads, g, zeroed) {
+      // one session: dy copied in once for the three
+      const s = begin<PartsExports>('conv2d');
+      depthwiseBackwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed, v);
     },
   };
 }
