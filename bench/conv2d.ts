@@ -14,7 +14,8 @@ import {
   gflops,
   markdownTable,
   measure,
-  measureRelaxedInChild,
+  measureInChild,
+  measureThreaded,
   onBackend,
   ratio,
   type RunOptions,
@@ -22,6 +23,7 @@ import {
   runnerSelected,
   selectCases,
   Skip,
+  THREADED,
   type Timed,
   type Timing,
 } from './harness.js';
@@ -198,8 +200,9 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
   for (const mode of MODES) {
     timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
   }
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED, 'conv2d')));
-  console.log(report(timings));
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'conv2d')));
+  timings.push(...(await measureThreaded(opts, 'conv2d')));
+  console.log(report(timings, opts.threads));
 }
 
 /** "1.23 ms · 45.6": the median and GFLOP/s of one timing, or n/a with a note number. */
@@ -214,7 +217,7 @@ function cell(t: Timing | undefined, notes: string[]): string {
 
 const times = (r: string) => (r === '' ? '' : `${r}×`);
 
-function report(timings: Timing[]): string {
+function report(timings: Timing[], threads: number | undefined): string {
   const at = (s: ConvCase, mode: Mode, runner: string) => timings.find((t) => t.name === caseName(s, mode) && t.runner === runner);
   const ran = CONV_CASES.filter((s) => MODES.some((m) => at(s, m, WASM)));
   /** The cases timed in any of `modes` (a --filter may have left some out). */
@@ -268,9 +271,25 @@ function report(timings: Timing[]): string {
     '',
     ...notes.map((n, i) => `(${i + 1}) ${n}`),
     '',
+    ...(threads === undefined ? [] : [threadsTable(ran, at, threads), '']),
     '### The targets, on ratios of the medians above',
     '',
     targets(ran, at),
+  ].join('\n');
+}
+
+/** The wasm runner on one thread and on `threads`, and the speed-up, per case and mode. */
+function threadsTable(ran: ConvCase[], at: Lookup, threads: number): string {
+  const modes = MODES.filter((m) => ran.some((s) => at(s, m, THREADED)));
+  const rows = ran.flatMap((s) =>
+    modes.filter((m) => at(s, m, THREADED)).map((m) => [
+      `${s.id} ${m}`, cell(at(s, m, WASM), []), cell(at(s, m, THREADED), []), times(ratio(at(s, m, WASM), at(s, m, THREADED))),
+    ]),
+  );
+  return [
+    `### conv2d on ${threads} threads (plain SIMD build; median · GFLOP/s)`,
+    '',
+    markdownTable(['case', 'wasm, 1 thread', `wasm, ${threads} threads`, `speed-up (1-thread median / ${threads}-thread median)`], rows),
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@
 // on 1 thread and again on 2 and 3 (tests/torch/runners.ts: the ops as the fixture suites run them).
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as wc from '../../src/index.js';
+import { convActPool } from '../../src/ops/fused.js';
 import { randomData } from '../helpers.js';
 import { type FixtureCase, type FixtureFile, loadFixtures, tensorOf } from '../torch/fixtures.js';
 import { networks, trainNetwork } from '../torch/networks.js';
@@ -130,6 +131,28 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
         results([[64, 32, 14, 14], [48, 32, 3, 3], [48]], (x, w, b) => wc.conv2d(x, w, b, { padding: 1 })),
       ],
       'windows',
+    );
+  });
+
+  it('the activations, pooling and the fused convolution → activation → pooling at LeNet\'s sizes, batch 256', async () => {
+    const shape = [256, 6, 28, 28];
+    const avg2 = { kind: 'avg', kernelSize: 2, options: { stride: 2 } } as const;
+    const max2 = { kind: 'max', kernelSize: 2, options: { stride: 2 } } as const;
+    await onEachThreadCount(
+      () => [
+        ...([wc.relu, wc.sigmoid, wc.tanh, wc.exp] as const).map((f) => results([shape], (x) => f(x))),
+        results([shape], (x) => wc.log(x), 0.1, 2),
+        results([shape], (x) => wc.maxPool2d(x, 2, { stride: 2 })),
+        results([shape], (x) => wc.avgPool2d(x, 2, { stride: 2 })),
+        results([shape], (x) => wc.maxPool2d(x, 3, { stride: 1, padding: 1 })),
+        results([shape], (x) => wc.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })),
+        results([shape], (x) => wc.adaptiveAvgPool2d(x, [5, 7])),
+        results([[256, 1, 28, 28], [6, 1, 5, 5], [6]], (x, w, b) => convActPool(x, w, b, { padding: 2 }, 'sigmoid', avg2)),
+        results([[256, 6, 14, 14], [16, 6, 5, 5], [16]], (x, w, b) => convActPool(x, w, b, {}, 'sigmoid', avg2)),
+        results([[256, 6, 14, 14], [16, 6, 5, 5], [16]], (x, w, b) => convActPool(x, w, b, {}, 'relu', max2)),
+        results([[64, 6, 14, 14], [16, 6, 3, 3], [16]], (x, w, b) => convActPool(x, w, b, { padding: 1 }, 'tanh', null)),
+      ],
+      'activations and pooling',
     );
   });
 
