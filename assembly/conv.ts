@@ -18,6 +18,7 @@ import {
   gather_panel,
   needs_padding,
   pad_image,
+  pad_rows,
   padded_size,
   padded_w,
   positions,
@@ -36,15 +37,10 @@ import { madd, store_transposed } from './simd';
   outPerGroup: i32;
 }
 
-// The scratch every pass shares: [padded image | packed operand | panel | tap offsets | edge | lanes].
-// @ts-ignore: decorator
-@inline function packed_at(s: usize, g: ConvDesc): usize {
-  return s + (<usize>padded_size(g) << 2);
-}
+// The forward's scratch, per thread: [padded image | panel | tap offsets | edge | lanes].
 // @ts-ignore: decorator
 @inline function panel_at(s: usize, g: ConvDesc): usize {
-  const packed = max(g.groups * round_up(g.outPerGroup, TILE_M) * taps(g), round_up(g.outPerGroup, TILE_N) * positions(g));
-  return packed_at(s, g) + (<usize>packed << 2);
+  return s + (<usize>padded_size(g) << 2);
 }
 // @ts-ignore: decorator
 @inline function offsets_at(s: usize, g: ConvDesc): usize {
@@ -59,9 +55,29 @@ import { madd, store_transposed } from './simd';
   return edge_at(s, g) + ((TILE_M * TILE_N) << 2);
 }
 
-/** Floats of scratch conv2d_f32 and conv2d_grad_weight_f32 need for descriptor `d`. */
+/** Floats of scratch conv2d_f32 needs per thread for descriptor `d`. */
 export function conv2d_scratch_f32(d: usize): i32 {
   return <i32>((lanes_at(0, changetype<ConvDesc>(d)) >> 2) + TILE_N);
+}
+
+/** Floats of the forward's weights packed by conv2d_pack_weights_f32: per group, W[g] [o, K] in 4-row panels. */
+export function conv2d_packed_weights_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.groups * round_up(g.outPerGroup, TILE_M) * taps(g);
+}
+
+/** The forward's weights w [groups][o][K] packed into `packed` (conv2d_packed_weights_f32 floats), units [first, end) of (group, 4-row panel). */
+export function conv2d_pack_weights_f32(packed: usize, w: usize, d: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  const o = g.outPerGroup;
+  const perGroup = (o + TILE_M - 1) / TILE_M;
+  for (let u = first; u < end; u++) {
+    const grp = u / perGroup;
+    const i = (u - grp * perGroup) * TILE_M;
+    const dst = block(packed, grp, round_up(o, TILE_M) * k) + (<usize>i * <usize>k << 2);
+    pack_a_panels(dst, block(w, grp, o * k) + (<usize>i * <usize>k << 2), min(TILE_M, o - i), k, k, 1);
+  }
 }
 
 /** Block u of a buffer of blocks of `size` floats. */
@@ -70,21 +86,24 @@ export function conv2d_scratch_f32(d: usize): i32 {
   return base + ((<usize>u * <usize>size) << 2);
 }
 
-/** y (+)= conv2d(x, w) over units [first, end) of (image, group, 8-column panel), in that order. */
-export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i32, scratch: usize, first: i32, end: i32): void {
+/**
+ * y (+)= conv2d(x, w) over units [first, end) of (image, group, 8-column panel), in that order,
+ * for the weights `packed` by conv2d_pack_weights_f32. A range pads (into its thread's scratch)
+ * only the rows of each image that its panels' windows read, so that the ranges of one image
+ * share its padding out rather than each doing all of it.
+ */
+export function conv2d_f32(y: usize, x: usize, packed: usize, d: usize, accumulate: i32, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
   const l = positions(g);
   const o = g.outPerGroup;
   const xp = scratch;
-  const packed = packed_at(scratch, g);
   const panel = panel_at(scratch, g);
   const toff = offsets_at(scratch, g);
   const edge = edge_at(scratch, g);
   const lanes = lanes_at(scratch, g);
   const panelsPerImage = (l + TILE_N - 1) / TILE_N;
   const packedGroup = round_up(o, TILE_M) * k;
-  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, packedGroup), block(w, grp, o * k), o, k, k, 1);
   tap_offsets(toff, g, k);
   const padded = needs_padding(g);
   let image = -1;
@@ -93,7 +112,11 @@ export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i
     const j = (u - ng * panelsPerImage) * TILE_N;
     let src = block(x, ng, g.c * g.h * g.w);
     if (padded) {
-      if (ng != image) pad_image(xp, src, g);
+      if (ng != image) {
+        // the padded rows under the windows of this range's positions [j, last] of the image
+        const last = min(l, (min(end, (ng + 1) * panelsPerImage) - ng * panelsPerImage) * TILE_N) - 1;
+        pad_rows(xp, src, g, (j / g.outW) * g.strideH, (last / g.outW) * g.strideH + (g.kh - 1) * g.dilationH + 1);
+      }
       src = xp;
     }
     image = ng;
@@ -211,47 +234,101 @@ const COLS_CHUNK = 1 << 16;
   return min(positions(g), max(TILE_N, (COLS_CHUNK / taps(g)) & ~(TILE_N - 1)));
 }
 
-/** Floats of scratch conv2d_grad_input_f32 needs: [Wᵀ panels | columns | dY panel | edge]. */
-export function conv2d_grad_input_scratch_f32(d: usize): i32 {
+/** Rows of columns conv2d_grad_input_f32 computes at most for blocks of `channels` channels: their taps and the 4-tap panels they straddle. */
+// @ts-ignore: decorator
+@inline function grad_input_rows(g: ConvDesc, channels: i32): i32 {
+  return min(round_up(taps(g), TILE_M), round_up(channels * g.kh * g.kw, TILE_M) + TILE_M);
+}
+
+/** Floats of scratch conv2d_grad_input_f32 needs per thread for blocks of `channels` channels: [the block's descriptor | columns | edge]. */
+export function conv2d_grad_input_scratch_f32(d: usize, channels: i32): i32 {
+  const g = changetype<ConvDesc>(d);
+  return (<i32>offsetof<ConvDesc>() >> 2) + grad_input_rows(g, channels) * grad_input_chunk(g) + TILE_M * TILE_N;
+}
+
+/** Floats of W[g]ᵀ packed by conv2d_pack_weights_t_f32: per group, [K, o] in 4-row panels. */
+export function conv2d_packed_weights_t_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.groups * round_up(taps(g), TILE_M) * g.outPerGroup;
+}
+
+/** W[g]ᵀ (entry (tap, channel) at channel·K + tap of w) packed into `packed`, units [first, end) of (group, 4-tap panel). */
+export function conv2d_pack_weights_t_f32(packed: usize, w: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  return g.groups * round_up(k, TILE_M) * g.outPerGroup + k * grad_input_chunk(g) + (g.outPerGroup + TILE_M) * TILE_N;
+  const o = g.outPerGroup;
+  const perGroup = (k + TILE_M - 1) / TILE_M;
+  for (let u = first; u < end; u++) {
+    const grp = u / perGroup;
+    const t = (u - grp * perGroup) * TILE_M;
+    pack_a_panels(block(packed, grp, round_up(k, TILE_M) * o) + (<usize>t * <usize>o << 2), block(w, grp, o * k) + (<usize>t << 2), min(TILE_M, k - t), o, 1, k);
+  }
+}
+
+/** Floats of dY's 8-position panels packed by conv2d_pack_dy_f32. */
+export function conv2d_packed_dy_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.batch * g.groups * round_up(positions(g), TILE_N) * g.outPerGroup;
+}
+
+/** dY[n, g] [o, L] as panels [L/8][o][8] (pack_b_panel's), units [first, end) of (image, group, 8-position panel). */
+export function conv2d_pack_dy_f32(panels: usize, dy: usize, d: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const perImage = (l + TILE_N - 1) / TILE_N;
+  for (let u = first; u < end; u++) {
+    const ng = u / perImage;
+    const j = (u - ng * perImage) * TILE_N;
+    pack_b_panel(block(panels, u, o * TILE_N), block(dy, ng, o * l) + (<usize>j << 2), o, min(TILE_N, l - j), l, 1);
+  }
 }
 
 /**
  * dx += the input gradient of conv2d for dy as col2im(W[g]ᵀ · dY[n, g]), over units [first, end)
- * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's 8-column panels
- * packed: read in place, o rows 4·L bytes apart, case j's ran 1.1× slower) writes the columns
- * of grad_input_chunk positions at a time, which col2im adds back onto the pixels.
+ * of (image, group, block of `channels` input channels): a block's pixels take only its channels'
+ * taps, the rows of the GEMM it computes (with the rest of any 4-tap panel it straddles: the
+ * caller makes blocks of whole panels where it can), so blocks write apart and a pixel's sum runs
+ * in the same order whatever the blocks. The GEMM (blocks of 4 taps × 8 positions, depth o) runs over the weights
+ * and dY panels packed by conv2d_pack_weights_t_f32 and conv2d_pack_dy_f32 (dY read in place, o
+ * rows 4·L bytes apart, made case j's 1.1× slower), grad_input_chunk positions at a time, whose
+ * columns col2im then adds back onto the pixels.
  */
-export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, scratch: usize, first: i32, end: i32): void {
+export function conv2d_grad_input_f32(dx: usize, packed: usize, panels: usize, d: usize, channels: i32, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  const k4 = round_up(k, TILE_M);
+  const kk = g.kh * g.kw;
   const l = positions(g);
   const o = g.outPerGroup;
   const chunk = grad_input_chunk(g);
   const strided = g.strideH != 1 || g.strideW != 1;
-  const packed = scratch;
-  const cols = packed + (<usize>(g.groups * k4 * o) << 2);
-  const panel = cols + (<usize>(k * chunk) << 2);
-  const edge = panel + (<usize>(o * TILE_N) << 2);
-  // op(A) = W[g]ᵀ: entry (tap, channel) at channel·k + tap
-  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, k4 * o), block(w, grp, o * k), k, o, 1, k);
+  const blocks = (g.c + channels - 1) / channels;
+  // the block's geometry: the descriptor with its channel count
+  const part = changetype<ConvDesc>(scratch);
+  memory.copy(scratch, d, offsetof<ConvDesc>());
+  const cols = scratch + offsetof<ConvDesc>();
+  const edge = cols + (<usize>(grad_input_rows(g, channels) * chunk) << 2);
   for (let u = first; u < end; u++) {
-    const rows = block(dy, u, o * l);
-    const a = block(packed, u % g.groups, k4 * o);
-    const x = block(dx, u, g.c * g.h * g.w);
+    const ng = u / blocks;
+    const c0 = (u - ng * blocks) * channels;
+    const c1 = min(g.c, c0 + channels);
+    part.c = c1 - c0;
+    // the block's taps [t0, t1) and the panels they straddle, from tap p0
+    const t0 = c0 * kk;
+    const p0 = t0 & ~(TILE_M - 1);
+    const rows = min(k, round_up(c1 * kk, TILE_M)) - p0;
+    const a = block(packed, ng % g.groups, round_up(k, TILE_M) * o) + (<usize>p0 * <usize>o << 2);
+    const x = block(dx, ng, g.c * g.h * g.w) + (<usize>c0 * <usize>(g.h * g.w) << 2);
+    const imagePanels = block(panels, ng, round_up(l, TILE_N) * o);
     for (let l0 = 0; l0 < l; l0 += chunk) {
       const n = min(chunk, l - l0);
       for (let j = 0; j < n; j += TILE_N) {
-        const count = min(TILE_N, n - j);
-        pack_b_panel(panel, rows + (<usize>(l0 + j) << 2), o, count, l, 1);
-        gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
+        const b = imagePanels + (<usize>(l0 + j) * <usize>o << 2);
+        gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, rows, o, b, TILE_N << 2, min(TILE_N, n - j), false, edge);
       }
-      if (strided) scatter_range(cols, x, g, l0, l0 + n);
+      if (strided) scatter_range(cols + (<usize>(t0 - p0) * <usize>n << 2), x, part, l0, l0 + n);
     }
-    if (!strided) col2im_image(x, cols, g);
+    if (!strided) col2im_image(x, cols + (<usize>(t0 - p0) * <usize>l << 2), part);
   }
 }
 

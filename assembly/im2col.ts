@@ -100,23 +100,30 @@ export function tap_offsets(toff: usize, g: Window, count: i32, bytes: bool = fa
  * into the runtime, which would cost more than the rows themselves.
  */
 export function pad_image(xp: usize, x: usize, g: Window): void {
+  pad_rows(xp, x, g, 0, padded_h(g));
+}
+
+/** Rows [r0, r1) of every channel of pad_image's xp (the rest of xp is left as it was). */
+export function pad_rows(xp: usize, x: usize, g: Window, r0: i32, r1: i32): void {
   const hp = padded_h(g);
   const wp = padded_w(g);
   const skipped = max(0, -g.padLeft);
   const left = min(max(0, g.padLeft), wp);
   const copied = max(0, min(g.w - skipped, wp - left));
   const right = wp - left - copied;
+  r1 = min(r1, hp);
   for (let ci = 0; ci < g.c; ci++) {
-    for (let r = 0; r < hp; r++) {
+    let row = xp + (<usize>(ci * hp + r0) * <usize>wp << 2);
+    for (let r = r0; r < r1; r++) {
       const y = r - g.padTop;
       if (y < 0 || y >= g.h) {
-        fill_zero(xp, wp);
+        fill_zero(row, wp);
       } else {
-        fill_zero(xp, left);
-        copy_run(xp + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
-        fill_zero(xp + (<usize>(left + copied) << 2), right);
+        fill_zero(row, left);
+        copy_run(row + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
+        fill_zero(row + (<usize>(left + copied) << 2), right);
       }
-      xp += <usize>wp << 2;
+      row += <usize>wp << 2;
     }
   }
 }

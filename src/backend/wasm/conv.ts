@@ -13,11 +13,19 @@ export interface ConvExports extends PartsExports {
   im2col_f32(cols: number, x: number, desc: number, scratch: number, first: number, end: number): void;
   col2im_f32(x: number, cols: number, desc: number, first: number, end: number): void;
   conv2d_scratch_f32(desc: number): number;
-  conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
+  conv2d_packed_weights_f32(desc: number): number;
+  conv2d_pack_weights_f32(packed: number, w: number, desc: number, first: number, end: number): void;
+  conv2d_f32(y: number, x: number, packed: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_direct_scratch_f32(desc: number): number;
   conv2d_direct_f32(y: number, x: number, w: number, bias: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
-  conv2d_grad_input_scratch_f32(desc: number): number;
-  conv2d_grad_input_f32(dx: number, dy: number, w: number, desc: number, scratch: number, first: number, end: number): void;
+  conv2d_grad_input_scratch_f32(desc: number, channels: number): number;
+  conv2d_packed_weights_t_f32(desc: number): number;
+  conv2d_pack_weights_t_f32(packed: number, w: number, desc: number, first: number, end: number): void;
+  conv2d_packed_dy_f32(desc: number): number;
+  conv2d_pack_dy_f32(panels: number, dy: number, desc: number, first: number, end: number): void;
+  conv2d_grad_input_f32(
+    dx: number, packed: number, panels: number, desc: number, channels: number, scratch: number, first: number, end: number,
+  ): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
   conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
   conv2d_grad_weight_scratch_f32(desc: number): number;
@@ -67,8 +75,12 @@ function forwardAt(
     s.run({ kernel: e.conv2d_direct_f32, args: [py, px, pw, pb, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 6, bytes: scratch.bytes }, work });
     return;
   }
+  // the weights packed once, for every thread's panels
+  const packed = s.arena.alloc(e.conv2d_packed_weights_f32(desc), 'conv2d');
+  const rowPanels = g.groups * Math.ceil(g.outChannels / g.groups / 4);
+  s.run({ kernel: e.conv2d_pack_weights_f32, args: [packed, pw, desc], units: rowPanels, grain: grainOf(rowPanels), work: 2 * g.outChannels * g.window.c * g.window.kh * g.window.kw });
   const units = forwardUnits(g);
-  s.run({ kernel: e.conv2d_f32, args: [py, px, pw, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
+  s.run({ kernel: e.conv2d_f32, args: [py, px, packed, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
   if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
@@ -118,6 +130,21 @@ export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPha
 }
 
 /**
+ * Input channels per unit of col2im's input gradient: all of an image's when the batch alone gives
+ * CHUNKS units, else blocks of them (about CHUNKS units in all) whose taps fill whole 4-tap panels
+ * of the GEMM (a multiple of 4, 2 or 1 channels for an odd, even or multiple-of-4 kh·kw), so that
+ * no block computes another's rows.
+ */
+function col2imChannels(g: ConvGeometry): number {
+  const { c, kh, kw } = g.window;
+  const images = g.batch * g.groups;
+  if (images >= CHUNKS) return c;
+  const taps = kh * kw;
+  const step = taps % 4 === 0 ? 1 : taps % 2 === 0 ? 2 : 4;
+  return Math.min(c, Math.ceil(Math.ceil(c / Math.ceil(CHUNKS / images)) / step) * step);
+}
+
+/**
  * Whether conv2d's input gradient is one forward convolution written over every pixel of dx (the
  * one phase at stride 1), so that dx, when it holds zeros, may be written rather than added into:
  * dx left unset, not zero-filled then read back, which on case f (6.4 MB) measured 6% of dX.
@@ -140,10 +167,22 @@ function gradInputAt(
   const op = 'conv2d';
   const { arena, exports: e } = s;
   if (gradInputByCol2im(g, phases)) {
-    const units = g.batch * g.groups;
-    const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc), op);
-    const work = 2 * col2imWork(g, 0);
-    s.run({ kernel: e.conv2d_grad_input_f32, args: [pdx, pdy, pw, desc, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 4, bytes: scratch.bytes }, work });
+    const { c, kh, kw, outH, outW } = g.window;
+    const images = g.batch * g.groups;
+    // Wᵀ and dY packed once, for every thread's blocks
+    const packed = arena.alloc(e.conv2d_packed_weights_t_f32(desc), op);
+    const tapPanels = g.groups * Math.ceil((c * kh * kw) / 4);
+    s.run({ kernel: e.conv2d_pack_weights_t_f32, args: [packed, pw, desc], units: tapPanels, grain: grainOf(tapPanels), work: 2 * g.outChannels * c * kh * kw });
+    const panels = arena.alloc(e.conv2d_packed_dy_f32(desc), op);
+    const dyPanels = images * Math.ceil((outH * outW) / 8);
+    s.run({ kernel: e.conv2d_pack_dy_f32, args: [panels, pdy, desc], units: dyPanels, grain: grainOf(dyPanels), work: 2 * g.batch * g.outChannels * outH * outW });
+    const channels = col2imChannels(g);
+    const units = images * Math.ceil(c / channels);
+    const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc, channels), op);
+    s.run({
+      kernel: e.conv2d_grad_input_f32, args: [pdx, packed, panels, desc, channels, scratch.ptr], units, grain: grainOf(units),
+      scratch: { arg: 5, bytes: scratch.bytes }, work: 2 * col2imWork(g, 0),
+    });
     return;
   }
   const direct = g.window.strideH === 1 && g.window.strideW === 1;
