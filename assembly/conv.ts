@@ -18,7 +18,9 @@ import {
   gather_panel,
   needs_padding,
   pad_image,
+  pad_plane,
   pad_rows,
+  padded_h,
   padded_size,
   padded_w,
   positions,
@@ -343,19 +345,29 @@ export function conv2d_padded_image_f32(d: usize): i32 {
   return needs_padding(g) ? padded_size(g) : 0;
 }
 
+/** Units per (image, group) of conv2d_grad_weight_prep_f32: its input channels to pad (none without padding), then its 8-channel panels of dYᵀ. */
+export function conv2d_grad_weight_prep_units_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return (needs_padding(g) ? g.c : 0) + (g.outPerGroup + TILE_N - 1) / TILE_N;
+}
+
 /**
- * The weight gradient's operands, over units [first, end) of (image, group) ng: x[ng] padded into
+ * The weight gradient's operands, over units [first, end) of (image, group) ng, piece q
+ * (conv2d_grad_weight_prep_units_f32 a (image, group)): x[ng]'s channel q padded into
  * xp + ng·padded_size (when the convolution pads; else xp is not touched and the gradient reads x
- * itself), and dY[ng]ᵀ packed into 8-channel panels at dyT + ng·o8·L (pack_transposed).
+ * itself), then dY[ng]ᵀ's 8-channel panels packed at dyT + ng·o8·L (pack_transposed_panel).
  */
 export function conv2d_grad_weight_prep_f32(xp: usize, dyT: usize, x: usize, dy: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const l = positions(g);
   const o = g.outPerGroup;
-  const padded = needs_padding(g);
-  for (let ng = first; ng < end; ng++) {
-    if (padded) pad_image(block(xp, ng, padded_size(g)), block(x, ng, g.c * g.h * g.w), g);
-    pack_transposed(block(dyT, ng, round_up(o, TILE_N) * l), block(dy, ng, o * l), o, l);
+  const padded = needs_padding(g) ? g.c : 0;
+  const pieces = conv2d_grad_weight_prep_units_f32(d);
+  for (let u = first; u < end; u++) {
+    const ng = u / pieces;
+    const q = u - ng * pieces;
+    if (q < padded) pad_plane(block(xp, ng, padded_size(g)), block(x, ng, g.c * g.h * g.w), g, q, 0, padded_h(g));
+    else pack_transposed_panel(block(dyT, ng, round_up(o, TILE_N) * l), block(dy, ng, o * l), o, l, (q - padded) * TILE_N);
   }
 }
 
@@ -434,38 +446,36 @@ export function sum_parts_f32(out: usize, parts: usize, count: i32, n: i32, accu
   }
 }
 
-/** dst [o8/8][l][8] = the 8-channel panels of rows [o, l]ᵀ (channels past o repeat the last). */
-function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
+/** Panel c/8 of pack_transposed's dst [o8/8][l][8]: the 8-channel panel of rows [o, l]ᵀ from channel c (channels past o repeat the last). */
+function pack_transposed_panel(dst: usize, rows: usize, o: i32, l: i32, c: i32): void {
   const row = <usize>l << 2;
-  for (let c = 0; c < o; c += TILE_N) {
-    const r0 = rows + <usize>c * row;
-    const r1 = rows + <usize>min(c + 1, o - 1) * row;
-    const r2 = rows + <usize>min(c + 2, o - 1) * row;
-    const r3 = rows + <usize>min(c + 3, o - 1) * row;
-    const r4 = rows + <usize>min(c + 4, o - 1) * row;
-    const r5 = rows + <usize>min(c + 5, o - 1) * row;
-    const r6 = rows + <usize>min(c + 6, o - 1) * row;
-    const r7 = rows + <usize>min(c + 7, o - 1) * row;
-    let p = 0;
-    for (; p + 4 <= l; p += 4) {
-      const off = <usize>p << 2;
-      const out = dst + (off << 3);
-      store_transposed(out, TILE_N << 2, v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), false);
-      store_transposed(out + 16, TILE_N << 2, v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), false);
-    }
-    for (; p < l; p++) {
-      const off = <usize>p << 2;
-      const out = dst + (off << 3);
-      store<f32>(out, load<f32>(r0 + off));
-      store<f32>(out, load<f32>(r1 + off), 4);
-      store<f32>(out, load<f32>(r2 + off), 8);
-      store<f32>(out, load<f32>(r3 + off), 12);
-      store<f32>(out, load<f32>(r4 + off), 16);
-      store<f32>(out, load<f32>(r5 + off), 20);
-      store<f32>(out, load<f32>(r6 + off), 24);
-      store<f32>(out, load<f32>(r7 + off), 28);
-    }
-    dst += <usize>l << 5;
+  dst += <usize>(c * l) << 2;
+  const r0 = rows + <usize>c * row;
+  const r1 = rows + <usize>min(c + 1, o - 1) * row;
+  const r2 = rows + <usize>min(c + 2, o - 1) * row;
+  const r3 = rows + <usize>min(c + 3, o - 1) * row;
+  const r4 = rows + <usize>min(c + 4, o - 1) * row;
+  const r5 = rows + <usize>min(c + 5, o - 1) * row;
+  const r6 = rows + <usize>min(c + 6, o - 1) * row;
+  const r7 = rows + <usize>min(c + 7, o - 1) * row;
+  let p = 0;
+  for (; p + 4 <= l; p += 4) {
+    const off = <usize>p << 2;
+    const out = dst + (off << 3);
+    store_transposed(out, TILE_N << 2, v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), false);
+    store_transposed(out + 16, TILE_N << 2, v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), false);
+  }
+  for (; p < l; p++) {
+    const off = <usize>p << 2;
+    const out = dst + (off << 3);
+    store<f32>(out, load<f32>(r0 + off));
+    store<f32>(out, load<f32>(r1 + off), 4);
+    store<f32>(out, load<f32>(r2 + off), 8);
+    store<f32>(out, load<f32>(r3 + off), 12);
+    store<f32>(out, load<f32>(r4 + off), 16);
+    store<f32>(out, load<f32>(r5 + off), 20);
+    store<f32>(out, load<f32>(r6 + off), 24);
+    store<f32>(out, load<f32>(r7 + off), 28);
   }
 }
 

@@ -105,6 +105,11 @@ export function pad_image(xp: usize, x: usize, g: Window): void {
 
 /** Rows [r0, r1) of every channel of pad_image's xp (the rest of xp is left as it was). */
 export function pad_rows(xp: usize, x: usize, g: Window, r0: i32, r1: i32): void {
+  for (let ci = 0; ci < g.c; ci++) pad_plane(xp, x, g, ci, r0, r1);
+}
+
+/** Rows [r0, r1) of channel ci of pad_image's xp. */
+export function pad_plane(xp: usize, x: usize, g: Window, ci: i32, r0: i32, r1: i32): void {
   const hp = padded_h(g);
   const wp = padded_w(g);
   const skipped = max(0, -g.padLeft);
@@ -112,19 +117,17 @@ export function pad_rows(xp: usize, x: usize, g: Window, r0: i32, r1: i32): void
   const copied = max(0, min(g.w - skipped, wp - left));
   const right = wp - left - copied;
   r1 = min(r1, hp);
-  for (let ci = 0; ci < g.c; ci++) {
-    let row = xp + (<usize>(ci * hp + r0) * <usize>wp << 2);
-    for (let r = r0; r < r1; r++) {
-      const y = r - g.padTop;
-      if (y < 0 || y >= g.h) {
-        fill_zero(row, wp);
-      } else {
-        fill_zero(row, left);
-        copy_run(row + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
-        fill_zero(row + (<usize>(left + copied) << 2), right);
-      }
-      row += <usize>wp << 2;
+  let row = xp + (<usize>(ci * hp + r0) * <usize>wp << 2);
+  for (let r = r0; r < r1; r++) {
+    const y = r - g.padTop;
+    if (y < 0 || y >= g.h) {
+      fill_zero(row, wp);
+    } else {
+      fill_zero(row, left);
+      copy_run(row + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
+      fill_zero(row + (<usize>(left + copied) << 2), right);
     }
+    row += <usize>wp << 2;
   }
 }
 

@@ -25,6 +25,7 @@ export {
   conv2d_packed_weights_t_f32,
   conv2d_grad_weight_f32,
   conv2d_grad_weight_prep_f32,
+  conv2d_grad_weight_prep_units_f32,
   conv2d_grad_weight_scratch_f32,
   conv2d_padded_image_f32,
   conv2d_phase_add_f32,

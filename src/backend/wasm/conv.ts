@@ -30,6 +30,7 @@ export interface ConvExports extends PartsExports {
   conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
   conv2d_grad_weight_scratch_f32(desc: number): number;
   conv2d_padded_image_f32(desc: number): number;
+  conv2d_grad_weight_prep_units_f32(desc: number): number;
   conv2d_grad_weight_prep_f32(xp: number, dyT: number, x: number, dy: number, desc: number, first: number, end: number): void;
   conv2d_grad_weight_f32(
     dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
@@ -214,7 +215,9 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
   const paddedImage = e.conv2d_padded_image_f32(desc);
   const xp = paddedImage ? arena.alloc(images * paddedImage, op) : px;
   const dyT = arena.alloc(images * Math.ceil(o / 8) * 8 * positions, op);
-  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: images, grain: grainOf(images), work: images * (c * h * w + o * positions) });
+  // units of (image, group, channel to pad or 8-channel panel of dYᵀ): a batch of one shares out too
+  const prep = images * e.conv2d_grad_weight_prep_units_f32(desc);
+  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: prep, grain: grainOf(prep), work: images * (c * h * w + o * positions) });
   const parts = batchParts(g.batch);
   const tapBlocks = Math.ceil((c * kh * kw) / 4);
   const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / parts.count)));
