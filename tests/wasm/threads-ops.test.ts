@@ -1,14 +1,17 @@
 // Every op family on the thread pool gives the same bits on 1, 2 and 3 threads: at sizes whose
 // jobs are dispatched to the workers (LeNet's layers at batch 256, BatchNorm at [256, 16, 10, 10],
 // softmax and cross entropy of [256, 10] and of long rows, Adam and SGD on LeNet's parameters, a
-// training step of each network), and through every PyTorch fixture family's cases, each op run
-// on 1 thread and again on 2 and 3 (tests/torch/runners.ts: the ops as the fixture suites run them).
-import { afterAll, beforeAll, describe, it } from 'vitest';
+// training step of each network; a LeNet step is checked to send every kernel family to the
+// workers), and through every PyTorch fixture family's cases, each op run on 1 thread and again
+// on 2 and 3 (tests/torch/runners.ts: the ops as the fixture suites run them).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { convActPool } from '../../src/ops/fused.js';
+import { wasmRuntime } from '../../src/wasm/loader.js';
+import { DISPATCH_MIN, type Job } from '../../src/wasm/threads/pool.js';
 import { randomData } from '../helpers.js';
 import { type FixtureCase, type FixtureFile, loadFixtures, tensorOf } from '../torch/fixtures.js';
-import { networks, trainNetwork } from '../torch/networks.js';
+import { MODELS, networks, trainNetwork } from '../torch/networks.js';
 import type { OpRunner } from '../torch/run.js';
 import { ACTIVATION, CONV, POOL, POOL_LAYERS, SHAPE, TENSOR, TRAINING_MODELS } from '../torch/runners.js';
 import { onEachThreadCount } from './bits.js';
@@ -32,6 +35,28 @@ function results(shapes: number[][], op: (...t: wc.Tensor[]) => wc.Tensor, lo = 
   const y = op(...leaves);
   y.backward(seeded([...y.shape], 99));
   return [y.data, ...leaves.map((l) => l.grad!.data)];
+}
+
+/** The kernels (wasm exports by name, TypeScript tasks as task:name) of the jobs `fn` sends to the workers. */
+function dispatchedKernels(fn: () => void): Set<string> {
+  const rt = wasmRuntime('test');
+  const pool = rt.pool!;
+  const names = new Map<unknown, string>([
+    ...Object.entries(rt.exports).map(([k, v]) => [v, k] as const),
+    ...Object.entries(rt.tasks).map(([k, v]) => [v, `task:${k}`] as const),
+  ]);
+  const seen = new Set<string>();
+  const run = pool.run;
+  pool.run = function (job: Job) {
+    if (job.work >= DISPATCH_MIN && job.units > job.grain) seen.add(names.get(job.kernel)!);
+    run.call(this, job);
+  };
+  try {
+    fn();
+  } finally {
+    pool.run = run;
+  }
+  return seen;
 }
 
 /** LeNet's class labels of a batch, as PyTorch's int64 indices would be. */
@@ -80,8 +105,8 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
     );
   });
 
-  it('sum and mean over dims, argmax, transpose and the elementwise maps on [256, 6, 28, 28]', async () => {
-    const shape = [256, 6, 28, 28];
+  it('sum and mean over dims, argmax, transpose and the elementwise maps on [64, 6, 28, 28]', async () => {
+    const shape = [64, 6, 28, 28];
     await onEachThreadCount(
       () => [
         results([shape], (x) => x.sum([0, 2, 3])),
@@ -154,6 +179,28 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
       ],
       'activations and pooling',
     );
+  });
+
+  it("a training step at batch 256 of d2l's LeNet (SGD), the ReLU + max pooling LeNet and a BatchNorm2d network (Adam) sends every kernel family to the workers", async () => {
+    await wc.init({ threads: 2 });
+    const kernels = dispatchedKernels(() => {
+      for (const model of ['lenet-d2l', 'lenet-relu', 'bn-net'] as const) {
+        const net = MODELS[model]();
+        const opt = model === 'lenet-d2l' ? new wc.optim.SGD(net.parameters(), { lr: 0.1 }) : new wc.optim.Adam(net.parameters(), { lr: 1e-3 });
+        const l = wc.crossEntropy(net.forward(seeded([256, 1, 28, 28], 3, 0, 1)), labels(256, 10));
+        opt.zeroGrad();
+        l.backward();
+        opt.step();
+      }
+    });
+    for (const k of [
+      'gemm_tiles_f32', 'conv2d_direct_f32', 'conv2d_grad_weight_f32', 'conv2d_grad_input_f32', 'task:depthwise_forward', 'task:depthwise_grad_weight',
+      'sigmoid_f32', 'sigmoid_backward_f32', 'relu_f32', 'relu_backward_f32', 'tanh_f32', 'avg_pool2d_2x2_f32_simd', 'avg_pool2d_2x2_grad_f32_simd',
+      'max_pool2d_2x2_f32_simd', 'max_pool2d_2x2_grad_f32_simd', 'batch_norm_stats_f32', 'channel_affine_f32', 'batch_norm_grad_sums_f32',
+      'batch_norm_grad_input_f32', 'adam_f32_simd', 'bias_grad_f32',
+    ]) {
+      expect(kernels, k).toContain(k);
+    }
   });
 
   it("a training step of each network of the fixtures (d2l's LeNet, ReLU + max pooling with Adam, BatchNorm with AdamW)", async () => {
