@@ -272,24 +272,51 @@ export async function measureInChild(opts: RunOptions, child: ChildSpec, as: str
   });
   const line = stdout.split('\n').find((l) => l.startsWith(CHILD_MARK));
   if (!line) throw new Error(`bench: the ${child} child printed no timings`);
-  return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => ({ ...t, runner: as }));
+  // the child's wasm runner is `as`; a threads child names its two runners itself
+  return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => (t.runner === 'wasm' ? { ...t, runner: as } : t));
 }
 
-/** The runner name of the wasm backend timed on `--threads n` threads. */
+/** The runner names of the threads child: the wasm backend on `--threads n` threads, and on one thread beside it. */
 export const THREADED = 'wasm-threads';
+export const ONE_THREAD = 'wasm-1-thread';
 
-/** `suite` timed on wasm on opts.threads threads in a child process; none without --threads (or when --runners leaves it out). */
+/**
+ * `suite` timed on wasm on opts.threads threads and on one in a child process; none without
+ * --threads (or when --runners leaves wasm-threads out).
+ */
 export async function measureThreaded(opts: RunOptions, suite: string): Promise<Timing[]> {
   if (opts.threads === undefined || !runnerSelected(opts, THREADED)) return [];
   return measureInChild(opts, `threads:${opts.threads}`, THREADED, suite);
 }
 
-/** The child's side of measureInChild: time `cases` on wasm as `spec` says, print them for the parent. */
+/** The wasm backend (plain SIMD build) on `count` threads, as a runner: activating it re-inits when the count differs. */
+function threadsRunner(name: string, count: number): Runner {
+  return {
+    name,
+    async activate() {
+      wc.setBackend('wasm');
+      await initWasm('simd', count);
+      if (wc.threadCount() !== count) throw new Error(`bench: asked for ${count} threads but runs on ${wc.threadCount()}`);
+    },
+  };
+}
+
+/**
+ * The child's side of measureInChild: time `cases` on wasm as `spec` says, print them for the
+ * parent. A threads child times them on n threads and on one, the two taking turns round by
+ * round (measure), so that the speed-up is a ratio of medians timed together: on a shared
+ * machine other jobs come and go within seconds, and a 1-thread median from the parent's run
+ * would be of another moment.
+ */
 export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
   const want = parseChild(spec);
+  if (want.threads > 1) {
+    const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], opts);
+    console.log(CHILD_MARK + JSON.stringify(timings));
+    return;
+  }
   await initWasm(want.build, want.threads);
   if (wc.wasmBuild() !== want.build) throw new Error(`bench: child asked for ${want.build} but runs ${wc.wasmBuild()}`);
-  if (wc.threadCount() !== want.threads) throw new Error(`bench: child asked for ${want.threads} threads but runs on ${wc.threadCount()}`);
   const timings = await measure(cases, [backendRunner('wasm')], opts);
   console.log(CHILD_MARK + JSON.stringify(timings));
 }

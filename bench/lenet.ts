@@ -26,6 +26,7 @@ import {
   runnerSelected,
   selectCases,
   Skip,
+  ONE_THREAD,
   THREADED,
   type Timed,
   type Timing,
@@ -267,10 +268,11 @@ function report(timings: Timing[], threads: number | undefined): string {
       perSecond(b, at(b, m, TORCH)),
       times(ratio(at(b, m, TORCH), at(b, m, WASM))),
       times(ratio(at(b, m, TFJS_CPU), at(b, m, WASM))),
-      ...(threads === undefined ? [] : [cell(at(b, m, THREADED)), times(ratio(at(b, m, WASM), at(b, m, THREADED)))]),
+      ...(threads === undefined ? [] : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
     ]),
   );
-  const threadColumns = threads === undefined ? [] : [`wasm ${threads} threads`, `speed-up on ${threads} threads`];
+  // the threads child's 1-thread and n-thread medians, timed in turns (bench/harness.ts childMain)
+  const threadColumns = threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
   const skipped = timings.find((t) => t.runner === TORCH && t.skipped)?.skipped;
   return [
     `### d2l's LeNet (median per call${torchVersion ? `; PyTorch ${torchVersion}, one thread` : ''})`,
