@@ -206,13 +206,13 @@ function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for every image and channel plane of the phase. */
-export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize): void {
+/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for the planes [first, end) of (image, channel) of the phase. */
+export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const ph = changetype<Phase>(p);
-  const planes = g.batch * g.groups * g.c;
   const run = <usize>ph.outW << 2;
-  for (let plane = 0; plane < planes; plane++) {
+  dense += <usize>first * <usize>ph.outH * run;
+  for (let plane = first; plane < end; plane++) {
     for (let yy = 0; yy < ph.outH; yy++) {
       const dst = block(dx, plane * g.h + ph.a + yy * g.strideH, g.w) + (<usize>ph.b << 2);
       add_strided(dst, dense, ph.outW, g.strideW, g.w - ph.b);

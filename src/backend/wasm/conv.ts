@@ -27,7 +27,7 @@ export interface ConvExports extends PartsExports {
     dx: number, packed: number, panels: number, desc: number, channels: number, scratch: number, first: number, end: number,
   ): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
-  conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
+  conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number, first: number, end: number): void;
   conv2d_grad_weight_scratch_f32(desc: number): number;
   conv2d_padded_image_f32(desc: number): number;
   conv2d_grad_weight_prep_units_f32(desc: number): number;
@@ -191,11 +191,12 @@ function gradInputAt(
   const kernel = arena.alloc(g.outChannels * g.window.c * g.window.kh * g.window.kw, op);
   const denseSize = (p: InputGradPhase) => p.conv.batch * p.conv.outChannels * p.conv.window.outH * p.conv.window.outW;
   const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
+  const planes = g.batch * g.groups * g.window.c;
   const scratch = threadScratch(s, Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
   phases.forEach((p, i) => {
     e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
     forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
-    if (!direct) e.conv2d_phase_add_f32(pdx, dense, desc, descs[i]);
+    if (!direct) s.run({ kernel: e.conv2d_phase_add_f32, args: [pdx, dense, desc, descs[i]], units: planes, grain: grainOf(planes), work: 2 * denseSize(p) });
   });
 }
 
