@@ -3,7 +3,7 @@
 // thread pool; every entry of C is one whole dot product over k, so the results never depend on
 // the thread count.
 import type { GemmDesc, GemmKernels } from '../types.js';
-import { begin, CHUNKS, grainOf, type Session, threadScratch } from './runtime.js';
+import { begin, CHUNKS, grainFor, grainOf, type Session, threadScratch } from './runtime.js';
 
 export interface GemmExports {
   gemm_f32_scalar(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void;
@@ -37,10 +37,11 @@ export function gemmAt(s: Session<GemmExports>, pc: number, pa: number, pb: numb
   const panels = Math.ceil(n / TILE_N);
   const rowBlocks = Math.max(1, Math.min(aPanels, Math.ceil((2 * CHUNKS) / Math.max(1, panels))));
   const units = panels * rowBlocks;
+  const work = 2 * m * n * k;
   const scratch = threadScratch(s, e.gemm_tiles_scratch_f32(k), op);
   s.run({
-    kernel: e.gemm_tiles_f32, args: [pc, packed, pb, m, n, k, +d.transB, +d.accumulate, rowBlocks, scratch.ptr], units, grain: grainOf(units, 4 * CHUNKS),
-    scratch: { arg: 9, bytes: scratch.bytes }, work: 2 * m * n * k,
+    kernel: e.gemm_tiles_f32, args: [pc, packed, pb, m, n, k, +d.transB, +d.accumulate, rowBlocks, scratch.ptr], units, grain: grainFor(units, work, 4 * CHUNKS),
+    scratch: { arg: 9, bytes: scratch.bytes }, work,
   });
 }
 

@@ -3,7 +3,7 @@
 import type { Kernel } from '../../wasm/threads/protocol.js';
 import type { Job } from '../../wasm/threads/pool.js';
 import type { RowsLayout, SoftmaxKernels } from '../types.js';
-import { begin, grainOf } from './runtime.js';
+import { begin, grainFor } from './runtime.js';
 
 interface Exports {
   softmax_f32(out: number, x: number, size: number, inner: number, first: number, end: number): void;
@@ -23,8 +23,9 @@ export const ROW_WORK = 10;
  * slices; with inner = 1 each is a row, and a chunk holds a multiple of four (whole f32x4 groups).
  */
 export function rowsJob(kernel: Kernel, args: readonly number[], { outer, size, inner }: RowsLayout): Job {
-  const grain = inner === 1 ? Math.ceil(grainOf(outer) / 4) * 4 : grainOf(outer);
-  return { kernel, args, units: outer, grain, work: ROW_WORK * outer * size * inner };
+  const work = ROW_WORK * outer * size * inner;
+  const grain = inner === 1 ? Math.ceil(grainFor(outer, work) / 4) * 4 : grainFor(outer, work);
+  return { kernel, args, units: outer, grain, work };
 }
 
 export const softmax: SoftmaxKernels = {
