@@ -36,9 +36,10 @@ export {
 export {
   gemm_f32_scalar,
   gemm_pack_a_f32,
+  gemm_pack_b_f32,
   gemm_packed_a_f32,
+  gemm_packed_b_f32,
   gemm_tiles_f32,
-  gemm_tiles_scratch_f32,
 } from './gemm';
 export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';
 export * from './optim';

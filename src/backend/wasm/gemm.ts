@@ -1,25 +1,26 @@
-// The GEMM on WebAssembly (equations in assembly/gemm.ts): op(A) packed into row panels by one job,
-// then C computed tile by tile (an 8-column panel × a block of rows) by another, both on the
-// thread pool; every entry of C is one whole dot product over k, so the results never depend on
-// the thread count.
+// The GEMM on WebAssembly (equations in assembly/gemm.ts): op(A) packed into row panels and op(B)
+// into column panels by a job each, then C computed tile by tile (an 8-column panel × a block of
+// rows) by a third, all on the thread pool; every entry of C is one whole dot product over k, so
+// the results never depend on the thread count.
 import type { GemmDesc, GemmKernels } from '../types.js';
 import { begin, CHUNKS, grainFor, grainOf, type Session, threadScratch } from './runtime.js';
 
 export interface GemmExports {
   gemm_f32_scalar(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void;
   gemm_packed_a_f32(m: number, k: number): number;
-  gemm_tiles_scratch_f32(k: number): number;
+  gemm_packed_b_f32(k: number, n: number): number;
   gemm_pack_a_f32(dst: number, a: number, m: number, k: number, transA: number, first: number, end: number): void;
+  gemm_pack_b_f32(dst: number, b: number, k: number, n: number, transB: number, first: number, end: number): void;
   gemm_tiles_f32(
-    c: number, packedA: number, b: number, m: number, n: number, k: number, transB: number, accumulate: number, rowBlocks: number,
-    scratch: number, first: number, end: number,
+    c: number, packedA: number, packedB: number, m: number, n: number, k: number, accumulate: number, rowBlocks: number, edge: number,
+    first: number, end: number,
   ): void;
 }
 
 /** Which kernel runs: the packed 4x8 SIMD GEMM, or the scalar reference (for the differential tests). */
 export type GemmVariant = 'simd' | 'scalar';
 
-/** assembly/gemm.ts TILE_M and TILE_N: rows of an A panel, columns of a B panel. */
+/** assembly/gemm.ts TILE_M and TILE_N: rows of an A panel, columns of a B panel (and a tile's edge block of scratch). */
 const TILE_M = 4;
 const TILE_N = 8;
 
@@ -35,13 +36,15 @@ export function gemmAt(s: Session<GemmExports>, pc: number, pa: number, pb: numb
   const aPanels = Math.ceil(m / TILE_M);
   s.run({ kernel: e.gemm_pack_a_f32, args: [packed, pa, m, k, +d.transA], units: aPanels, grain: grainOf(aPanels), work: m * k });
   const panels = Math.ceil(n / TILE_N);
+  const packedB = s.arena.alloc(e.gemm_packed_b_f32(k, n), op);
+  s.run({ kernel: e.gemm_pack_b_f32, args: [packedB, pb, k, n, +d.transB], units: panels, grain: grainOf(panels), work: k * n });
   const rowBlocks = Math.max(1, Math.min(aPanels, Math.ceil((2 * CHUNKS) / Math.max(1, panels))));
   const units = panels * rowBlocks;
   const work = 2 * m * n * k;
-  const scratch = threadScratch(s, e.gemm_tiles_scratch_f32(k), op);
+  const edge = threadScratch(s, TILE_M * TILE_N, op);
   s.run({
-    kernel: e.gemm_tiles_f32, args: [pc, packed, pb, m, n, k, +d.transB, +d.accumulate, rowBlocks, scratch.ptr], units, grain: grainFor(units, work, 4 * CHUNKS),
-    scratch: { arg: 9, bytes: scratch.bytes }, work,
+    kernel: e.gemm_tiles_f32, args: [pc, packed, packedB, m, n, k, +d.accumulate, rowBlocks, edge.ptr], units, grain: grainFor(units, work, 4 * CHUNKS),
+    scratch: { arg: 8, bytes: edge.bytes }, work,
   });
 }
 
