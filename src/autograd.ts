@@ -2,10 +2,14 @@
 // backward closure beside its forward (see src/ops/). `backward()` orders the graph
 // topologically and walks it in reverse; each closure adds (+=) its inputs' gradient
 // contributions straight into their buffers, so several terms landing in one buffer are fused.
-// Gradients of leaves accumulate into `.grad` across calls until zeroed, as in PyTorch. The graph
-// is kept after backward (PyTorch's retain_graph=True), so a second backward is allowed.
+// Gradients of leaves accumulate into `.grad` across calls until zeroed, as in PyTorch. The
+// gradients passed between ops come from ./buffers.ts and go back to it as soon as the op that
+// reads them is done. What an op saved for its backward in such buffers (`saved`) is given back
+// after the backward, as PyTorch frees saved tensors, unless retainGraph asks to keep the graph
+// for another backward; ops that save nothing of their own may run backward again regardless.
 import type { Tensor } from './tensor.js';
 import { kernels } from './backend/index.js';
+import { pooledFloats, release } from './buffers.js';
 import { describe, fmtShape, sameShape } from './shape.js';
 
 /**
@@ -24,6 +28,8 @@ export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly backward: BackwardFn;
+  /** Arrays of ./buffers.ts that only the backward reads: given back after it, null once they are. */
+  saved: (Float32Array | Int32Array)[] | null;
 }
 
 let gradEnabled = true;
@@ -44,20 +50,26 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Makes `out` a graph node when grad mode is on and some input requires a gradient. */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+/**
+ * Makes `out` a graph node when grad mode is on and some input requires a gradient. `saved`:
+ * pooled arrays (./buffers.ts) the backward reads and nothing else does, given back after it.
+ */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, saved: (Float32Array | Int32Array)[] = []): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
-    out.gradFn = { op, inputs, backward };
+    out.gradFn = { op, inputs, backward, saved };
     out.requiresGrad = true;
+  } else {
+    saved.forEach(release);
   }
   return out;
 }
 
 /**
  * Back-propagates `seed` (d(loss)/d(root)) from `root` into the `.grad` of every leaf below it.
- * `seed` is only read, unless root is itself a leaf, which adopts it as its `.grad`.
+ * `seed` is only read, unless root is itself a leaf, which adopts it as its `.grad`. Unless
+ * `retainGraph`, each node's saved arrays are given back once its backward has run.
  */
-export function runBackward(root: Tensor, seed: Float32Array): void {
+export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false): void {
   const k = kernels('backward');
   const grads = new Map<Tensor, Float32Array>([[root, seed]]);
   // buffers gradOf has created and handed out once: a second hand-out may follow a write
@@ -68,7 +80,7 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
     if (g) {
       fresh.delete(g);
     } else {
-      grads.set(t, (g = new Float32Array(t.size)));
+      grads.set(t, (g = pooledFloats(t.size, true)));
       fresh.add(g);
     }
     return g;
@@ -77,16 +89,30 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
   const order = reverseTopological(root);
   order.forEach(checkLeafGrad); // a user-assigned .grad is checked before anything is added into it
   for (const t of order) {
+    if (t.gradFn?.saved === null) {
+      throw new RangeError(
+        `backward: the graph reaches a ${t.gradFn.op} whose saved values an earlier backward() freed; pass { retainGraph: true } to that backward() to run backward through the graph again`,
+      );
+    }
+  }
+  for (const t of order) {
     const g = grads.get(t);
     if (!g) continue;
     if (t.gradFn) {
       t.gradFn.backward(g, gradOf, untouched);
+      if (!retainGraph && t.gradFn.saved!.length > 0) {
+        t.gradFn.saved!.forEach(release);
+        t.gradFn.saved = null;
+      }
     } else if (t.grad) {
       k.axpy(t.grad.data, g, 1);
     } else {
-      t.grad = t.like(g); // every buffer here is freshly allocated, so it can be adopted
+      t.grad = t.like(g); // a buffer of gradOf's (or the seed, copied by the caller), now the leaf's own
+      grads.delete(t);
+      continue;
     }
-    grads.delete(t); // each buffer is final once its tensor is visited; free it early
+    grads.delete(t); // each buffer is final once its tensor is visited
+    if (g !== seed) release(g); // read by nobody now: back to the pool for the next one
   }
 }
 

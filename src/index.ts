@@ -3,7 +3,7 @@ export { init, threadCount, wasmBuild, relaxedSimdSupported, type InitOptions, t
 export { setBackend, getBackend } from './backend/index.js';
 export type { BackendName } from './backend/types.js';
 
-export { Tensor, type NestedArray } from './tensor.js';
+export { Tensor, type BackwardOptions, type NestedArray } from './tensor.js';
 export { tensor, zeros, ones, full, arange, rand, randn, type TensorOptions, type RandomOptions } from './creation.js';
 export { manualSeed, Generator, type Seed } from './random.js';
 export { noGrad } from './autograd.js';

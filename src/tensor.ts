@@ -8,7 +8,7 @@ import { add, div, mul, neg, pow, square, sub } from './ops/elementwise.js';
 import { argmax, type Dims, mean, sum } from './ops/reduce.js';
 import { clone, flatten, reshape, t, transpose } from './ops/view.js';
 import { getRegion, type IndexSpec, setRegion } from './ops/region.js';
-import { checkShape, describe, fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
+import { checkOptionKeys, checkShape, describe, fmtShape, sameShape, sizeOf, type Shape } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -185,14 +185,20 @@ export class Tensor {
 
   /**
    * Back-propagates from this tensor into the `.grad` of every leaf that requires it. A scalar
-   * needs no `gradient`; any other tensor needs d(loss)/d(this) of its own shape.
+   * needs no `gradient` (pass null or undefined); any other tensor needs d(loss)/d(this) of its
+   * own shape. As in PyTorch, what ops saved for the backward beyond their inputs (a fused conv
+   * layer's activation, max pooling's argmax) is freed after it: a second backward through them
+   * needs `{ retainGraph: true }` on the first (ops that save only their inputs can always run
+   * again).
    */
-  backward(gradient?: Tensor): void {
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    const { retainGraph = false } = checkOptionKeys('backward', options, ['retainGraph']);
+    if (typeof retainGraph !== 'boolean') throw new TypeError(`backward: retainGraph must be a boolean, got ${describe(retainGraph)}`);
     if (!this.requiresGrad) {
       throw new TypeError('backward: this tensor does not require grad and has no grad_fn (nothing to differentiate)');
     }
     let seed: Float32Array;
-    if (gradient === undefined) {
+    if (gradient === undefined || gradient === null) {
       if (this.size !== 1) {
         throw new RangeError(
           `backward: a gradient can be implied only for a one-element output, got shape ${fmtShape(this.shape)}; pass backward(gradient)`,
@@ -209,6 +215,11 @@ export class Tensor {
       // closures only read their output's gradient; a leaf root would adopt it as .grad
       seed = this.gradFn ? gradient.data : gradient.data.slice();
     }
-    runBackward(this, seed);
+    runBackward(this, seed, retainGraph);
   }
+}
+
+export interface BackwardOptions {
+  /** Keep what ops saved for the backward, to run backward through the same graph again (default false, as PyTorch). */
+  retainGraph?: boolean;
 }

@@ -94,7 +94,7 @@ describe.each(BACKENDS)('autograd semantics on %s', (backend) => {
     const y = x.square().sum();
     y.backward();
     expect(values(x.grad)).toEqual([2, 4, 6]);
-    y.backward(); // the graph is kept (retain_graph=True), so the same graph runs again
+    y.backward(); // ops that save only their inputs keep them: the same graph runs again
     expect(values(x.grad)).toEqual([4, 8, 12]);
     x.mul(10).sum().backward(); // a fresh graph adds on top as well
     expect(values(x.grad)).toEqual([14, 18, 22]);

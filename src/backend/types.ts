@@ -451,14 +451,19 @@ export type FusedPool = { kind: 'max'; g: WindowGeometry } | { kind: 'avg'; g: W
  */
 export interface FusedKernels {
   /**
-   * pool(f(conv2d(x, w) + bias)) (no pooling when pool is null): a new output and, when `save`,
-   * what the backward reads: the activation's output (the output itself without pooling) and
-   * max pooling's argmax.
+   * A new array of pool(f(conv2d(x, w) + bias)), or of f(conv2d(x, w) + bias) when pool is null.
+   * With pooling, what the backward reads is written into the arrays given (null: not needed):
+   * `saved` the activation's output, `argmax` max pooling's argmax (PoolKernels.maxPool2d).
    */
   convActPool(
-    x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, f: Activation, pool: FusedPool | null, save: boolean,
-  ): { out: Float32Array; saved: Float32Array | null; argmax: Int32Array | null };
-  /** dx, dw, db (the ones not null) += the gradients for output gradient dy, from what the forward saved; `zeroed` as in conv2dBackward. */
+    x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, f: Activation, pool: FusedPool | null,
+    saved: Float32Array | null, argmax: Int32Array | null,
+  ): Float32Array;
+  /**
+   * dx, dw, db (the ones not null) += the gradients for output gradient dy, from the activation's
+   * output `saved` (the output itself without pooling) and max pooling's argmax; `zeroed` as in
+   * conv2dBackward.
+   */
   convActPoolBackward(
     x: Float32Array, w: Float32Array, saved: Float32Array, argmax: Int32Array | null, dy: Float32Array, grads: ConvGrads,
     g: ConvGeometry, f: Activation, pool: FusedPool | null, zeroed: boolean,

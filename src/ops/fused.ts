@@ -11,6 +11,8 @@
 import { isGradEnabled, record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
 import type { FusedPool } from '../backend/types.js';
+import { pooledFloats, pooledInts } from '../buffers.js';
+import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { relu, sigmoid, tanh } from './activation.js';
 import { madeTensor } from './check.js';
@@ -44,14 +46,13 @@ export function convActPool(
   }
   const outShape = pool ? [g.batch, g.outChannels, pool.g.outH, pool.g.outW] : shape;
   const inputs = b ? [x, weight, b] : [x, weight];
-  const save = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  let saved: Float32Array | null = null;
-  let argmax: Int32Array | null = null;
-  const out = madeTensor('conv2d', outShape, () => {
-    const made = kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, save);
-    ({ saved, argmax } = made);
-    return made.out;
-  });
+  // with pooling, the activation's output and max pooling's argmax are kept for the backward
+  // alone, in pooled arrays (src/buffers.ts); without, the output itself is what it reads
+  const save = pool !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  const kept = save ? pooledFloats(sizeOf(shape), false) : null;
+  const argmax = save && pool?.kind === 'max' ? pooledInts(sizeOf(outShape)) : null;
+  const out = madeTensor('conv2d', outShape, () => kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, kept, argmax));
+  const saved = kept ?? out.data;
   // grad_fn is the last op's, as PyTorch's would be
   const last = pool ? `${pool.kind}Pool2d` : f;
   const result = record(out, last, inputs, (dy, gradOf, untouched) => {
@@ -60,8 +61,8 @@ export function convActPool(
     const zeroed = untouched(grads.dx, grads.dw, grads.db);
     // x is also the weight: its one buffer takes both gradients, added in one after the other (as conv2d)
     const passes = grads.dx !== null && grads.dx === grads.dw ? [{ ...grads, dw: null }, { ...grads, dx: null, db: null }] : [grads];
-    for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved!, argmax, dy, p, g, f, pool, zeroed);
-  });
+    for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved, argmax, dy, p, g, f, pool, zeroed);
+  }, [kept, argmax].filter((a) => a !== null));
   return unbatch(result);
 }
 

@@ -1,7 +1,9 @@
 // The notebook page (examples/web), built by Vite and run in Chromium: every panel shows what the
 // library computes in Node, corr2d and conv2d in the page (both backends) equal Node's, training
-// converges step for step as in Node, the wasm comes from the bundle (no .wasm request, no
-// cross-origin isolation), and nothing goes wrong in the page. The last test saves a screenshot.
+// converges step for step as in Node, LeNet trains on the MNIST digits in the tab without
+// stopping the page and reads a digit drawn with the mouse, the wasm comes from the bundle (no
+// .wasm request, no cross-origin isolation), and nothing goes wrong in the page. The last test
+// saves a screenshot.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,8 @@ import {
   type OpenedPage,
   type StaticServer,
 } from './harness.js';
+import { readMnistPackage } from '../../examples/web/scripts/make-mnist.js';
+import { centreOfMass, toMnist } from '../../examples/web/src/lenet/preprocess.js';
 import { edgeImage, edgeMap, trainConv2d, trainCorr2d, type Trained } from './notebook.js';
 
 interface Shown {
@@ -40,11 +44,27 @@ function expectShows(s: Shown, t: Tensor, atol = 0): void {
   expectClose(s.values, t.data, atol, atol);
 }
 
+/** What §5 reports (examples/web/src/panels/lenet.ts, LeNetStatus). */
+interface LeNetStatus {
+  state: string;
+  recipe: { architecture: string; optimizer: string; lr: number; batchSize: number; seed: number } | null;
+  steps: number;
+  targetSteps: number;
+  losses: number[];
+  accuracy: { x: number; y: number }[];
+  stepsPerSecond: number;
+  examplesPerSecond: number;
+  msPerStep: number;
+  kernels: number[];
+  prediction: { input: number[]; probabilities: number[] } | null;
+}
+
 /** What the page leaves on `window` (examples/web/src/main.ts). */
 interface PageWindow {
   wc: typeof wc;
   wasmconvDemo: {
     picture: { lastRun(): { kernel: string; options: Conv2dOptions; input: Tensor; weight: Tensor; output: Tensor } | null };
+    lenet: { status(): LeNetStatus };
   };
 }
 
@@ -286,7 +306,148 @@ describeInChromium('the notebook page in Chromium', () => {
     await page.waitForFunction(() => JSON.parse(document.getElementById('picture')!.dataset.run ?? '{}').input?.[3] === 256);
   });
 
+  const lenetStatus = () => page.evaluate(() => (window as unknown as PageWindow).wasmconvDemo.lenet.status());
+  const kernelImages = () => page.$$eval('#lenet canvas.kernel', (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()));
+
+  it('§5 loads the digits and sets up a new network for each choice of network and optimizer, with its learning rate', async () => {
+    await page.waitForSelector('#lenet[data-state="idle"]', { timeout: 20_000 });
+    const lrShown = () => page.inputValue('#lenet input[name="lr"]');
+    expect(await lenetStatus()).toMatchObject({ steps: 0, losses: [], targetSteps: 5 * 282, recipe: { architecture: 'relu', optimizer: 'adam', lr: 0.001, batchSize: 32 } });
+    await page.selectOption('#lenet select[name="architecture"]', 'sigmoid');
+    expect(await lrShown()).toBe('0.003');
+    await page.selectOption('#lenet select[name="optimizer"]', 'sgd');
+    expect(await lrShown()).toBe('0.9');
+    expect((await lenetStatus()).recipe).toMatchObject({ architecture: 'sigmoid', optimizer: 'sgd', lr: 0.9 });
+    await page.selectOption('#lenet select[name="architecture"]', 'relu');
+    await page.selectOption('#lenet select[name="optimizer"]', 'adam');
+    expect((await lenetStatus()).recipe).toMatchObject({ architecture: 'relu', optimizer: 'adam', lr: 0.001 });
+  });
+
+  it('§5 trains LeNet in the tab without stopping the page: the loss falls, the held-out accuracy is measured, the kernels change; Stop stops it', async () => {
+    const kernelsBefore = await kernelImages();
+    expect(kernelsBefore).toHaveLength(6);
+    // the gaps between animation frames while it trains: the page must go on painting
+    await page.evaluate(() => {
+      const w = window as unknown as { frameGaps: number[] };
+      w.frameGaps = [];
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.frameGaps.push(t - last);
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.click('#lenet [data-action="train"]');
+    expect(await page.getAttribute('#lenet', 'data-state')).toBe('running');
+    await page.waitForFunction(() => (window as unknown as PageWindow).wasmconvDemo.lenet.status().accuracy.length >= 2, null, { timeout: 60_000 });
+    // Stop, from the keyboard
+    await page.focus('#lenet [data-action="train"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lenet[data-state="stopped"]');
+    const run = await lenetStatus();
+    await page.waitForTimeout(300);
+    expect((await lenetStatus()).steps, 'no step after Stop').toBe(run.steps);
+    expect(await page.textContent('#lenet [data-action="train"]')).toBe('Resume');
+
+    expect(run.losses).toHaveLength(run.steps);
+    expect(run.losses.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(run.losses[0] - Math.log(10))).toBeLessThan(0.3); // chance: −log(1/10)
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(run.losses.slice(-20))).toBeLessThan(0.5 * mean(run.losses.slice(0, 20)));
+    expect(run.accuracy.map((p) => p.x)).toEqual([100, 200]);
+    expect(run.accuracy.every((p) => p.y >= 0 && p.y <= 1)).toBe(true);
+    expect(run.accuracy.at(-1)!.y).toBeGreaterThan(0.5); // about 0.9 after 200 steps
+    expect(run.stepsPerSecond).toBeGreaterThan(0);
+    expect(run.examplesPerSecond / run.stepsPerSecond).toBeCloseTo(32, 5);
+    expect(await page.textContent('#lenet .readout')).toMatch(/step \d+\/1410 .* held-out accuracy \d+\.\d% .* steps\/s .* examples\/s .* per step on wasm/);
+
+    const kernelsAfter = await kernelImages();
+    kernelsAfter.forEach((image, k) => expect(image, `kernel ${k}`).not.toBe(kernelsBefore[k]));
+
+    const gaps = await page.evaluate(() => (window as unknown as { frameGaps: number[] }).frameGaps.slice(1));
+    const sorted = [...gaps].sort((a, b) => a - b);
+    console.log(
+      `[§5] ${run.steps} steps in Chromium: ${run.msPerStep.toFixed(1)} ms a step, ${run.stepsPerSecond.toFixed(1)} steps/s, ` +
+        `held-out accuracy ${run.accuracy.map((p) => p.y.toFixed(3)).join(' → ')}; frame gaps median ${sorted[sorted.length >> 1].toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`,
+    );
+    expect(gaps.length).toBeGreaterThan(20);
+    expect(sorted.at(-1), 'the longest frame gap (ms): a page blocked by training would show the whole run').toBeLessThan(2000);
+  });
+
+  /** Draws a polyline on the pad with the mouse, points given as fractions of its width and height. */
+  async function drawOnPad(points: [number, number][]): Promise<void> {
+    const pad = page.locator('#lenet canvas.sketchpad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+    await page.mouse.move(...at(points[0]));
+    await page.mouse.down();
+    for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 8 });
+    await page.mouse.up();
+  }
+
+  /** The status once its prediction differs from `previous` (the pad redraws in the next frame). */
+  async function nextPrediction(previous: LeNetStatus['prediction']): Promise<LeNetStatus['prediction']> {
+    await page.waitForFunction(
+      (prev) => JSON.stringify((window as unknown as PageWindow).wasmconvDemo.lenet.status().prediction) !== prev,
+      JSON.stringify(previous),
+    );
+    return (await lenetStatus()).prediction;
+  }
+
+  function expectProbabilities(p: number[]): void {
+    expect(p).toHaveLength(10);
+    expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(Math.abs(p.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+  }
+
+  it('§5 reads a digit drawn with the mouse, framed as MNIST’s are, with ten probabilities that sum to 1 and follow the pen', async () => {
+    // the top bar of a 7, then its stem
+    await drawOnPad([[0.28, 0.22], [0.72, 0.22]]);
+    const bar = await nextPrediction(null);
+    expectProbabilities(bar!.probabilities);
+    await drawOnPad([[0.72, 0.22], [0.62, 0.45], [0.5, 0.8]]);
+    const seven = await nextPrediction(bar);
+    expectProbabilities(seven!.probabilities);
+    expect(seven!.probabilities).not.toEqual(bar!.probabilities);
+    // the input: the drawing's 28×28 MNIST framing (its centre of mass on pixel (14, 14)), in [0, 1]
+    const input = seven!.input;
+    expect(input).toHaveLength(784);
+    expect(input.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const [cx, cy] = centreOfMass({ width: 28, height: 28, data: Float32Array.from(input) })!;
+    expect(Math.abs(cx - 14)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(cy - 14)).toBeLessThanOrEqual(0.5);
+    // the bars show the probabilities
+    expect(JSON.parse((await page.getAttribute('#lenet ol.probabilities', 'data-values'))!)).toEqual(seven!.probabilities);
+    expect(await page.textContent('#lenet .verdict')).toMatch(/^The network reads a \d \(\d+\.\d%\)\.$/);
+
+    await page.click('#lenet [data-action="clear"]');
+    expect(await nextPrediction(seven)).toBeNull();
+    expect(await page.getAttribute('#lenet ol.probabilities', 'data-values')).toBe('');
+    expect(await page.textContent('#lenet .verdict')).toBe('Draw a digit.');
+  });
+
+  it('§5 shows a held-out digit on the pad, and the network gets it as MNIST has it', async () => {
+    await page.click('#lenet [data-action="sample"]');
+    const shown = await nextPrediction(null);
+    expectProbabilities(shown!.probabilities);
+    // the first held-out digit is digit 9 of the file (every tenth is held out), which holds MNIST's
+    // bytes (the package's values v = byte / 255 to 3 decimals): its framing, computed here
+    const digits = readMnistPackage();
+    const bytes = digits.pixels.subarray(9 * 784, 10 * 784).map((v) => Math.round(255 * v) / 255);
+    const expected = toMnist({ width: 28, height: 28, data: bytes })!;
+    expectClose(shown!.input, expected, 1e-6, 0);
+
+    // leave a drawn 7 on the pad for the screenshot
+    await page.click('#lenet [data-action="clear"]');
+    await nextPrediction(shown);
+    await drawOnPad([[0.28, 0.22], [0.72, 0.22], [0.62, 0.45], [0.5, 0.8]]);
+    expectProbabilities((await nextPrediction(null))!.probabilities);
+  });
+
   it('ends with no console error, uncaught exception or failed request, and saves a screenshot', async () => {
+    // the README's examples/web/screenshot.png is this file: every panel, §5 after 200 steps with a 7 drawn
     await page.selectOption('#picture select[name="kernel"]', 'edge');
     mkdirSync(join(REPO, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO, 'test-results/web-page.png'), fullPage: true });

@@ -60,7 +60,7 @@ describe.each(BACKENDS)('nn.Conv2d on %s', (backend) => {
       [new wc.nn.Conv2d(2, 4, 3, { padding: 'same', paddingMode: 'circular', seed: 4 }), [2, 5, 6]],
       [new wc.nn.Conv2d(2, 4, 3, { padding: [1, 2], paddingMode: 'replicate', seed: 5 }), [1, 2, 5, 6]],
     ] as const) {
-      const x = wc.tensor(randomData(xShape.reduce((p, d) => p * d, 1), 2), [...xShape]);
+      const x = wc.tensor(randomData(xShape.reduce((p: number, d: number) => p * d, 1), 2), [...xShape]);
       const y = conv.forward(x);
       const { stride, padding, dilation, groups, paddingMode } = conv;
       const wt = wc.tensor(conv.weight.data, [...conv.weight.shape], { requiresGrad: true });

@@ -57,7 +57,7 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
         fc.property(shapeArb, fc.integer({ min: 1, max: 1 << 30 }), (shape, seed) => {
           const [n, c, h, w] = shape;
           fc.pre(n * h * w > 1);
-          const inputs = [{ shape, data: randomData(size(shape), seed).map((v) => 2 * v + 0.5) }];
+          const inputs: { shape: number[]; data: Float32Array }[] = [{ shape, data: randomData(size(shape), seed).map((v) => 2 * v + 0.5) }];
           if (affine) inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
           gradcheck({
             inputs,
@@ -76,7 +76,7 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
           const c = shape[1];
           const mean = randomData(c, seed + 3);
           const variance = randomData(c, seed + 4).map((v) => v + 1.5);
-          const inputs = [{ shape, data: randomData(size(shape), seed) }];
+          const inputs: { shape: number[]; data: Float32Array }[] = [{ shape, data: randomData(size(shape), seed) }];
           if (affine) inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
           gradcheck({
             inputs,

@@ -74,7 +74,8 @@ describe.each(BACKENDS)('convActPool on %s', (backend) => {
       const x = wc.tensor(randomData(size(c.x), 1), c.x);
       const w = wc.tensor(randomData(size(c.w), 2), c.w);
       const y = wc.noGrad(() => convActPool(x, w, null, c.conv, c.f, c.pool));
-      expect(spy.mock.calls[0][6], 'save').toBe(false);
+      expect(spy.mock.calls[0][6], 'nothing saved').toBeNull();
+      expect(spy.mock.calls[0][7], 'no argmax').toBeNull();
       expect(y.requiresGrad).toBe(false);
       expectSameBits([y.data], [wc.avgPool2d(wc.sigmoid(wc.conv2d(x, w, null, c.conv)), 2, { stride: 2 }).data]);
     });
@@ -96,6 +97,50 @@ describe.each(BACKENDS)('convActPool on %s', (backend) => {
       const c: Case = { name: '', x: [2, 3, 8, 8], w: [4, 3, 3, 3], conv: { padding: 1, paddingMode: 'reflect' }, f: 'relu', pool: { kind: 'max', kernelSize: 2 } };
       expectSameBits(run(c, true, 'zeros'), run(c, false, 'zeros'));
       expect(spy).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe.each(BACKENDS)('convActPool on %s frees what it saved after backward(), as PyTorch does', (backend) => {
+  const c = CASES[2]; // max pooling: the activation and the argmax are saved
+  const leaves = () => [wc.tensor(randomData(size(c.x), 1), c.x, { requiresGrad: true }), wc.tensor(randomData(size(c.w), 2), c.w, { requiresGrad: true })];
+
+  it('a second backward through the same graph is refused, with how to keep it, and nothing is added', () => {
+    onBackend(backend, () => {
+      const [x, w] = leaves();
+      const y = convActPool(x, w, null, c.conv, c.f, c.pool).sum();
+      y.backward();
+      const before = w.grad!.data.slice();
+      expectError(() => y.backward(), RangeError, 'backward: the graph reaches a maxPool2d whose saved values an earlier backward() freed; pass { retainGraph: true }');
+      expect(w.grad!.data).toEqual(before);
+    });
+  });
+
+  it('with { retainGraph: true } it runs again, adding the same gradients again', () => {
+    onBackend(backend, () => {
+      const [x, w] = leaves();
+      const y = convActPool(x, w, null, c.conv, c.f, c.pool).sum();
+      y.backward(null, { retainGraph: true });
+      const once = w.grad!.data.slice();
+      y.backward();
+      w.grad!.data.forEach((v, i) => expect(v).toBeCloseTo(2 * once[i], 4));
+      expectError(() => y.backward(null, { retainGraph: 'yes' as never }), TypeError, 'backward: retainGraph must be a boolean');
+    });
+  });
+
+  it('the arrays it gives back are reused by later steps without touching earlier results', () => {
+    onBackend(backend, () => {
+      const [x, w] = leaves();
+      const first = convActPool(x, w, null, c.conv, c.f, c.pool);
+      first.sum().backward();
+      const [outBefore, gradBefore] = [first.data.slice(), w.grad!.data.slice()];
+      const grad = w.grad;
+      for (let i = 0; i < 3; i++) {
+        w.grad = null;
+        convActPool(x, w, null, c.conv, c.f, c.pool).mul(i + 2).sum().backward();
+      }
+      expect(first.data).toEqual(outBefore);
+      expect(grad!.data).toEqual(gradBefore);
     });
   });
 });

@@ -153,7 +153,7 @@ describe.each(BACKENDS)('sum and mean over dims on %s', (backend) => {
     for (const [shape, dim] of [[[64, 10], 1], [[64, 120], 0], [[64, 16, 10, 10], [1, 2]]] as const) {
       const data = randomData(size(shape), 4);
       const x = wc.tensor(data, [...shape], { requiresGrad: true });
-      const dims = typeof dim === 'number' ? [dim] : [...dim];
+      const dims: number[] = typeof dim === 'number' ? [dim] : [...dim];
       const reduced = shape.map((_, d) => dims.includes(d));
       const out = x.mean(dim);
       const count = size(shape.filter((_, d) => reduced[d]));

@@ -35,7 +35,7 @@ function functionalCase(f: FixtureFile, c: NormCase): void {
 
 /** nn.BatchNorm2d through its steps as PyTorch ran them, then its buffers. */
 function layerRun(f: FixtureFile, c: NormCase): void {
-  const { numFeatures, ...opts } = c.args as { numFeatures: number } & wc.nn.BatchNorm2dOptions;
+  const { numFeatures, ...opts } = c.args as unknown as { numFeatures: number } & wc.nn.BatchNorm2dOptions;
   const bn = new wc.nn.BatchNorm2d(numFeatures, opts);
   if (bn.weight && bn.bias) {
     bn.weight.data.set(tensorOf(f, c.inputs.weight).data);

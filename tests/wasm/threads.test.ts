@@ -115,8 +115,10 @@ describe('results are bitwise identical on 1, 2 and 3 threads', () => {
     const compute = () =>
       cases.map((c) => {
         const t = Object.fromEntries(Object.entries(c.inputs).map(([name, r]) => [name, tensorOf(file, r, true)]));
-        const op = c.op === 'conv2d' ? wc.conv2d : wc.convTranspose2d;
-        const out = op(t.input, t.weight, t.bias ?? null, c.args as wc.Conv2dOptions);
+        const out =
+          c.op === 'conv2d'
+            ? wc.conv2d(t.input, t.weight, t.bias ?? null, c.args as wc.Conv2dOptions)
+            : wc.convTranspose2d(t.input, t.weight, t.bias ?? null, c.args as wc.ConvTranspose2dOptions);
         out.backward(tensorOf(file, c.dy!));
         return [out.data, ...Object.values(t).map((v) => v.grad!.data)];
       });

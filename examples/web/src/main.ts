@@ -3,6 +3,7 @@
 // can be tried from the browser console.
 import * as wc from 'wasmconv';
 import { mountCorrelation } from './panels/correlation.js';
+import { mountLeNet } from './panels/lenet.js';
 import { mountMatrix } from './panels/matrix.js';
 import { mountPicture } from './panels/picture.js';
 import { mountTraining } from './panels/training.js';
@@ -13,7 +14,7 @@ declare global {
   interface Window {
     wc: typeof wc;
     /** The panels' latest results, for the console and the browser tests. */
-    wasmconvDemo: { picture: ReturnType<typeof mountPicture> };
+    wasmconvDemo: { picture: ReturnType<typeof mountPicture>; lenet: ReturnType<typeof mountLeNet> };
   }
 }
 
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   const picture = mountPicture(byId('picture'));
   mountTraining(byId('training'), (kernel) => picture.setLearned(kernel));
   mountMatrix(byId('matrix'));
+  const lenet = mountLeNet(byId('lenet'));
   window.wc = wc;
-  window.wasmconvDemo = { picture };
+  window.wasmconvDemo = { picture, lenet };
   document.body.dataset.ready = 'true';
 }
 

@@ -7,14 +7,15 @@ import { depthwise } from './depthwise.js';
 import { pool as pooling } from './pool.js';
 
 export const fused: FusedKernels = {
-  convActPool(x, w, bias, g, f, pool, save) {
+  convActPool(x, w, bias, g, f, pool, saved, argmax) {
     const z = g.window.c === 1 ? depthwise.depthwiseConv2d(x, w, bias, g) : conv.conv2d(x, w, bias, null, g);
     const y = activation.activation(f, z);
-    const saved = save ? y : null;
-    if (!pool) return { out: y, saved, argmax: null };
-    if (pool.kind === 'avg') return { out: pooling.avgPool2d(y, pool.g, pool.divisor), saved, argmax: null };
-    const { out, argmax } = pooling.maxPool2d(y, pool.g, save);
-    return { out, saved, argmax };
+    if (!pool) return y;
+    saved?.set(y);
+    if (pool.kind === 'avg') return pooling.avgPool2d(y, pool.g, pool.divisor);
+    const made = pooling.maxPool2d(y, pool.g, argmax !== null);
+    if (argmax) argmax.set(made.argmax!);
+    return made.out;
   },
   convActPoolBackward(x, w, saved, argmax, dy, grads, g, f, pool, zeroed) {
     let dyAct = dy;

@@ -12,23 +12,17 @@ import { begin } from './runtime.js';
 type Exports = ConvExports & ActivationExports & PoolExports;
 
 export const fused: FusedKernels = {
-  convActPool(x, w, bias, g, f, pool, save) {
+  convActPool(x, w, bias, g, f, pool, saved, argmax) {
     const s = begin<Exports>('conv2d');
     const pz = g.window.c === 1 ? depthwiseForwardInSession(s, x, w, bias, g) : forwardInSession(s, x, w, bias, g);
     const n = g.batch * g.outChannels * g.window.outH * g.window.outW;
     activationInSession(s, f, pz, n);
-    if (!pool) {
-      const out = s.arena.take(pz, n);
-      return { out, saved: save ? out : null, argmax: null };
-    }
-    const { po, pa } = poolInSession(s, pool, pz, pool.g, save);
-    const m = pool.g.c * pool.g.outH * pool.g.outW;
-    return {
-      out: s.arena.take(po, m),
-      saved: save ? s.arena.take(pz, n) : null,
-      // copy-constructed, as take does, which skips zeroing the new array first
-      argmax: pa ? new Int32Array(new Int32Array(s.arena.f32().buffer, pa, m)) : null,
-    };
+    if (!pool) return s.arena.take(pz, n);
+    const { po, pa } = poolInSession(s, pool, pz, pool.g, argmax !== null);
+    const out = s.arena.take(po, pool.g.c * pool.g.outH * pool.g.outW);
+    if (saved) s.arena.read(pz, saved);
+    if (argmax) argmax.set(new Int32Array(s.arena.f32().buffer, pa, argmax.length));
+    return out;
   },
   convActPoolBackward(x, w, saved, argmax, dy, grads, g, f, pool, zeroed) {
     const op = 'conv2d';

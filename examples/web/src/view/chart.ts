@@ -2,9 +2,20 @@
 // widening by decades as the loss falls) and the kernel weights (linear, with target lines).
 import { svg } from './dom.js';
 
+/** A point of a series measured now and then (e.g. the accuracy every 50 steps). */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A series: y values at x = 1, 2, 3, … or points at their own x. */
+export type SeriesValues = number[] | Point[];
+
 export interface Series {
   label: string;
   color: string;
+  /** Stroke width in px (default 2). */
+  width?: number;
 }
 
 export interface ChartOptions {
@@ -39,12 +50,13 @@ export class LineChart {
     this.draw([], 1);
   }
 
-  /** Redraws with `values[s][i]` = series s at x = i + 1, on an x axis from 1 to `xMax`. */
-  draw(values: number[][], xMax: number): void {
+  /** Redraws with `values[s]` = series s (see SeriesValues), on an x axis from 1 to `xMax`. */
+  draw(values: SeriesValues[], xMax: number): void {
     const { opts, width, height } = this;
     const plotW = width - MARGIN.left - MARGIN.right;
     const plotH = height - MARGIN.top - MARGIN.bottom;
-    const [yMin, yMax, yTicks] = this.yDomain(values);
+    const points = values.map((v) => (v as (number | Point)[]).map((p, i) => (typeof p === 'number' ? { x: i + 1, y: p } : p)));
+    const [yMin, yMax, yTicks] = this.yDomain(points.flat().map((p) => p.y));
     const log = opts.y.scale === 'log';
     const toY = (v: number) => {
       const t = log ? (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin)) : (v - yMin) / (yMax - yMin);
@@ -76,8 +88,8 @@ export class LineChart {
       );
     }
     opts.series.forEach((s, k) => {
-      const points = (values[k] ?? []).map((v, i) => `${toX(i + 1).toFixed(1)},${toY(v).toFixed(1)}`).join(' ');
-      parts.push(svg('polyline', { points, fill: 'none', stroke: s.color, 'stroke-width': 2 }));
+      const line = (points[k] ?? []).map((p) => `${toX(p.x).toFixed(1)},${toY(p.y).toFixed(1)}`).join(' ');
+      parts.push(svg('polyline', { points: line, fill: 'none', stroke: s.color, 'stroke-width': s.width ?? 2 }));
       const legendX = width - MARGIN.right - 90 * (opts.series.length - k);
       parts.push(
         svg('rect', { x: legendX, y: 7, width: 10, height: 10, fill: s.color }),
@@ -88,12 +100,13 @@ export class LineChart {
   }
 
   /** [min, max, ticks]: log scale snaps to whole decades around the data (at least one decade). */
-  private yDomain(values: number[][]): [number, number, number[]] {
+  private yDomain(values: number[]): [number, number, number[]] {
     const y = this.opts.y;
     if (y.scale === 'linear') return [y.min, y.max, y.ticks];
-    const finite = values.flat().filter((v) => v > 0 && Number.isFinite(v));
-    const lo = finite.length ? Math.floor(Math.log10(Math.min(...finite))) : -2;
-    const hi = finite.length ? Math.ceil(Math.log10(Math.max(...finite))) : 0;
+    const finite = values.filter((v) => v > 0 && Number.isFinite(v));
+    // a loop, not Math.min(...finite): a long run's thousands of points would overflow the call stack
+    const lo = finite.length ? Math.floor(Math.log10(finite.reduce((a, b) => Math.min(a, b)))) : -2;
+    const hi = finite.length ? Math.ceil(Math.log10(finite.reduce((a, b) => Math.max(a, b)))) : 0;
     const top = Math.max(hi, lo + 1);
     const ticks = Array.from({ length: top - lo + 1 }, (_, i) => 10 ** (lo + i));
     return [10 ** lo, 10 ** top, ticks];

@@ -36,6 +36,19 @@ export function nextFrame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
 
+/**
+ * Yields to the event loop and resumes as soon as the browser has handled what is waiting (input,
+ * a due paint): a MessageChannel message, a task without setTimeout's clamping to 4 ms when
+ * nested nor requestAnimationFrame's wait for the next frame (and its pause in hidden tabs).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
 /** Figures in a row with the operators between them, e.g. X ⋆ K = Y. */
 export function equation(...items: (HTMLElement | string)[]): HTMLElement {
   return el('div', { class: 'equation' }, ...items.map((item) => (typeof item === 'string' ? el('span', { class: 'op' }, item) : item)));
