@@ -232,7 +232,7 @@ function normResults(file: FixtureFile, c: FixtureCase): Float32Array[] {
     });
     return [...out, ...running.map((r) => r.data)];
   }
-  const { numFeatures, ...opts } = c.args as { numFeatures: number } & wc.nn.BatchNorm2dOptions;
+  const { numFeatures, ...opts } = c.args as unknown as { numFeatures: number } & wc.nn.BatchNorm2dOptions;
   const bn = new wc.nn.BatchNorm2d(numFeatures, opts);
   const steps = (c as FixtureCase & { steps: { training: boolean; dy: FixtureCase['dy'] }[] }).steps;
   const out = steps.flatMap((step, k) => {

@@ -11,7 +11,7 @@ import { wasmRuntime } from '../../src/wasm/loader.js';
 import { CONTROL_BYTES } from '../../src/wasm/threads/protocol.js';
 import { Pool } from '../../src/wasm/threads/pool.js';
 import { reportedCores } from '../../src/wasm/threads/spawn.js';
-import { expectError, FC_SEED, randomData } from '../helpers.js';
+import { FC_SEED, randomData } from '../helpers.js';
 import { loadFixtures, tensorOf } from '../torch/fixtures.js';
 import { expectSameBits, onEachThreadCount } from './bits.js';
 
