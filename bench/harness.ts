@@ -55,6 +55,11 @@ export interface RunOptions {
   runners?: string[];
   /** `--threads n`: the wasm runner is timed again on n threads (in a child process), with the speed-ups. */
   threads?: number;
+  /**
+   * Warm every round up as the first (the threads child re-inits wasm between rounds: a new
+   * memory, which grows again, and new workers, whose JavaScript V8 has not optimised yet).
+   */
+  rewarm?: boolean;
 }
 
 /** Whether `--runners` (absent: all) lets runner `name` run. */
@@ -213,8 +218,8 @@ async function timeRound(t: Task, round: number, rounds: number, opts: RunOption
     retainSamples: true,
     time: budget / rounds,
     iterations: Math.ceil(minIterations / rounds),
-    warmup: !slow,
-    warmupTime: round === 0 && !opts.quick ? 250 : 20,
+    warmup: !slow || opts.rewarm === true,
+    warmupTime: (round === 0 || opts.rewarm) && !opts.quick ? 250 : 20,
     warmupIterations: 2,
   });
   // tinybench runs the hook right before the timed iterations, so the runner is certain
@@ -311,7 +316,7 @@ function threadsRunner(name: string, count: number): Runner {
 export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
   const want = parseChild(spec);
   if (want.threads > 1) {
-    const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], opts);
+    const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], { ...opts, rewarm: true });
     console.log(CHILD_MARK + JSON.stringify(timings));
     return;
   }
