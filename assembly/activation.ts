@@ -1,6 +1,7 @@
-// The elementwise activations and their gradients over n contiguous f32 values: an f32x4 body
-// over n & ~3 values and the scalar twin (assembly/math.ts) for the rest, so any n is valid and
-// every value comes out as a full vector would give it. The math is in assembly/math.ts; the
+// The elementwise activations and their gradients over the elements [first, end) of contiguous
+// f32 arrays (the thread pool's units): an f32x4 body over whole groups of four from `first` and
+// the scalar twin (assembly/math.ts) for the rest, so any range is valid and every value comes out
+// as a full vector would give it, whichever range computes it. The math is in assembly/math.ts; the
 // gradients are PyTorch's (tools/autograd/derivatives.yaml, with the CPU kernels' operand order):
 //   relu     dx = y <= 0 ? 0 : dy         (threshold_backward on the output: 0 at x = 0)
 //   sigmoid  dx = dy·(1 − y)·y            (sigmoid_backward)
@@ -56,27 +57,27 @@ const LOG = 4;
 }
 
 // @ts-ignore: decorator
-@inline function map(op: i32, out: usize, x: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+@inline function map(op: i32, out: usize, x: usize, first: i32, end: i32): void {
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, forward4(op, v128.load(x + o)));
   }
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const o = <usize>i << 2;
     store<f32>(out + o, forward1(op, load<f32>(x + o)));
   }
 }
 
 // @ts-ignore: decorator
-@inline function map_backward(op: i32, dx: usize, s: usize, dy: usize, n: i32, accumulate: bool): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+@inline function map_backward(op: i32, dx: usize, s: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     const d = backward4(op, v128.load(s + o), v128.load(dy + o));
     v128.store(dx + o, accumulate ? f32x4.add(v128.load(dx + o), d) : d);
   }
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const o = <usize>i << 2;
     const d = backward1(op, load<f32>(s + o), load<f32>(dy + o));
     store<f32>(dx + o, accumulate ? load<f32>(dx + o) + d : d);
@@ -84,26 +85,36 @@ const LOG = 4;
 }
 
 /** out = relu(x) */
-export function relu_f32(out: usize, x: usize, n: i32): void { map(RELU, out, x, n); }
+export function relu_f32(out: usize, x: usize, first: i32, end: i32): void { map(RELU, out, x, first, end); }
 /** out = sigmoid(x) */
-export function sigmoid_f32(out: usize, x: usize, n: i32): void { map(SIGMOID, out, x, n); }
+export function sigmoid_f32(out: usize, x: usize, first: i32, end: i32): void { map(SIGMOID, out, x, first, end); }
 /** out = tanh(x) */
-export function tanh_f32(out: usize, x: usize, n: i32): void { map(TANH, out, x, n); }
+export function tanh_f32(out: usize, x: usize, first: i32, end: i32): void { map(TANH, out, x, first, end); }
 /** out = exp(x) */
-export function exp_f32(out: usize, x: usize, n: i32): void { map(EXP, out, x, n); }
+export function exp_f32(out: usize, x: usize, first: i32, end: i32): void { map(EXP, out, x, first, end); }
 /** out = log(x) */
-export function log_f32(out: usize, x: usize, n: i32): void { map(LOG, out, x, n); }
+export function log_f32(out: usize, x: usize, first: i32, end: i32): void { map(LOG, out, x, first, end); }
 
 /** dx (+)= relu's gradient from the output y and dy. */
-export function relu_backward_f32(dx: usize, y: usize, dy: usize, n: i32, accumulate: bool): void { map_backward(RELU, dx, y, dy, n, accumulate); }
+export function relu_backward_f32(dx: usize, y: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  map_backward(RELU, dx, y, dy, accumulate, first, end);
+}
 /** dx (+)= sigmoid's gradient from the output y and dy. */
-export function sigmoid_backward_f32(dx: usize, y: usize, dy: usize, n: i32, accumulate: bool): void { map_backward(SIGMOID, dx, y, dy, n, accumulate); }
+export function sigmoid_backward_f32(dx: usize, y: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  map_backward(SIGMOID, dx, y, dy, accumulate, first, end);
+}
 /** dx (+)= tanh's gradient from the output y and dy. */
-export function tanh_backward_f32(dx: usize, y: usize, dy: usize, n: i32, accumulate: bool): void { map_backward(TANH, dx, y, dy, n, accumulate); }
+export function tanh_backward_f32(dx: usize, y: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  map_backward(TANH, dx, y, dy, accumulate, first, end);
+}
 /** dx (+)= exp's gradient from the output y and dy. */
-export function exp_backward_f32(dx: usize, y: usize, dy: usize, n: i32, accumulate: bool): void { map_backward(EXP, dx, y, dy, n, accumulate); }
+export function exp_backward_f32(dx: usize, y: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  map_backward(EXP, dx, y, dy, accumulate, first, end);
+}
 /** dx (+)= log's gradient from the input x and dy. */
-export function log_backward_f32(dx: usize, x: usize, dy: usize, n: i32, accumulate: bool): void { map_backward(LOG, dx, x, dy, n, accumulate); }
+export function log_backward_f32(dx: usize, x: usize, dy: usize, accumulate: bool, first: i32, end: i32): void {
+  map_backward(LOG, dx, x, dy, accumulate, first, end);
+}
 
 /**
  * The scalar reference of the five maps (op: 0 relu, 1 sigmoid, 2 tanh, 3 exp, 4 log), one value

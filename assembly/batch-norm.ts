@@ -1,7 +1,7 @@
 // Batch normalisation's passes over an NCHW tensor viewed [batch, channels, plane] (plane = H·W):
 // channel c's m = batch·plane values are `batch` runs of `plane` floats, channels·plane floats
-// apart. Each kernel handles the channels [first, end), so disjoint channel ranges may run in
-// parallel; every channel's result is the same however the channels are split.
+// apart. Each kernel handles the channels [first, end) (the thread pool's units), so disjoint
+// channel ranges run in parallel; every channel's result is the same however the channels are split.
 //   statistics   mean[c] = f32(Σ x / m),  var_sum[c] = f32(Σ (x − mean[c])²)
 //   grad sums    sum_dy[c] = Σ dy,  dot[c] = Σ (x − mean[c])·dy          (f64 results)
 //   affine       out = x·scale[c] + shift[c]           (the forward; the input gradient in eval)
@@ -177,7 +177,7 @@ export function batch_norm_grad_sums_f32_scalar(
  * build fuses the multiply-add; the relaxed-SIMD build may too (madd), the plain one rounds twice.
  */
 export function channel_affine_f32(
-  out: usize, x: usize, scale: usize, shift: usize, batch: i32, channels: i32, plane: i32, first: i32, end: i32, add: bool,
+  out: usize, x: usize, scale: usize, shift: usize, batch: i32, channels: i32, plane: i32, add: bool, first: i32, end: i32,
 ): void {
   for (let c = first; c < end; c++) {
     const a = load<f32>(scale + (<usize>c << 2));
@@ -209,7 +209,7 @@ export function channel_affine_f32(
  */
 export function batch_norm_grad_input_f32(
   dx: usize, x: usize, dy: usize, mean: usize, k: usize, grad_mean: usize, scale: usize,
-  batch: i32, channels: i32, plane: i32, first: i32, end: i32, add: bool,
+  batch: i32, channels: i32, plane: i32, add: bool, first: i32, end: i32,
 ): void {
   for (let c = first; c < end; c++) {
     const o4 = <usize>c << 2;

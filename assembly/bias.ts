@@ -3,24 +3,22 @@
 //   backward dbias[o] += sum_{n, l} dy[n, o, l]   (the adjoint of the broadcast)
 import { sum_run } from './reduce';
 
-/** out[n, o, :] += bias[o] */
-export function bias_add_f32(out: usize, bias: usize, batch: i32, channels: i32, plane: i32): void {
-  let row = out;
-  for (let n = 0; n < batch; n++) {
-    for (let o = 0; o < channels; o++) {
-      const v = load<f32>(bias + (<usize>o << 2));
-      const vv = f32x4.splat(v);
-      let l = 0;
-      for (; l + 4 <= plane; l += 4) {
-        const p = row + (<usize>l << 2);
-        v128.store(p, f32x4.add(v128.load(p), vv));
-      }
-      for (; l < plane; l++) {
-        const p = row + (<usize>l << 2);
-        store<f32>(p, load<f32>(p) + v);
-      }
-      row += <usize>plane << 2;
+/** out[n, o, :] += bias[o] for the planes (n, o) = [first, end) of batch·channels (n·channels + o). */
+export function bias_add_f32(out: usize, bias: usize, channels: i32, plane: i32, first: i32, end: i32): void {
+  let row = out + (<usize>first * <usize>plane << 2);
+  for (let u = first; u < end; u++) {
+    const v = load<f32>(bias + (<usize>(u % channels) << 2));
+    const vv = f32x4.splat(v);
+    let l = 0;
+    for (; l + 4 <= plane; l += 4) {
+      const p = row + (<usize>l << 2);
+      v128.store(p, f32x4.add(v128.load(p), vv));
     }
+    for (; l < plane; l++) {
+      const p = row + (<usize>l << 2);
+      store<f32>(p, load<f32>(p) + v);
+    }
+    row += <usize>plane << 2;
   }
 }
 

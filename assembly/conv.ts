@@ -18,6 +18,9 @@ import {
   gather_panel,
   needs_padding,
   pad_image,
+  pad_plane,
+  pad_rows,
+  padded_h,
   padded_size,
   padded_w,
   positions,
@@ -36,15 +39,10 @@ import { madd, store_transposed } from './simd';
   outPerGroup: i32;
 }
 
-// The scratch every pass shares: [padded image | packed operand | panel | tap offsets | edge | lanes].
-// @ts-ignore: decorator
-@inline function packed_at(s: usize, g: ConvDesc): usize {
-  return s + (<usize>padded_size(g) << 2);
-}
+// The forward's scratch, per thread: [padded image | panel | tap offsets | edge | lanes].
 // @ts-ignore: decorator
 @inline function panel_at(s: usize, g: ConvDesc): usize {
-  const packed = max(g.groups * round_up(g.outPerGroup, TILE_M) * taps(g), round_up(g.outPerGroup, TILE_N) * positions(g));
-  return packed_at(s, g) + (<usize>packed << 2);
+  return s + (<usize>padded_size(g) << 2);
 }
 // @ts-ignore: decorator
 @inline function offsets_at(s: usize, g: ConvDesc): usize {
@@ -59,9 +57,29 @@ import { madd, store_transposed } from './simd';
   return edge_at(s, g) + ((TILE_M * TILE_N) << 2);
 }
 
-/** Floats of scratch conv2d_f32 and conv2d_grad_weight_f32 need for descriptor `d`. */
+/** Floats of scratch conv2d_f32 needs per thread for descriptor `d`. */
 export function conv2d_scratch_f32(d: usize): i32 {
   return <i32>((lanes_at(0, changetype<ConvDesc>(d)) >> 2) + TILE_N);
+}
+
+/** Floats of the forward's weights packed by conv2d_pack_weights_f32: per group, W[g] [o, K] in 4-row panels. */
+export function conv2d_packed_weights_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.groups * round_up(g.outPerGroup, TILE_M) * taps(g);
+}
+
+/** The forward's weights w [groups][o][K] packed into `packed` (conv2d_packed_weights_f32 floats), units [first, end) of (group, 4-row panel). */
+export function conv2d_pack_weights_f32(packed: usize, w: usize, d: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const k = taps(g);
+  const o = g.outPerGroup;
+  const perGroup = (o + TILE_M - 1) / TILE_M;
+  for (let u = first; u < end; u++) {
+    const grp = u / perGroup;
+    const i = (u - grp * perGroup) * TILE_M;
+    const dst = block(packed, grp, round_up(o, TILE_M) * k) + (<usize>i * <usize>k << 2);
+    pack_a_panels(dst, block(w, grp, o * k) + (<usize>i * <usize>k << 2), min(TILE_M, o - i), k, k, 1);
+  }
 }
 
 /** Block u of a buffer of blocks of `size` floats. */
@@ -70,21 +88,24 @@ export function conv2d_scratch_f32(d: usize): i32 {
   return base + ((<usize>u * <usize>size) << 2);
 }
 
-/** y (+)= conv2d(x, w) over units [first, end) of (image, group, 8-column panel), in that order. */
-export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i32, scratch: usize, first: i32, end: i32): void {
+/**
+ * y (+)= conv2d(x, w) over units [first, end) of (image, group, 8-column panel), in that order,
+ * for the weights `packed` by conv2d_pack_weights_f32. A range pads (into its thread's scratch)
+ * only the rows of each image that its panels' windows read, so that the ranges of one image
+ * share its padding out rather than each doing all of it.
+ */
+export function conv2d_f32(y: usize, x: usize, packed: usize, d: usize, accumulate: i32, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
   const l = positions(g);
   const o = g.outPerGroup;
   const xp = scratch;
-  const packed = packed_at(scratch, g);
   const panel = panel_at(scratch, g);
   const toff = offsets_at(scratch, g);
   const edge = edge_at(scratch, g);
   const lanes = lanes_at(scratch, g);
   const panelsPerImage = (l + TILE_N - 1) / TILE_N;
   const packedGroup = round_up(o, TILE_M) * k;
-  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, packedGroup), block(w, grp, o * k), o, k, k, 1);
   tap_offsets(toff, g, k);
   const padded = needs_padding(g);
   let image = -1;
@@ -93,7 +114,11 @@ export function conv2d_f32(y: usize, x: usize, w: usize, d: usize, accumulate: i
     const j = (u - ng * panelsPerImage) * TILE_N;
     let src = block(x, ng, g.c * g.h * g.w);
     if (padded) {
-      if (ng != image) pad_image(xp, src, g);
+      if (ng != image) {
+        // the padded rows under the windows of this range's positions [j, last] of the image
+        const last = min(l, (min(end, (ng + 1) * panelsPerImage) - ng * panelsPerImage) * TILE_N) - 1;
+        pad_rows(xp, src, g, (j / g.outW) * g.strideH, (last / g.outW) * g.strideH + (g.kh - 1) * g.dilationH + 1);
+      }
       src = xp;
     }
     image = ng;
@@ -181,13 +206,13 @@ function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for every image and channel plane of the phase. */
-export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize): void {
+/** dx[plane, a + sh·Y, b + sw·X] += dense[plane, Y, X] for the planes [first, end) of (image, channel) of the phase. */
+export function conv2d_phase_add_f32(dx: usize, dense: usize, d: usize, p: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const ph = changetype<Phase>(p);
-  const planes = g.batch * g.groups * g.c;
   const run = <usize>ph.outW << 2;
-  for (let plane = 0; plane < planes; plane++) {
+  dense += <usize>first * <usize>ph.outH * run;
+  for (let plane = first; plane < end; plane++) {
     for (let yy = 0; yy < ph.outH; yy++) {
       const dst = block(dx, plane * g.h + ph.a + yy * g.strideH, g.w) + (<usize>ph.b << 2);
       add_strided(dst, dense, ph.outW, g.strideW, g.w - ph.b);
@@ -211,47 +236,101 @@ const COLS_CHUNK = 1 << 16;
   return min(positions(g), max(TILE_N, (COLS_CHUNK / taps(g)) & ~(TILE_N - 1)));
 }
 
-/** Floats of scratch conv2d_grad_input_f32 needs: [Wᵀ panels | columns | dY panel | edge]. */
-export function conv2d_grad_input_scratch_f32(d: usize): i32 {
+/** Rows of columns conv2d_grad_input_f32 computes at most for blocks of `channels` channels: their taps and the 4-tap panels they straddle. */
+// @ts-ignore: decorator
+@inline function grad_input_rows(g: ConvDesc, channels: i32): i32 {
+  return min(round_up(taps(g), TILE_M), round_up(channels * g.kh * g.kw, TILE_M) + TILE_M);
+}
+
+/** Floats of scratch conv2d_grad_input_f32 needs per thread for blocks of `channels` channels: [the block's descriptor | columns | edge]. */
+export function conv2d_grad_input_scratch_f32(d: usize, channels: i32): i32 {
+  const g = changetype<ConvDesc>(d);
+  return (<i32>offsetof<ConvDesc>() >> 2) + grad_input_rows(g, channels) * grad_input_chunk(g) + TILE_M * TILE_N;
+}
+
+/** Floats of W[g]ᵀ packed by conv2d_pack_weights_t_f32: per group, [K, o] in 4-row panels. */
+export function conv2d_packed_weights_t_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.groups * round_up(taps(g), TILE_M) * g.outPerGroup;
+}
+
+/** W[g]ᵀ (entry (tap, channel) at channel·K + tap of w) packed into `packed`, units [first, end) of (group, 4-tap panel). */
+export function conv2d_pack_weights_t_f32(packed: usize, w: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  return g.groups * round_up(k, TILE_M) * g.outPerGroup + k * grad_input_chunk(g) + (g.outPerGroup + TILE_M) * TILE_N;
+  const o = g.outPerGroup;
+  const perGroup = (k + TILE_M - 1) / TILE_M;
+  for (let u = first; u < end; u++) {
+    const grp = u / perGroup;
+    const t = (u - grp * perGroup) * TILE_M;
+    pack_a_panels(block(packed, grp, round_up(k, TILE_M) * o) + (<usize>t * <usize>o << 2), block(w, grp, o * k) + (<usize>t << 2), min(TILE_M, k - t), o, 1, k);
+  }
+}
+
+/** Floats of dY's 8-position panels packed by conv2d_pack_dy_f32. */
+export function conv2d_packed_dy_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return g.batch * g.groups * round_up(positions(g), TILE_N) * g.outPerGroup;
+}
+
+/** dY[n, g] [o, L] as panels [L/8][o][8] (pack_b_panel's), units [first, end) of (image, group, 8-position panel). */
+export function conv2d_pack_dy_f32(panels: usize, dy: usize, d: usize, first: i32, end: i32): void {
+  const g = changetype<ConvDesc>(d);
+  const l = positions(g);
+  const o = g.outPerGroup;
+  const perImage = (l + TILE_N - 1) / TILE_N;
+  for (let u = first; u < end; u++) {
+    const ng = u / perImage;
+    const j = (u - ng * perImage) * TILE_N;
+    pack_b_panel(block(panels, u, o * TILE_N), block(dy, ng, o * l) + (<usize>j << 2), o, min(TILE_N, l - j), l, 1);
+  }
 }
 
 /**
  * dx += the input gradient of conv2d for dy as col2im(W[g]ᵀ · dY[n, g]), over units [first, end)
- * of (image, group): the GEMM (blocks of 4 taps × 8 positions, depth o, dY's 8-column panels
- * packed: read in place, o rows 4·L bytes apart, case j's ran 1.1× slower) writes the columns
- * of grad_input_chunk positions at a time, which col2im adds back onto the pixels.
+ * of (image, group, block of `channels` input channels): a block's pixels take only its channels'
+ * taps, the rows of the GEMM it computes (with the rest of any 4-tap panel it straddles: the
+ * caller makes blocks of whole panels where it can), so blocks write apart and a pixel's sum runs
+ * in the same order whatever the blocks. The GEMM (blocks of 4 taps × 8 positions, depth o) runs over the weights
+ * and dY panels packed by conv2d_pack_weights_t_f32 and conv2d_pack_dy_f32 (dY read in place, o
+ * rows 4·L bytes apart, made case j's 1.1× slower), grad_input_chunk positions at a time, whose
+ * columns col2im then adds back onto the pixels.
  */
-export function conv2d_grad_input_f32(dx: usize, dy: usize, w: usize, d: usize, scratch: usize, first: i32, end: i32): void {
+export function conv2d_grad_input_f32(dx: usize, packed: usize, panels: usize, d: usize, channels: i32, scratch: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const k = taps(g);
-  const k4 = round_up(k, TILE_M);
+  const kk = g.kh * g.kw;
   const l = positions(g);
   const o = g.outPerGroup;
   const chunk = grad_input_chunk(g);
   const strided = g.strideH != 1 || g.strideW != 1;
-  const packed = scratch;
-  const cols = packed + (<usize>(g.groups * k4 * o) << 2);
-  const panel = cols + (<usize>(k * chunk) << 2);
-  const edge = panel + (<usize>(o * TILE_N) << 2);
-  // op(A) = W[g]ᵀ: entry (tap, channel) at channel·k + tap
-  for (let grp = 0; grp < g.groups; grp++) pack_a_panels(block(packed, grp, k4 * o), block(w, grp, o * k), k, o, 1, k);
+  const blocks = (g.c + channels - 1) / channels;
+  // the block's geometry: the descriptor with its channel count
+  const part = changetype<ConvDesc>(scratch);
+  memory.copy(scratch, d, offsetof<ConvDesc>());
+  const cols = scratch + offsetof<ConvDesc>();
+  const edge = cols + (<usize>(grad_input_rows(g, channels) * chunk) << 2);
   for (let u = first; u < end; u++) {
-    const rows = block(dy, u, o * l);
-    const a = block(packed, u % g.groups, k4 * o);
-    const x = block(dx, u, g.c * g.h * g.w);
+    const ng = u / blocks;
+    const c0 = (u - ng * blocks) * channels;
+    const c1 = min(g.c, c0 + channels);
+    part.c = c1 - c0;
+    // the block's taps [t0, t1) and the panels they straddle, from tap p0
+    const t0 = c0 * kk;
+    const p0 = t0 & ~(TILE_M - 1);
+    const rows = min(k, round_up(c1 * kk, TILE_M)) - p0;
+    const a = block(packed, ng % g.groups, round_up(k, TILE_M) * o) + (<usize>p0 * <usize>o << 2);
+    const x = block(dx, ng, g.c * g.h * g.w) + (<usize>c0 * <usize>(g.h * g.w) << 2);
+    const imagePanels = block(panels, ng, round_up(l, TILE_N) * o);
     for (let l0 = 0; l0 < l; l0 += chunk) {
       const n = min(chunk, l - l0);
       for (let j = 0; j < n; j += TILE_N) {
-        const count = min(TILE_N, n - j);
-        pack_b_panel(panel, rows + (<usize>(l0 + j) << 2), o, count, l, 1);
-        gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, k, o, panel, TILE_N << 2, count, false, edge);
+        const b = imagePanels + (<usize>(l0 + j) * <usize>o << 2);
+        gemm_panel(cols + (<usize>j << 2), <usize>n << 2, a, rows, o, b, TILE_N << 2, min(TILE_N, n - j), false, edge);
       }
-      if (strided) scatter_range(cols, x, g, l0, l0 + n);
+      if (strided) scatter_range(cols + (<usize>(t0 - p0) * <usize>n << 2), x, part, l0, l0 + n);
     }
-    if (!strided) col2im_image(x, cols, g);
+    if (!strided) col2im_image(x, cols + (<usize>(t0 - p0) * <usize>l << 2), part);
   }
 }
 
@@ -266,19 +345,29 @@ export function conv2d_padded_image_f32(d: usize): i32 {
   return needs_padding(g) ? padded_size(g) : 0;
 }
 
+/** Units per (image, group) of conv2d_grad_weight_prep_f32: its input channels to pad (none without padding), then its 8-channel panels of dYᵀ. */
+export function conv2d_grad_weight_prep_units_f32(d: usize): i32 {
+  const g = changetype<ConvDesc>(d);
+  return (needs_padding(g) ? g.c : 0) + (g.outPerGroup + TILE_N - 1) / TILE_N;
+}
+
 /**
- * The weight gradient's operands, over units [first, end) of (image, group) ng: x[ng] padded into
+ * The weight gradient's operands, over units [first, end) of (image, group) ng, piece q
+ * (conv2d_grad_weight_prep_units_f32 a (image, group)): x[ng]'s channel q padded into
  * xp + ng·padded_size (when the convolution pads; else xp is not touched and the gradient reads x
- * itself), and dY[ng]ᵀ packed into 8-channel panels at dyT + ng·o8·L (pack_transposed).
+ * itself), then dY[ng]ᵀ's 8-channel panels packed at dyT + ng·o8·L (pack_transposed_panel).
  */
 export function conv2d_grad_weight_prep_f32(xp: usize, dyT: usize, x: usize, dy: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<ConvDesc>(d);
   const l = positions(g);
   const o = g.outPerGroup;
-  const padded = needs_padding(g);
-  for (let ng = first; ng < end; ng++) {
-    if (padded) pad_image(block(xp, ng, padded_size(g)), block(x, ng, g.c * g.h * g.w), g);
-    pack_transposed(block(dyT, ng, round_up(o, TILE_N) * l), block(dy, ng, o * l), o, l);
+  const padded = needs_padding(g) ? g.c : 0;
+  const pieces = conv2d_grad_weight_prep_units_f32(d);
+  for (let u = first; u < end; u++) {
+    const ng = u / pieces;
+    const q = u - ng * pieces;
+    if (q < padded) pad_plane(block(xp, ng, padded_size(g)), block(x, ng, g.c * g.h * g.w), g, q, 0, padded_h(g));
+    else pack_transposed_panel(block(dyT, ng, round_up(o, TILE_N) * l), block(dy, ng, o * l), o, l, (q - padded) * TILE_N);
   }
 }
 
@@ -357,38 +446,36 @@ export function sum_parts_f32(out: usize, parts: usize, count: i32, n: i32, accu
   }
 }
 
-/** dst [o8/8][l][8] = the 8-channel panels of rows [o, l]ᵀ (channels past o repeat the last). */
-function pack_transposed(dst: usize, rows: usize, o: i32, l: i32): void {
+/** Panel c/8 of pack_transposed's dst [o8/8][l][8]: the 8-channel panel of rows [o, l]ᵀ from channel c (channels past o repeat the last). */
+function pack_transposed_panel(dst: usize, rows: usize, o: i32, l: i32, c: i32): void {
   const row = <usize>l << 2;
-  for (let c = 0; c < o; c += TILE_N) {
-    const r0 = rows + <usize>c * row;
-    const r1 = rows + <usize>min(c + 1, o - 1) * row;
-    const r2 = rows + <usize>min(c + 2, o - 1) * row;
-    const r3 = rows + <usize>min(c + 3, o - 1) * row;
-    const r4 = rows + <usize>min(c + 4, o - 1) * row;
-    const r5 = rows + <usize>min(c + 5, o - 1) * row;
-    const r6 = rows + <usize>min(c + 6, o - 1) * row;
-    const r7 = rows + <usize>min(c + 7, o - 1) * row;
-    let p = 0;
-    for (; p + 4 <= l; p += 4) {
-      const off = <usize>p << 2;
-      const out = dst + (off << 3);
-      store_transposed(out, TILE_N << 2, v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), false);
-      store_transposed(out + 16, TILE_N << 2, v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), false);
-    }
-    for (; p < l; p++) {
-      const off = <usize>p << 2;
-      const out = dst + (off << 3);
-      store<f32>(out, load<f32>(r0 + off));
-      store<f32>(out, load<f32>(r1 + off), 4);
-      store<f32>(out, load<f32>(r2 + off), 8);
-      store<f32>(out, load<f32>(r3 + off), 12);
-      store<f32>(out, load<f32>(r4 + off), 16);
-      store<f32>(out, load<f32>(r5 + off), 20);
-      store<f32>(out, load<f32>(r6 + off), 24);
-      store<f32>(out, load<f32>(r7 + off), 28);
-    }
-    dst += <usize>l << 5;
+  dst += <usize>(c * l) << 2;
+  const r0 = rows + <usize>c * row;
+  const r1 = rows + <usize>min(c + 1, o - 1) * row;
+  const r2 = rows + <usize>min(c + 2, o - 1) * row;
+  const r3 = rows + <usize>min(c + 3, o - 1) * row;
+  const r4 = rows + <usize>min(c + 4, o - 1) * row;
+  const r5 = rows + <usize>min(c + 5, o - 1) * row;
+  const r6 = rows + <usize>min(c + 6, o - 1) * row;
+  const r7 = rows + <usize>min(c + 7, o - 1) * row;
+  let p = 0;
+  for (; p + 4 <= l; p += 4) {
+    const off = <usize>p << 2;
+    const out = dst + (off << 3);
+    store_transposed(out, TILE_N << 2, v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), false);
+    store_transposed(out + 16, TILE_N << 2, v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), false);
+  }
+  for (; p < l; p++) {
+    const off = <usize>p << 2;
+    const out = dst + (off << 3);
+    store<f32>(out, load<f32>(r0 + off));
+    store<f32>(out, load<f32>(r1 + off), 4);
+    store<f32>(out, load<f32>(r2 + off), 8);
+    store<f32>(out, load<f32>(r3 + off), 12);
+    store<f32>(out, load<f32>(r4 + off), 16);
+    store<f32>(out, load<f32>(r5 + off), 20);
+    store<f32>(out, load<f32>(r6 + off), 24);
+    store<f32>(out, load<f32>(r7 + off), 28);
   }
 }
 

@@ -1,12 +1,12 @@
 // 2-D cross-correlation, no padding, stride 1 (the notebook's corr2D):
 //   out[i, j] = sum_{a<kh, b<kw} k[a, b] * x[i + a, j + b],  out is [h-kh+1, w-kw+1].
-// `accumulate` != 0 adds into `out` instead of overwriting it (used by backward passes).
+// `accumulate` != 0 adds into `out` instead of overwriting it (used by backward passes). The units
+// [first, end) are rows of the output (of dx for the input gradient): each row is one unit's.
 
 /** Scalar reference kernel. */
-export function corr2d_f32_scalar(out: usize, x: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32, accumulate: i32): void {
-  const oh = h - kh + 1;
+export function corr2d_f32_scalar(out: usize, x: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32, accumulate: i32, first: i32, end: i32): void {
   const ow = w - kw + 1;
-  for (let i = 0; i < oh; i++) {
+  for (let i = first; i < end; i++) {
     for (let j = 0; j < ow; j++) {
       let acc: f32 = accumulate ? load<f32>(out + (<usize>(i * ow + j) << 2)) : 0;
       for (let a = 0; a < kh; a++) {
@@ -22,10 +22,9 @@ export function corr2d_f32_scalar(out: usize, x: usize, k: usize, h: i32, w: i32
 }
 
 /** SIMD kernel: four adjacent output columns per f32x4, eight when the row is wide enough. */
-export function corr2d_f32_simd(out: usize, x: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32, accumulate: i32): void {
-  const oh = h - kh + 1;
+export function corr2d_f32_simd(out: usize, x: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32, accumulate: i32, first: i32, end: i32): void {
   const ow = w - kw + 1;
-  for (let i = 0; i < oh; i++) {
+  for (let i = first; i < end; i++) {
     const orow = out + (<usize>(i * ow) << 2);
     let j = 0;
     for (; j + 8 <= ow; j += 8) {
@@ -70,17 +69,18 @@ export function corr2d_f32_simd(out: usize, x: usize, k: usize, h: i32, w: i32, 
 }
 
 /**
- * Gradient of corr2d with respect to its input, accumulated: dx[i + a, j + b] += g[i, j] * k[a, b].
- * Written as a gather over output rows so that each dx row is touched by f32x4 stores in order.
+ * Gradient of corr2d with respect to its input, accumulated: dx[i + a, j + b] += g[i, j] * k[a, b],
+ * for the dx rows r = i + a in [first, end): each row gathers its output rows i in increasing order
+ * (a = r − i), each through f32x4 stores along the row.
  */
-export function corr2d_grad_input_f32_simd(dx: usize, g: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32): void {
+export function corr2d_grad_input_f32_simd(dx: usize, g: usize, k: usize, h: i32, w: i32, kh: i32, kw: i32, first: i32, end: i32): void {
   const oh = h - kh + 1;
   const ow = w - kw + 1;
-  for (let i = 0; i < oh; i++) {
-    const grow = g + (<usize>(i * ow) << 2);
-    for (let a = 0; a < kh; a++) {
-      const drow = dx + (<usize>((i + a) * w) << 2);
-      const kr = k + (<usize>(a * kw) << 2);
+  for (let r = first; r < end; r++) {
+    const drow = dx + (<usize>(r * w) << 2);
+    for (let i = max(0, r - kh + 1); i <= min(oh - 1, r); i++) {
+      const grow = g + (<usize>(i * ow) << 2);
+      const kr = k + (<usize>((r - i) * kw) << 2);
       for (let b = 0; b < kw; b++) {
         const kab = load<f32>(kr + (<usize>b << 2));
         const kv = f32x4.splat(kab);

@@ -11,8 +11,8 @@
 // spread part is computed only when spread ≠ 0, as PyTorch computes it only for ε > 0 (a −Inf
 // logit would otherwise give 0·Inf = NaN). The gradients, for the row's dl given as `scale`:
 //   dx_c = scale·(softmax_c·Σ_k q_k − q_c),   dp_c = −scale·w_c·keep·lsm_c (probabilities).
-// Units are outer slices [first, end); each loss is written per position, so a sum over them is
-// the caller's and does not depend on how units are split.
+// Units are outer slices [first, end) (the thread pool's); each loss is written per position, so a
+// sum over them is the caller's and does not depend on how units are split.
 import { exp4, log4 } from './math';
 import { gather, lane, pick, scatter, scatter_add } from './rows';
 
@@ -91,7 +91,7 @@ import { gather, lane, pick, scatter, scatter_add } from './rows';
 @inline function each_rows4(
   probs: bool, backward: bool,
   x: usize, target: usize, weight: usize, positional: usize, dx: usize, dt: usize,
-  classes: i32, inner: i32, first: i32, end: i32, keep: f32, spread: f32, accumulate: bool,
+  classes: i32, inner: i32, keep: f32, spread: f32, accumulate: bool, first: i32, end: i32,
 ): void {
   let weightSum: f32 = 0;
   for (let c = 0; c < classes; c++) weightSum += load<f32>(weight + (<usize>c << 2));
@@ -115,21 +115,26 @@ import { gather, lane, pick, scatter, scatter_add } from './rows';
 }
 
 /** loss[p] = the cross entropy of row p against class index target[p] (i32, −1 = ignored: loss 0). */
-export function cross_entropy_index_f32(loss: usize, x: usize, target: usize, weight: usize, classes: i32, inner: i32, first: i32, end: i32, keep: f32, spread: f32): void {
-  each_rows4(false, false, x, target, weight, loss, 0, 0, classes, inner, first, end, keep, spread, false);
+export function cross_entropy_index_f32(loss: usize, x: usize, target: usize, weight: usize, classes: i32, inner: i32, keep: f32, spread: f32, first: i32, end: i32): void {
+  each_rows4(false, false, x, target, weight, loss, 0, 0, classes, inner, keep, spread, false, first, end);
 }
 
 /** dx (+)= the gradient of cross_entropy_index_f32's losses, each scaled by scale[p]. */
-export function cross_entropy_index_backward_f32(dx: usize, x: usize, target: usize, weight: usize, scale: usize, classes: i32, inner: i32, first: i32, end: i32, keep: f32, spread: f32, accumulate: bool): void {
-  each_rows4(false, true, x, target, weight, scale, dx, 0, classes, inner, first, end, keep, spread, accumulate);
+export function cross_entropy_index_backward_f32(
+  dx: usize, x: usize, target: usize, weight: usize, scale: usize, classes: i32, inner: i32, keep: f32, spread: f32, accumulate: bool, first: i32, end: i32,
+): void {
+  each_rows4(false, true, x, target, weight, scale, dx, 0, classes, inner, keep, spread, accumulate, first, end);
 }
 
 /** loss[p] = the cross entropy of row p against the probabilities target (laid out as x). */
-export function cross_entropy_probs_f32(loss: usize, x: usize, target: usize, weight: usize, classes: i32, inner: i32, first: i32, end: i32, keep: f32, spread: f32): void {
-  each_rows4(true, false, x, target, weight, loss, 0, 0, classes, inner, first, end, keep, spread, false);
+export function cross_entropy_probs_f32(loss: usize, x: usize, target: usize, weight: usize, classes: i32, inner: i32, keep: f32, spread: f32, first: i32, end: i32): void {
+  each_rows4(true, false, x, target, weight, loss, 0, 0, classes, inner, keep, spread, false, first, end);
 }
 
 /** dx, dtarget (+)= the gradients of cross_entropy_probs_f32's losses scaled by scale[p]; a null (0) pointer is skipped. */
-export function cross_entropy_probs_backward_f32(dx: usize, dtarget: usize, x: usize, target: usize, weight: usize, scale: usize, classes: i32, inner: i32, first: i32, end: i32, keep: f32, spread: f32, accumulate: bool): void {
-  each_rows4(true, true, x, target, weight, scale, dx, dtarget, classes, inner, first, end, keep, spread, accumulate);
+export function cross_entropy_probs_backward_f32(
+  dx: usize, dtarget: usize, x: usize, target: usize, weight: usize, scale: usize, classes: i32, inner: i32, keep: f32, spread: f32, accumulate: bool,
+  first: i32, end: i32,
+): void {
+  each_rows4(true, true, x, target, weight, scale, dx, dtarget, classes, inner, keep, spread, accumulate, first, end);
 }

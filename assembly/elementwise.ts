@@ -1,8 +1,20 @@
-// Elementwise kernels over n contiguous f32 values. The f32x4 body handles n & ~3 elements and a
-// scalar tail the rest, so any n (including 0) is valid. `out` may alias an input.
+// Elementwise kernels over contiguous f32 values. The maps take the element range [first, end)
+// (the thread pool's units; each element's result is the same whichever range computes it); the
+// f32x4 body handles whole groups of four from `first` and a scalar tail the rest, so any range
+// (including an empty one) is valid. `out` may alias an input. The two sums take all n values.
+
+/** Byte offset of element `first`. */
+// @ts-ignore: decorator
+@inline function at(first: i32): usize {
+  return <usize>first << 2;
+}
 
 // @ts-ignore: decorator
-@inline function binary_simd(out: usize, a: usize, b: usize, n: i32, op: i32): void {
+@inline function binary_simd(out: usize, a: usize, b: usize, first: i32, end: i32, op: i32): void {
+  out += at(first);
+  a += at(first);
+  b += at(first);
+  const n = end - first;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -29,19 +41,22 @@
 }
 
 /** out = a + b */
-export function add_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 0); }
+export function add_f32(out: usize, a: usize, b: usize, first: i32, end: i32): void { binary_simd(out, a, b, first, end, 0); }
 /** out = a - b */
-export function sub_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 1); }
+export function sub_f32(out: usize, a: usize, b: usize, first: i32, end: i32): void { binary_simd(out, a, b, first, end, 1); }
 /** out = a * b */
-export function mul_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 2); }
+export function mul_f32(out: usize, a: usize, b: usize, first: i32, end: i32): void { binary_simd(out, a, b, first, end, 2); }
 /** out = a / b */
-export function div_f32(out: usize, a: usize, b: usize, n: i32): void { binary_simd(out, a, b, n, 3); }
+export function div_f32(out: usize, a: usize, b: usize, first: i32, end: i32): void { binary_simd(out, a, b, first, end, 3); }
 
 /**
  * out = alpha * a + beta: the map that add, sub, mul and neg by a number reduce to. A pure scale
  * passes beta = -0, since x + (-0) == x for every x, signed zeros included (IEEE 754).
  */
-export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, n: i32): void {
+export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, first: i32, end: i32): void {
+  out += at(first);
+  a += at(first);
+  const n = end - first;
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
   let i = 0;
@@ -56,7 +71,10 @@ export function affine_f32(out: usize, a: usize, alpha: f32, beta: f32, n: i32):
 }
 
 /** out = a / s (a true division, not a * (1/s), so results match PyTorch to the bit). */
-export function div_scalar_f32(out: usize, a: usize, s: f32, n: i32): void {
+export function div_scalar_f32(out: usize, a: usize, s: f32, first: i32, end: i32): void {
+  out += at(first);
+  a += at(first);
+  const n = end - first;
   const vs = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -70,7 +88,10 @@ export function div_scalar_f32(out: usize, a: usize, s: f32, n: i32): void {
 }
 
 /** out = s / a */
-export function rdiv_f32(out: usize, a: usize, s: f32, n: i32): void {
+export function rdiv_f32(out: usize, a: usize, s: f32, first: i32, end: i32): void {
+  out += at(first);
+  a += at(first);
+  const n = end - first;
   const vs = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -84,7 +105,10 @@ export function rdiv_f32(out: usize, a: usize, s: f32, n: i32): void {
 }
 
 /** out = a ** p (scalar: there is no f32x4 pow). */
-export function pow_f32(out: usize, a: usize, p: f32, n: i32): void {
+export function pow_f32(out: usize, a: usize, p: f32, first: i32, end: i32): void {
+  out += at(first);
+  a += at(first);
+  const n = end - first;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(out + o, Mathf.pow(load<f32>(a + o), p));
@@ -92,7 +116,10 @@ export function pow_f32(out: usize, a: usize, p: f32, n: i32): void {
 }
 
 /** y += alpha * x: gradient accumulation. */
-export function axpy_f32(y: usize, x: usize, alpha: f32, n: i32): void {
+export function axpy_f32(y: usize, x: usize, alpha: f32, first: i32, end: i32): void {
+  y += at(first);
+  x += at(first);
+  const n = end - first;
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -106,7 +133,11 @@ export function axpy_f32(y: usize, x: usize, alpha: f32, n: i32): void {
 }
 
 /** y += alpha * a * b: the fused product-rule term of a gradient. */
-export function axpby_mul_f32(y: usize, a: usize, b: usize, alpha: f32, n: i32): void {
+export function axpby_mul_f32(y: usize, a: usize, b: usize, alpha: f32, first: i32, end: i32): void {
+  y += at(first);
+  a += at(first);
+  b += at(first);
+  const n = end - first;
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -140,7 +171,11 @@ export function squared_diff_sum_f32(a: usize, b: usize, n: i32): f64 {
 }
 
 /** y += alpha * (a − b): the mean squared error's gradient. */
-export function axpy_diff_f32(y: usize, a: usize, b: usize, alpha: f32, n: i32): void {
+export function axpy_diff_f32(y: usize, a: usize, b: usize, alpha: f32, first: i32, end: i32): void {
+  y += at(first);
+  a += at(first);
+  b += at(first);
+  const n = end - first;
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

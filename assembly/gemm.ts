@@ -11,8 +11,8 @@
 // use, so one row of it is two contiguous v128 loads. Both are zero-padded to whole panels. The
 // B panel (k·32 bytes) stays in L1 while every A panel streams past it, the 4x8 micro-kernel
 // computing a 4 × 8 block of C per A panel. Packing makes every load of the inner loop
-// sequential: with B read in place (stride n) the same loop runs at a third of the speed once
-// k·n outgrows the cache (k = 576), and is still 8% slower for a 1×1 conv's k = 256.
+// sequential: with B read in place (stride n) the same loop runs at a third of the speed once k·n
+// outgrows the cache (k = 576), and is still 8% slower for a 1×1 conv's k = 256.
 import { madd, store_transposed, store_vec } from './simd';
 
 /** Rows of C per micro-kernel block (one load32_splat each) and columns (two f32x4). */
@@ -37,25 +37,60 @@ export function gemm_f32_scalar(c: usize, a: usize, b: usize, m: i32, n: i32, k:
   }
 }
 
-/** Floats of scratch gemm_f32_simd needs: the packed A, one B panel and an edge block. */
-export function gemm_scratch_f32(m: i32, k: i32): i32 {
-  return round_up(m, TILE_M) * k + TILE_N * k + TILE_M * TILE_N;
+// The product is three calls, each a job of the thread pool: gemm_pack_a_f32 packs op(A) (units:
+// row panels) and gemm_pack_b_f32 op(B) (units: column panels), each once for all threads, then
+// gemm_tiles_f32 cuts C into tiles of one 8-column panel × one block of rows, a panel's tiles
+// consecutive, so that a range of tiles streams its A blocks past each B panel it meets (on one
+// thread: all of A past each panel in turn). Every entry of C is one micro-kernel's whole dot
+// product over k, whatever the split, so the results never depend on it; k is never split.
+// (Packing B per range of tiles repacked each panel once per range: LeNet's linear layers,
+// whose B is the weight read transposed, 8 floats k apart, gained nothing on 2 threads.)
+
+/** Floats of op(A) [m, k] packed in 4-row panels. */
+export function gemm_packed_a_f32(m: i32, k: i32): i32 {
+  return round_up(m, TILE_M) * k;
 }
 
-/** C (+)= op(A) · op(B) on the 4x8 micro-kernel; `scratch` holds gemm_scratch_f32(m, k) floats. */
-export function gemm_f32_simd(
-  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize,
-): void {
-  const packedA = scratch;
-  const panel = packedA + (<usize>(round_up(m, TILE_M) * k) << 2);
-  const edge = panel + (<usize>(TILE_N * k) << 2);
-  pack_a_panels(packedA, a, m, k, transA ? 1 : k, transA ? m : 1);
+/** Floats of op(B) [k, n] packed in 8-column panels. */
+export function gemm_packed_b_f32(k: i32, n: i32): i32 {
+  return round_up(n, TILE_N) * k;
+}
+
+
+/** Row panels [first, end) of op(A) (4 rows each; A stored [k, m] when transA) into `dst`, laid out as gemm_packed_a_f32. */
+export function gemm_pack_a_f32(dst: usize, a: usize, m: i32, k: i32, transA: i32, first: i32, end: i32): void {
+  const rowA = transA ? 1 : k;
+  const colA = transA ? m : 1;
+  const i = first * TILE_M;
+  const rows = min(m, end * TILE_M) - i;
+  if (rows > 0) pack_a_panels(dst + (<usize>i * <usize>k << 2), a + (<usize>(i * rowA) << 2), rows, k, rowA, colA);
+}
+
+/** Column panels [first, end) of op(B) (8 columns each; B stored [n, k] when transB) into `dst`, laid out as gemm_packed_b_f32. */
+export function gemm_pack_b_f32(dst: usize, b: usize, k: i32, n: i32, transB: i32, first: i32, end: i32): void {
   const rowB = transB ? 1 : n;
   const colB = transB ? k : 1;
-  for (let j = 0; j < n; j += TILE_N) {
-    const cols = min(TILE_N, n - j);
-    pack_b_panel(panel, b + (<usize>(j * colB) << 2), k, cols, rowB, colB);
-    gemm_panel(c + (<usize>j << 2), <usize>n << 2, packedA, m, k, panel, TILE_N << 2, cols, accumulate != 0, edge);
+  for (let p = first; p < end; p++) {
+    const j = p * TILE_N;
+    pack_b_panel(dst + (<usize>j * <usize>k << 2), b + (<usize>(j * colB) << 2), k, min(TILE_N, n - j), rowB, colB);
+  }
+}
+
+/**
+ * C (+)= packedA · packedB over tiles [first, end) of the panels × rowBlocks grid: tile u is B's
+ * column panel u / rowBlocks (8 columns) times the u % rowBlocks-th block of rows of C (of
+ * round_up(ceil(m / rowBlocks), 4) rows). `edge` is TILE_M·TILE_N floats of the thread's scratch.
+ */
+export function gemm_tiles_f32(
+  c: usize, packedA: usize, packedB: usize, m: i32, n: i32, k: i32, accumulate: i32, rowBlocks: i32, edge: usize, first: i32, end: i32,
+): void {
+  const blockRows = round_up((m + rowBlocks - 1) / rowBlocks, TILE_M);
+  for (let u = first; u < end; u++) {
+    const j = (u / rowBlocks) * TILE_N;
+    const i = (u % rowBlocks) * blockRows;
+    if (i >= m) continue;
+    const panel = packedB + (<usize>j * <usize>k << 2);
+    gemm_panel(c + (<usize>(i * n + j) << 2), <usize>n << 2, packedA + (<usize>i * <usize>k << 2), min(blockRows, m - i), k, panel, TILE_N << 2, min(TILE_N, n - j), accumulate != 0, edge);
   }
 }
 

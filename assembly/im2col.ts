@@ -100,24 +100,34 @@ export function tap_offsets(toff: usize, g: Window, count: i32, bytes: bool = fa
  * into the runtime, which would cost more than the rows themselves.
  */
 export function pad_image(xp: usize, x: usize, g: Window): void {
+  pad_rows(xp, x, g, 0, padded_h(g));
+}
+
+/** Rows [r0, r1) of every channel of pad_image's xp (the rest of xp is left as it was). */
+export function pad_rows(xp: usize, x: usize, g: Window, r0: i32, r1: i32): void {
+  for (let ci = 0; ci < g.c; ci++) pad_plane(xp, x, g, ci, r0, r1);
+}
+
+/** Rows [r0, r1) of channel ci of pad_image's xp. */
+export function pad_plane(xp: usize, x: usize, g: Window, ci: i32, r0: i32, r1: i32): void {
   const hp = padded_h(g);
   const wp = padded_w(g);
   const skipped = max(0, -g.padLeft);
   const left = min(max(0, g.padLeft), wp);
   const copied = max(0, min(g.w - skipped, wp - left));
   const right = wp - left - copied;
-  for (let ci = 0; ci < g.c; ci++) {
-    for (let r = 0; r < hp; r++) {
-      const y = r - g.padTop;
-      if (y < 0 || y >= g.h) {
-        fill_zero(xp, wp);
-      } else {
-        fill_zero(xp, left);
-        copy_run(xp + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
-        fill_zero(xp + (<usize>(left + copied) << 2), right);
-      }
-      xp += <usize>wp << 2;
+  r1 = min(r1, hp);
+  let row = xp + (<usize>(ci * hp + r0) * <usize>wp << 2);
+  for (let r = r0; r < r1; r++) {
+    const y = r - g.padTop;
+    if (y < 0 || y >= g.h) {
+      fill_zero(row, wp);
+    } else {
+      fill_zero(row, left);
+      copy_run(row + (<usize>left << 2), x + (<usize>((ci * g.h + y) * g.w + skipped) << 2), copied);
+      fill_zero(row + (<usize>(left + copied) << 2), right);
     }
+    row += <usize>wp << 2;
   }
 }
 
@@ -183,24 +193,20 @@ export function im2col_scratch_f32(g: usize): i32 {
   return padded_size(changetype<Window>(g));
 }
 
-/** cols[n] = im2col(x[n]) for `batch` images; `xp` is im2col_scratch_f32 floats of scratch. */
-export function im2col_f32(cols: usize, x: usize, d: usize, batch: i32, xp: usize): void {
+/** cols[n] = im2col(x[n]) for the images n in [first, end); `xp` is im2col_scratch_f32 floats of scratch. */
+export function im2col_f32(cols: usize, x: usize, d: usize, xp: usize, first: i32, end: i32): void {
   const g = changetype<Window>(d);
-  for (let n = 0; n < batch; n++) {
-    pad_image(xp, x, g);
-    gather_windows(cols, xp, g);
-    x += <usize>(g.c * g.h * g.w) << 2;
-    cols += <usize>(taps(g) * positions(g)) << 2;
+  for (let n = first; n < end; n++) {
+    pad_image(xp, x + (<usize>n * <usize>(g.c * g.h * g.w) << 2), g);
+    gather_windows(cols + (<usize>n * <usize>(taps(g) * positions(g)) << 2), xp, g);
   }
 }
 
-/** x[n] += col2im(cols[n]) for `batch` images: each entry of cols is added onto its pixel. */
-export function col2im_f32(x: usize, cols: usize, d: usize, batch: i32): void {
+/** x[n] += col2im(cols[n]) for the images n in [first, end): each entry of cols is added onto its pixel. */
+export function col2im_f32(x: usize, cols: usize, d: usize, first: i32, end: i32): void {
   const g = changetype<Window>(d);
-  for (let n = 0; n < batch; n++) {
-    col2im_image(x, cols, g);
-    x += <usize>(g.c * g.h * g.w) << 2;
-    cols += <usize>(taps(g) * positions(g)) << 2;
+  for (let n = first; n < end; n++) {
+    col2im_image(x + (<usize>n * <usize>(g.c * g.h * g.w) << 2), cols + (<usize>n * <usize>(taps(g) * positions(g)) << 2), g);
   }
 }
 

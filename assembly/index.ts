@@ -17,8 +17,15 @@ export {
   conv2d_f32,
   conv2d_grad_input_f32,
   conv2d_grad_input_scratch_f32,
+  conv2d_pack_dy_f32,
+  conv2d_pack_weights_f32,
+  conv2d_pack_weights_t_f32,
+  conv2d_packed_dy_f32,
+  conv2d_packed_weights_f32,
+  conv2d_packed_weights_t_f32,
   conv2d_grad_weight_f32,
   conv2d_grad_weight_prep_f32,
+  conv2d_grad_weight_prep_units_f32,
   conv2d_grad_weight_scratch_f32,
   conv2d_padded_image_f32,
   conv2d_phase_add_f32,
@@ -26,7 +33,14 @@ export {
   conv2d_scratch_f32,
   sum_parts_f32,
 } from './conv';
-export { gemm_f32_scalar, gemm_f32_simd, gemm_scratch_f32 } from './gemm';
+export {
+  gemm_f32_scalar,
+  gemm_pack_a_f32,
+  gemm_pack_b_f32,
+  gemm_packed_a_f32,
+  gemm_packed_b_f32,
+  gemm_tiles_f32,
+} from './gemm';
 export { col2im_f32, im2col_f32, im2col_scratch_f32 } from './im2col';
 export * from './optim';
 export * from './pad';

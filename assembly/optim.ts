@@ -1,4 +1,5 @@
-// Optimizer updates, one parameter of n floats per call, in place. torch.optim.SGD
+// Optimizer updates, one parameter per call, in place, over its elements [first, end) (the thread
+// pool's units: each element's update is the same whichever range it falls in). torch.optim.SGD
 // (torch/optim/sgd.py, _single_tensor_sgd), every product and sum rounded to f32 as there:
 //   g = maximize ? -grad : grad
 //   if weightDecay != 0:  g = g + weightDecay * p
@@ -15,19 +16,19 @@ const SGD_FIRST_STEP = 4;
 
 /** Scalar reference kernel (also the tail of the SIMD one). */
 export function sgd_f32_scalar(
-  p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32, weightDecay: f32, flags: i32,
+  p: usize, grad: usize, buf: usize, lr: f32, momentum: f32, dampening: f32, weightDecay: f32, flags: i32, first: i32, end: i32,
 ): void {
   const maximize = (flags & SGD_MAXIMIZE) != 0;
   const nesterov = (flags & SGD_NESTEROV) != 0;
-  const first = (flags & SGD_FIRST_STEP) != 0;
+  const firstStep = (flags & SGD_FIRST_STEP) != 0;
   const keep: f32 = 1 - dampening;
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < end; i++) {
     const o = <usize>i << 2;
     let g = load<f32>(grad + o);
     if (maximize) g = -g;
     if (weightDecay != 0) g += weightDecay * load<f32>(p + o);
     if (momentum != 0) {
-      const b: f32 = first ? g : momentum * load<f32>(buf + o) + keep * g;
+      const b: f32 = firstStep ? g : momentum * load<f32>(buf + o) + keep * g;
       store<f32>(buf + o, b);
       g = nesterov ? g + momentum * b : b;
     }
@@ -35,37 +36,36 @@ export function sgd_f32_scalar(
   }
 }
 
-/** SIMD kernel: four parameters per f32x4, the scalar kernel for the last n % 4. */
+/** SIMD kernel: four parameters per f32x4 from `first`, the scalar kernel for the last few. */
 export function sgd_f32_simd(
-  p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32, weightDecay: f32, flags: i32,
+  p: usize, grad: usize, buf: usize, lr: f32, momentum: f32, dampening: f32, weightDecay: f32, flags: i32, first: i32, end: i32,
 ): void {
   const maximize = (flags & SGD_MAXIMIZE) != 0;
   const nesterov = (flags & SGD_NESTEROV) != 0;
-  const first = (flags & SGD_FIRST_STEP) != 0;
+  const firstStep = (flags & SGD_FIRST_STEP) != 0;
   const vNegLr = f32x4.splat(-lr);
   const vMomentum = f32x4.splat(momentum);
   const vKeep = f32x4.splat(1 - dampening);
   const vDecay = f32x4.splat(weightDecay);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     const pv = v128.load(p + o);
     let g = v128.load(grad + o);
     if (maximize) g = f32x4.neg(g);
     if (weightDecay != 0) g = madd(vDecay, pv, g);
     if (momentum != 0) {
-      const b = first ? g : madd(vMomentum, v128.load(buf + o), f32x4.mul(vKeep, g));
+      const b = firstStep ? g : madd(vMomentum, v128.load(buf + o), f32x4.mul(vKeep, g));
       v128.store(buf + o, b);
       g = nesterov ? madd(vMomentum, b, g) : b;
     }
     v128.store(p + o, madd(vNegLr, g, pv));
   }
-  const o = <usize>i << 2;
-  sgd_f32_scalar(p + o, grad + o, buf + o, n - i, lr, momentum, dampening, weightDecay, flags);
+  sgd_f32_scalar(p, grad, buf, lr, momentum, dampening, weightDecay, flags, i, end);
 }
 
 // torch.optim.Adam and AdamW (PyTorch 1.13, torch/optim/adam.py _single_tensor_adam and
-// adamw.py _single_tensor_adamw), one parameter of n floats per call, in place:
+// adamw.py _single_tensor_adamw), one parameter per call, in place, over elements [first, end):
 //   g = maximize ? -grad : grad
 //   if weightDecay != 0:  g = g + weightDecay · p            Adam's L2 term: grad.add(param, alpha=wd)
 //   if paramScale != 1:   p = p · paramScale                 AdamW: param.mul_(1 − lr·wd)
@@ -116,7 +116,7 @@ const ADAM_AMSGRAD = 2;
 
 /** Scalar reference kernel (also the tail of the SIMD one). `maxExpAvgSq` is read only with amsgrad. */
 export function adam_f32_scalar(
-  p: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hyper: usize, flags: i32,
+  p: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, hyper: usize, flags: i32, first: i32, end: i32,
 ): void {
   const maximize = (flags & ADAM_MAXIMIZE) != 0;
   const amsgrad = (flags & ADAM_AMSGRAD) != 0;
@@ -129,7 +129,7 @@ export function adam_f32_scalar(
   const paramScale = load<f32>(hyper, ADAM_PARAM_SCALE);
   const negStepSize = load<f32>(hyper, ADAM_NEG_STEP_SIZE);
   const bc2Sqrt = load<f32>(hyper, ADAM_BIAS_CORRECTION2_SQRT);
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < end; i++) {
     const o = <usize>i << 2;
     let g = load<f32>(grad + o);
     if (maximize) g = -g;
@@ -149,9 +149,9 @@ export function adam_f32_scalar(
   }
 }
 
-/** SIMD kernel: four parameters per f32x4, the scalar kernel for the last n % 4. */
+/** SIMD kernel: four parameters per f32x4 from `first`, the scalar kernel for the last few. */
 export function adam_f32_simd(
-  p: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hyper: usize, flags: i32,
+  p: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, hyper: usize, flags: i32, first: i32, end: i32,
 ): void {
   const maximize = (flags & ADAM_MAXIMIZE) != 0;
   const amsgrad = (flags & ADAM_AMSGRAD) != 0;
@@ -166,8 +166,8 @@ export function adam_f32_simd(
   const vScale = f32x4.splat(paramScale);
   const vNegStepSize = f32x4.splat(load<f32>(hyper, ADAM_NEG_STEP_SIZE));
   const vBc2Sqrt = f32x4.splat(load<f32>(hyper, ADAM_BIAS_CORRECTION2_SQRT));
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = first;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     let g = v128.load(grad + o);
     if (maximize) g = f32x4.neg(g);
@@ -185,7 +185,5 @@ export function adam_f32_simd(
     const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), vBc2Sqrt), vEps);
     v128.store(p + o, f32x4.add(param, f32x4.div(f32x4.mul(vNegStepSize, m), denom)));
   }
-  const o = <usize>i << 2;
-  const rest = amsgrad ? maxExpAvgSq + o : 0;
-  adam_f32_scalar(p + o, grad + o, expAvg + o, expAvgSq + o, rest, n - i, hyper, flags);
+  adam_f32_scalar(p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper, flags, i, end);
 }

@@ -1,7 +1,7 @@
 // 2-D padding (torch.nn.functional.pad on the last two dims) as a gather through index maps, and
 // its backward as the matching scatter-add. Every mode is one pair of maps built by the caller
 // (src/ops/pad.ts): `maps` holds oh source rows then ow source columns (i32), -1 meaning "the fill
-// value", and for each of the `planes` leading slices
+// value", and for each leading slice (plane) p of [first, end) (the thread pool's units)
 //   out[p, i, j] = x[p, rows[i], cols[j]]   (value where rows[i] or cols[j] is -1)
 //   dx[p, rows[i], cols[j]] += g[p, i, j]    (skipping -1)
 // Output columns [runStart, runStart + runLength) read consecutive input columns starting at
@@ -27,9 +27,9 @@
 }
 
 /** Scalar reference: one map look-up per output element. */
-export function pad_f32_scalar(out: usize, x: usize, maps: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, value: f32): void {
+export function pad_f32_scalar(out: usize, x: usize, maps: usize, h: i32, w: i32, oh: i32, ow: i32, value: f32, first: i32, end: i32): void {
   const cols = maps + (<usize>oh << 2);
-  for (let p = 0; p < planes; p++) {
+  for (let p = first; p < end; p++) {
     const xp = x + (<usize>(p * h * w) << 2);
     for (let i = 0; i < oh; i++) {
       const r = i32_at(maps, i);
@@ -42,15 +42,14 @@ export function pad_f32_scalar(out: usize, x: usize, maps: usize, planes: i32, h
 
 /** Block version: the interior run is one memory.copy per row, fill rows are f32x4 stores. */
 export function pad_f32_simd(
-  out: usize, x: usize, maps: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32,
-  runStart: i32, runLength: i32, value: f32,
+  out: usize, x: usize, maps: usize, h: i32, w: i32, oh: i32, ow: i32, runStart: i32, runLength: i32, value: f32, first: i32, end: i32,
 ): void {
   const cols = maps + (<usize>oh << 2);
   const runEnd = runStart + runLength;
   const runBytes = <usize>runLength << 2;
   const runSrc: usize = runLength > 0 ? <usize>i32_at(cols, runStart) << 2 : 0;
   const fill = f32x4.splat(value);
-  for (let p = 0; p < planes; p++) {
+  for (let p = first; p < end; p++) {
     const xp = x + (<usize>(p * h * w) << 2);
     for (let i = 0; i < oh; i++) {
       const r = i32_at(maps, i);
@@ -81,9 +80,9 @@ export function pad_f32_simd(
 }
 
 /** Scalar reference of the backward: dx[p, rows[i], cols[j]] += g[p, i, j], one element at a time. */
-export function pad_grad_f32_scalar(dx: usize, g: usize, maps: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+export function pad_grad_f32_scalar(dx: usize, g: usize, maps: usize, h: i32, w: i32, oh: i32, ow: i32, first: i32, end: i32): void {
   const cols = maps + (<usize>oh << 2);
-  for (let p = 0; p < planes; p++) {
+  for (let p = first; p < end; p++) {
     const dp = dx + (<usize>(p * h * w) << 2);
     for (let i = 0; i < oh; i++) {
       const r = i32_at(maps, i);
@@ -94,13 +93,12 @@ export function pad_grad_f32_scalar(dx: usize, g: usize, maps: usize, planes: i3
 
 /** Block version of the backward: the interior run is added with f32x4, the borders through the map. */
 export function pad_grad_f32_simd(
-  dx: usize, g: usize, maps: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32,
-  runStart: i32, runLength: i32,
+  dx: usize, g: usize, maps: usize, h: i32, w: i32, oh: i32, ow: i32, runStart: i32, runLength: i32, first: i32, end: i32,
 ): void {
   const cols = maps + (<usize>oh << 2);
   const runEnd = runStart + runLength;
   const runSrc: usize = runLength > 0 ? <usize>i32_at(cols, runStart) << 2 : 0;
-  for (let p = 0; p < planes; p++) {
+  for (let p = first; p < end; p++) {
     const dp = dx + (<usize>(p * h * w) << 2);
     for (let i = 0; i < oh; i++) {
       const r = i32_at(maps, i);

@@ -60,7 +60,7 @@ const PLAN_HEADER: usize = 16;
  * its rows into `scratch` (width f64s, 8-byte aligned) before rounding them once.
  */
 export function sum_dims_f32(
-  out: usize, x: usize, plan: usize, first: i32, end: i32, scale: f64, accumulate: i32, scratch: usize,
+  out: usize, x: usize, plan: usize, scale: f64, accumulate: i32, scratch: usize, first: i32, end: i32,
 ): void {
   const count = i32_at(plan, 1), run = i32_at(plan, 2), width = i32_at(plan, 3);
   const bases = plan + PLAN_HEADER, offsets = offsets_of(plan);
@@ -99,7 +99,7 @@ export function sum_dims_f32(
 }
 
 /** dx (+)= g broadcast over the plan, for units [first, end); `zeroed` != 0: dx is written, not read. */
-export function broadcast_dims_f32(dx: usize, g: usize, plan: usize, first: i32, end: i32, zeroed: i32): void {
+export function broadcast_dims_f32(dx: usize, g: usize, plan: usize, zeroed: i32, first: i32, end: i32): void {
   const count = i32_at(plan, 1), run = i32_at(plan, 2), width = i32_at(plan, 3);
   const bases = plan + PLAN_HEADER, offsets = offsets_of(plan);
   const add = zeroed == 0;

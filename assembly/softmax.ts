@@ -5,7 +5,8 @@
 //   softmax      y_c = exp(x_c − m) / s          dx_c = (dy_c − Σ_k dy_k·y_k)·y_c
 //   log_softmax  y_c = (x_c − m) − log s         dx_c = dy_c − exp(y_c)·Σ_k dy_k
 // A NaN anywhere in a row makes the whole row NaN (the max propagates it), as in PyTorch.
-// Units are outer slices [first, end), each row computed the same whichever group it falls in.
+// Units are outer slices [first, end) (the thread pool's), each row computed the same whichever
+// group of four it falls in.
 import { exp4, log4 } from './math';
 import { gather, lane, scatter, scatter_add } from './rows';
 
@@ -51,7 +52,7 @@ const LOG_SOFTMAX = 1;
 
 /** Every row of the outer slices [first, end), four at a time (one call site: one inlined copy of rows4). */
 // @ts-ignore: decorator
-@inline function each_rows4(kind: i32, backward: bool, a: usize, b: usize, c: usize, size: i32, inner: i32, first: i32, end: i32, accumulate: bool): void {
+@inline function each_rows4(kind: i32, backward: bool, a: usize, b: usize, c: usize, size: i32, inner: i32, accumulate: bool, first: i32, end: i32): void {
   const cs = <usize>inner << 2;
   // inner = 1: rows n..n+3, a row (size floats) apart; inner > 1: rows j..j+3 of one n, side by side
   const stride: usize = inner == 1 ? <usize>size << 2 : 4;
@@ -70,20 +71,20 @@ const LOG_SOFTMAX = 1;
 
 /** out = softmax of x viewed [outer, size, inner] over its middle dim, for outer slices [first, end). */
 export function softmax_f32(out: usize, x: usize, size: i32, inner: i32, first: i32, end: i32): void {
-  each_rows4(SOFTMAX, false, out, x, 0, size, inner, first, end, false);
+  each_rows4(SOFTMAX, false, out, x, 0, size, inner, false, first, end);
 }
 
 /** out = log_softmax of x, laid out as in softmax_f32. */
 export function log_softmax_f32(out: usize, x: usize, size: i32, inner: i32, first: i32, end: i32): void {
-  each_rows4(LOG_SOFTMAX, false, out, x, 0, size, inner, first, end, false);
+  each_rows4(LOG_SOFTMAX, false, out, x, 0, size, inner, false, first, end);
 }
 
 /** dx (+)= softmax's gradient from its output y and dy. */
-export function softmax_backward_f32(dx: usize, y: usize, dy: usize, size: i32, inner: i32, first: i32, end: i32, accumulate: bool): void {
-  each_rows4(SOFTMAX, true, dx, y, dy, size, inner, first, end, accumulate);
+export function softmax_backward_f32(dx: usize, y: usize, dy: usize, size: i32, inner: i32, accumulate: bool, first: i32, end: i32): void {
+  each_rows4(SOFTMAX, true, dx, y, dy, size, inner, accumulate, first, end);
 }
 
 /** dx (+)= log_softmax's gradient from its output y and dy. */
-export function log_softmax_backward_f32(dx: usize, y: usize, dy: usize, size: i32, inner: i32, first: i32, end: i32, accumulate: bool): void {
-  each_rows4(LOG_SOFTMAX, true, dx, y, dy, size, inner, first, end, accumulate);
+export function log_softmax_backward_f32(dx: usize, y: usize, dy: usize, size: i32, inner: i32, accumulate: bool, first: i32, end: i32): void {
+  each_rows4(LOG_SOFTMAX, true, dx, y, dy, size, inner, accumulate, first, end);
 }

@@ -9,7 +9,7 @@ import { store_transposed } from './simd';
 
 /** out (+)= x with dims `rows` and `cols` swapped, for out's rows [first, end) of outer·cols. */
 export function transpose_f32(
-  out: usize, x: usize, outer: i32, rows: i32, mid: i32, cols: i32, inner: i32, first: i32, end: i32, accumulate: i32,
+  out: usize, x: usize, outer: i32, rows: i32, mid: i32, cols: i32, inner: i32, accumulate: i32, first: i32, end: i32,
 ): void {
   const add = accumulate != 0;
   if (first >= end) return; // also keeps cols > 0 below

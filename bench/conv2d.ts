@@ -14,7 +14,8 @@ import {
   gflops,
   markdownTable,
   measure,
-  measureRelaxedInChild,
+  measureInChild,
+  measureThreaded,
   onBackend,
   ratio,
   type RunOptions,
@@ -22,6 +23,8 @@ import {
   runnerSelected,
   selectCases,
   Skip,
+  ONE_THREAD,
+  THREADED,
   type Timed,
   type Timing,
 } from './harness.js';
@@ -198,8 +201,9 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
   for (const mode of MODES) {
     timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
   }
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED, 'conv2d')));
-  console.log(report(timings));
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'conv2d')));
+  timings.push(...(await measureThreaded(opts, 'conv2d')));
+  console.log(report(timings, opts.threads));
 }
 
 /** "1.23 ms · 45.6": the median and GFLOP/s of one timing, or n/a with a note number. */
@@ -214,7 +218,7 @@ function cell(t: Timing | undefined, notes: string[]): string {
 
 const times = (r: string) => (r === '' ? '' : `${r}×`);
 
-function report(timings: Timing[]): string {
+function report(timings: Timing[], threads: number | undefined): string {
   const at = (s: ConvCase, mode: Mode, runner: string) => timings.find((t) => t.name === caseName(s, mode) && t.runner === runner);
   const ran = CONV_CASES.filter((s) => MODES.some((m) => at(s, m, WASM)));
   /** The cases timed in any of `modes` (a --filter may have left some out). */
@@ -268,9 +272,24 @@ function report(timings: Timing[]): string {
     '',
     ...notes.map((n, i) => `(${i + 1}) ${n}`),
     '',
+    ...(threads === undefined ? [] : [threadsTable(ran, at, threads), '']),
     '### The targets, on ratios of the medians above',
     '',
     targets(ran, at),
+  ].join('\n');
+}
+
+/** The threads child's medians on one thread and on `threads`, timed together, and the speed-up, per case and mode. */
+function threadsTable(ran: ConvCase[], at: Lookup, threads: number): string {
+  const rows = ran.flatMap((s) =>
+    MODES.filter((m) => at(s, m, THREADED)).map((m) => [
+      `${s.id} ${m}`, cell(at(s, m, ONE_THREAD), []), cell(at(s, m, THREADED), []), times(ratio(at(s, m, ONE_THREAD), at(s, m, THREADED))),
+    ]),
+  );
+  return [
+    `### conv2d on ${threads} threads (plain SIMD build, one child process timing 1 and ${threads} threads in turns; median · GFLOP/s)`,
+    '',
+    markdownTable(['case', 'wasm, 1 thread', `wasm, ${threads} threads`, `speed-up (1-thread median / ${threads}-thread median)`], rows),
   ].join('\n');
 }
 

@@ -53,6 +53,13 @@ export interface RunOptions {
   filter?: string;
   /** Only these runners (by name); all when absent. */
   runners?: string[];
+  /** `--threads n`: the wasm runner is timed again on n threads (in a child process), with the speed-ups. */
+  threads?: number;
+  /**
+   * Warm every round up as the first (the threads child re-inits wasm between rounds: a new
+   * memory, which grows again, and new workers, whose JavaScript V8 has not optimised yet).
+   */
+  rewarm?: boolean;
 }
 
 /** Whether `--runners` (absent: all) lets runner `name` run. */
@@ -68,13 +75,15 @@ export interface Timing {
   skipped?: string;
 }
 
-/** The wasm build of this process: plain SIMD, unless it is the child timing the relaxed-SIMD one. */
+/** What this process times: the plain SIMD build on one thread, unless it is a child timing another (ChildSpec). */
 let build: wc.WasmBuild = 'simd';
+let threads = 1;
 
-/** Instantiates wasmconv once, with the build this process times. */
-export async function initWasm(which: wc.WasmBuild = build): Promise<void> {
+/** Instantiates wasmconv once, with the build and thread count this process times. */
+export async function initWasm(which: wc.WasmBuild = build, count = threads): Promise<void> {
   build = which;
-  await wc.init({ build });
+  threads = count;
+  await wc.init({ build, threads });
 }
 
 export function selectCases<C extends BenchCase>(cases: readonly C[], opts: RunOptions): C[] {
@@ -209,8 +218,8 @@ async function timeRound(t: Task, round: number, rounds: number, opts: RunOption
     retainSamples: true,
     time: budget / rounds,
     iterations: Math.ceil(minIterations / rounds),
-    warmup: !slow,
-    warmupTime: round === 0 && !opts.quick ? 250 : 20,
+    warmup: !slow || opts.rewarm === true,
+    warmupTime: (round === 0 || opts.rewarm) && !opts.quick ? 250 : 20,
     warmupIterations: 2,
   });
   // tinybench runs the hook right before the timed iterations, so the runner is certain
@@ -237,15 +246,26 @@ function median(xs: number[]): number {
 
 const CHILD_MARK = '@@bench-timings ';
 
+/** What a child process times on the wasm backend: the relaxed-SIMD build, or the plain one on n threads. */
+export type ChildSpec = 'relaxed-simd' | `threads:${number}`;
+
+/** The build and thread count of a child spec (a `--child` value); throws on anything else. */
+export function parseChild(spec: string): { build: wc.WasmBuild; threads: number } {
+  if (spec === 'relaxed-simd') return { build: 'relaxed-simd', threads: 1 };
+  const n = /^threads:([1-9]\d*)$/.exec(spec)?.[1];
+  if (n === undefined) throw new Error(`bench: unknown --child ${spec} (relaxed-simd or threads:<n>)`);
+  return { build: 'simd', threads: Number(n) };
+}
+
 /**
- * Times the cases of `suite` (bench/index.ts SUITES) on the wasm backend with the relaxed-SIMD
- * build, in a child process running this same entry with `--child relaxed-simd --suite <suite>`
- * (one module instance per process; Node 20 also needs --experimental-wasm-relaxed-simd). The
- * timings come back under runner name `as`.
+ * Times the cases of `suite` (bench/index.ts SUITES) on the wasm backend as `child` says, in a
+ * child process running this same entry with `--child <child> --suite <suite>` (one module
+ * instance per process; Node 20 also needs --experimental-wasm-relaxed-simd for the relaxed
+ * build). The timings come back under runner name `as`.
  */
-export async function measureRelaxedInChild(opts: RunOptions, as: string, suite: string): Promise<Timing[]> {
-  const flags = wc.relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
-  const args = [...flags, ...process.execArgv, process.argv[1], '--child', 'relaxed-simd', '--suite', suite];
+export async function measureInChild(opts: RunOptions, child: ChildSpec, as: string, suite: string): Promise<Timing[]> {
+  const flags = child === 'relaxed-simd' && !wc.relaxedSimdSupported() ? ['--experimental-wasm-relaxed-simd'] : [];
+  const args = [...flags, ...process.execArgv, process.argv[1], '--child', child, '--suite', suite];
   if (opts.quick) args.push('--quick');
   if (opts.filter !== undefined) args.push('--filter', opts.filter);
   const stdout = await new Promise<string>((resolve, reject) => {
@@ -253,17 +273,55 @@ export async function measureRelaxedInChild(opts: RunOptions, as: string, suite:
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench: the relaxed-SIMD child exited with ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench: the ${child} child exited with ${code}`))));
   });
   const line = stdout.split('\n').find((l) => l.startsWith(CHILD_MARK));
-  if (!line) throw new Error('bench: the relaxed-SIMD child printed no timings');
-  return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => ({ ...t, runner: as }));
+  if (!line) throw new Error(`bench: the ${child} child printed no timings`);
+  // the child's wasm runner is `as`; a threads child names its two runners itself
+  return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => (t.runner === 'wasm' ? { ...t, runner: as } : t));
 }
 
-/** The child's side of measureRelaxedInChild: time `cases` on wasm with `which`, print them for the parent. */
-export async function childMain(which: wc.WasmBuild, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
-  await initWasm(which);
-  if (wc.wasmBuild() !== which) throw new Error(`bench: child asked for ${which} but runs ${wc.wasmBuild()}`);
+/** The runner names of the threads child: the wasm backend on `--threads n` threads, and on one thread beside it. */
+export const THREADED = 'wasm-threads';
+export const ONE_THREAD = 'wasm-1-thread';
+
+/**
+ * `suite` timed on wasm on opts.threads threads and on one in a child process; none without
+ * --threads (or when --runners leaves wasm-threads out).
+ */
+export async function measureThreaded(opts: RunOptions, suite: string): Promise<Timing[]> {
+  if (opts.threads === undefined || !runnerSelected(opts, THREADED)) return [];
+  return measureInChild(opts, `threads:${opts.threads}`, THREADED, suite);
+}
+
+/** The wasm backend (plain SIMD build) on `count` threads, as a runner: activating it re-inits when the count differs. */
+function threadsRunner(name: string, count: number): Runner {
+  return {
+    name,
+    async activate() {
+      wc.setBackend('wasm');
+      await initWasm('simd', count);
+      if (wc.threadCount() !== count) throw new Error(`bench: asked for ${count} threads but runs on ${wc.threadCount()}`);
+    },
+  };
+}
+
+/**
+ * The child's side of measureInChild: time `cases` on wasm as `spec` says, print them for the
+ * parent. A threads child times them on n threads and on one, the two taking turns round by
+ * round (measure), so that the speed-up is a ratio of medians timed together: on a shared
+ * machine other jobs come and go within seconds, and a 1-thread median from the parent's run
+ * would be of another moment.
+ */
+export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
+  const want = parseChild(spec);
+  if (want.threads > 1) {
+    const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], { ...opts, rewarm: true });
+    console.log(CHILD_MARK + JSON.stringify(timings));
+    return;
+  }
+  await initWasm(want.build, want.threads);
+  if (wc.wasmBuild() !== want.build) throw new Error(`bench: child asked for ${want.build} but runs ${wc.wasmBuild()}`);
   const timings = await measure(cases, [backendRunner('wasm')], opts);
   console.log(CHILD_MARK + JSON.stringify(timings));
 }

@@ -1,8 +1,9 @@
-// `npm run bench [-- --quick] [-- --filter <substr>] [-- --runners <name,...>]`: times every
-// case on the wasm and js backends (the conv2d cases also on TF.js, and on the relaxed-SIMD build
-// in a child process) and prints markdown tables of medians. Suites add their cases to the lists
-// below.
-// `--child relaxed-simd` is internal: the child process of bench/harness.ts measureRelaxedInChild.
+// `npm run bench [-- --quick] [-- --filter <substr>] [-- --runners <name,...>] [-- --threads <n>]`:
+// times every case on the wasm and js backends (the conv2d cases also on TF.js, and on the
+// relaxed-SIMD build in a child process) and prints markdown tables of medians. Suites add their
+// cases to the lists below. With --threads n the conv2d and lenet cases are timed again on n
+// threads (runner wasm-threads, in a child process) and the tables add each case's speed-up.
+// `--child relaxed-simd | threads:<n>` is internal: the child process of bench/harness.ts measureInChild.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { batchNormCases } from './batch-norm.js';
@@ -40,23 +41,24 @@ const { values } = parseArgs({
     runners: { type: 'string' },
     child: { type: 'string' },
     suite: { type: 'string' },
+    threads: { type: 'string' },
   },
 });
-const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'];
+const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'wasm-threads', 'js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'];
 const runners = values.runners?.split(',');
 const unknown = runners?.filter((r) => !RUNNER_NAMES.includes(r)) ?? [];
 if (unknown.length > 0) throw new Error(`bench: unknown runner ${unknown.join(', ')}; the runners are ${RUNNER_NAMES.join(', ')}`);
-const opts = { quick: values.quick ?? false, filter: values.filter, runners };
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 2)) throw new Error(`bench: --threads takes a whole number ≥ 2, got ${values.threads}`);
+const opts = { quick: values.quick ?? false, filter: values.filter, runners, threads };
 
-/** The suites a child process times (bench/harness.ts measureRelaxedInChild). */
+/** The suites a child process times (bench/harness.ts measureInChild). */
 const SUITES = { conv2d: conv2dCases, lenet: lenetCases };
 
-if (values.child === 'relaxed-simd') {
+if (values.child !== undefined) {
   const suite = SUITES[values.suite as keyof typeof SUITES];
   if (!suite) throw new Error(`bench: unknown --suite ${values.suite}`);
-  await childMain('relaxed-simd', suite(opts), opts);
-} else if (values.child !== undefined) {
-  throw new Error(`bench: unknown --child ${values.child}`);
+  await childMain(values.child, suite(opts), opts);
 } else {
   await initWasm('simd');
   console.log(environment(opts));

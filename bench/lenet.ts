@@ -18,13 +18,16 @@ import {
   formatTime,
   markdownTable,
   measure,
-  measureRelaxedInChild,
+  measureInChild,
+  measureThreaded,
   onBackend,
   ratio,
   type RunOptions,
   runnerSelected,
   selectCases,
   Skip,
+  ONE_THREAD,
+  THREADED,
   type Timed,
   type Timing,
 } from './harness.js';
@@ -241,17 +244,18 @@ export async function runLeNet(opts: RunOptions): Promise<void> {
   if (cases.length === 0) return;
   const [tfCpu] = tfjsRunners;
   const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu], opts);
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureRelaxedInChild(opts, RELAXED, 'lenet')));
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'lenet')));
+  timings.push(...(await measureThreaded(opts, 'lenet')));
   if (runnerSelected(opts, TORCH)) {
     for (const batch of LENET_BATCHES.filter((b) => cases.some((c) => c.name.includes(`batch ${b} `)))) {
       const references = Object.fromEntries(MODES.map((m) => [m, lenetCase(batch, m).reference()])) as Record<Mode, Float32Array[]>;
       timings.push(...measureTorch(batch, opts, references));
     }
   }
-  console.log(report(timings));
+  console.log(report(timings, opts.threads));
 }
 
-function report(timings: Timing[]): string {
+function report(timings: Timing[], threads: number | undefined): string {
   const at = (b: number, m: Mode, r: string) => timings.find((t) => t.name === caseName(b, m) && t.runner === r);
   const cell = (t: Timing | undefined) => (t === undefined ? '' : t.skipped !== undefined ? 'n/a' : formatTime(t.medianMs));
   const perSecond = (b: number, t: Timing | undefined) => (t?.medianMs === undefined ? '' : `${Math.round((b * 1000) / t.medianMs)}`);
@@ -264,14 +268,20 @@ function report(timings: Timing[]): string {
       perSecond(b, at(b, m, TORCH)),
       times(ratio(at(b, m, TORCH), at(b, m, WASM))),
       times(ratio(at(b, m, TFJS_CPU), at(b, m, WASM))),
+      ...(threads === undefined ? [] : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
     ]),
   );
+  // the threads child's 1-thread and n-thread medians, timed in turns (bench/harness.ts childMain)
+  const threadColumns = threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
   const skipped = timings.find((t) => t.runner === TORCH && t.skipped)?.skipped;
   return [
     `### d2l's LeNet (median per call${torchVersion ? `; PyTorch ${torchVersion}, one thread` : ''})`,
     '',
     markdownTable(
-      ['case', 'wasm', 'wasm relaxed', 'js', 'PyTorch CPU', 'TF.js cpu', 'wasm examples/s', 'PyTorch examples/s', 'wasm vs PyTorch', 'wasm vs TF.js cpu'],
+      [
+        'case', 'wasm', 'wasm relaxed', 'js', 'PyTorch CPU', 'TF.js cpu', 'wasm examples/s', 'PyTorch examples/s', 'wasm vs PyTorch', 'wasm vs TF.js cpu',
+        ...threadColumns,
+      ],
       rows,
     ),
     ...(skipped ? ['', `PyTorch: ${skipped}`] : []),

@@ -11,7 +11,7 @@ import { begin } from '../../src/backend/wasm/runtime.js';
 
 beforeAll(() => wc.init());
 
-type MapKernel = (out: number, x: number, n: number) => void;
+type MapKernel = (out: number, x: number, first: number, end: number) => void;
 interface Exports {
   exp_f32: MapKernel;
   log_f32: MapKernel;
@@ -68,7 +68,7 @@ function sweep(f: (typeof FUNCTIONS)[number]): { worst: number; at: number; mism
     const u32 = new Uint32Array(arena.f32().buffer);
     const [x, y, z] = [px, py, pz].map((p) => p >>> 2);
     for (let i = 0; i < n; i++) u32[x + i] = ((start + i) * stride + (((start + i) * 40503) % stride)) >>> 0;
-    exports[f.kernel](py, px, n);
+    exports[f.kernel](py, px, 0, n);
     exports.activation_scalar_f32(f.op, pz, px, n);
     const f32 = arena.f32();
     for (let i = 0; i < n; i++) {
@@ -89,7 +89,7 @@ function run(kernel: (typeof FUNCTIONS)[number], xs: number[]): [number[], numbe
   const px = arena.put(Float32Array.from(xs), 'test');
   const py = arena.alloc(xs.length, 'test');
   const pz = arena.alloc(xs.length, 'test');
-  exports[kernel.kernel](py, px, xs.length);
+  exports[kernel.kernel](py, px, 0, xs.length);
   exports.activation_scalar_f32(kernel.op, pz, px, xs.length);
   const f32 = arena.f32();
   return [Array.from(f32.subarray(py >>> 2, (py >>> 2) + xs.length)), Array.from(f32.subarray(pz >>> 2, (pz >>> 2) + xs.length))];

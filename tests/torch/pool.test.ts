@@ -8,24 +8,10 @@ import * as wc from '../../src/index.js';
 import { BACKENDS } from '../helpers.js';
 import { loadFixtures } from './fixtures.js';
 import { reportErrors } from './report.js';
-import { type OpRunner, runCase } from './run.js';
+import { runCase } from './run.js';
+import { POOL as FUNCTIONAL, POOL_LAYERS as LAYERS } from './runners.js';
 
 const file = loadFixtures('pool');
-
-type Args = Record<string, unknown>;
-type Kernel = number | [number, number];
-
-const FUNCTIONAL: Record<string, OpRunner> = {
-  maxPool2d: (t, { kernelSize, ...a }: Args) => wc.maxPool2d(t.input, kernelSize as Kernel, a as wc.MaxPool2dOptions),
-  avgPool2d: (t, { kernelSize, ...a }: Args) => wc.avgPool2d(t.input, kernelSize as Kernel, a as wc.AvgPool2dOptions),
-  adaptiveAvgPool2d: (t, a) => wc.adaptiveAvgPool2d(t.input, a.outputSize as wc.AdaptiveSize),
-};
-
-const LAYERS: Record<string, OpRunner> = {
-  maxPool2d: (t, { kernelSize, ...a }: Args) => new wc.nn.MaxPool2d(kernelSize as Kernel, a as wc.MaxPool2dOptions).forward(t.input),
-  avgPool2d: (t, { kernelSize, ...a }: Args) => new wc.nn.AvgPool2d(kernelSize as Kernel, a as wc.AvgPool2dOptions).forward(t.input),
-  adaptiveAvgPool2d: (t, a) => new wc.nn.AdaptiveAvgPool2d(a.outputSize as wc.AdaptiveSize).forward(t.input),
-};
 
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('pool'));

@@ -7,20 +7,11 @@ import * as wc from '../../src/index.js';
 import { BACKENDS } from '../helpers.js';
 import { loadFixtures } from './fixtures.js';
 import { reportErrors } from './report.js';
-import { type OpRunner, runCase } from './run.js';
+import { runCase } from './run.js';
+import { SHAPE as RUNNERS } from './runners.js';
 
 const file = loadFixtures('shape');
 
-type Dim = wc.Dims | null | undefined;
-const RUNNERS: Record<string, OpRunner> = {
-  sum: (t, a) => t.a.sum(a.dim as Dim, a.keepdim as boolean),
-  mean: (t, a) => t.a.mean(a.dim as Dim, a.keepdim as boolean),
-  flatten: (t, a) => t.a.flatten(a.startDim as number, a.endDim as number),
-  transpose: (t, a) => t.a.transpose(a.dim0 as number, a.dim1 as number),
-  t: (t) => t.a.t(),
-  argmax: (t, a) => t.a.argmax(a.dim as number | undefined, (a.keepdim as boolean | undefined) ?? false),
-  linear: (t) => wc.linear(t.input, t.weight, t.bias ?? null),
-};
 
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('shape'));

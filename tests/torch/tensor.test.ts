@@ -6,30 +6,11 @@ import * as wc from '../../src/index.js';
 import { BACKENDS } from '../helpers.js';
 import { loadFixtures } from './fixtures.js';
 import { reportErrors } from './report.js';
-import { type OpRunner, runCase } from './run.js';
+import { runCase } from './run.js';
+import { TENSOR as RUNNERS } from './runners.js';
 
 const file = loadFixtures('tensor');
 
-/** a op b, or a op the number args.scalar. */
-const binary =
-  (op: 'add' | 'sub' | 'mul' | 'div'): OpRunner =>
-  (t, a) =>
-    t.a[op](a.scalar === undefined ? t.b : (a.scalar as number));
-
-const RUNNERS: Record<string, OpRunner> = {
-  add: binary('add'),
-  sub: binary('sub'),
-  mul: binary('mul'),
-  div: binary('div'),
-  neg: (t) => t.a.neg(),
-  square: (t) => t.a.square(),
-  pow: (t, a) => t.a.pow(a.exponent as number),
-  sum: (t) => t.a.sum(),
-  mean: (t) => t.a.mean(),
-  matmul: (t) => wc.matmul(t.a, t.b),
-  mseLoss: (t, a) => wc.mseLoss(t.input, t.target, a as wc.LossOptions),
-  get: (t, a) => t.x.get(a.index as string),
-};
 
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('tensor'));

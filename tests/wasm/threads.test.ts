@@ -11,8 +11,9 @@ import { wasmRuntime } from '../../src/wasm/loader.js';
 import { CONTROL_BYTES } from '../../src/wasm/threads/protocol.js';
 import { Pool } from '../../src/wasm/threads/pool.js';
 import { reportedCores } from '../../src/wasm/threads/spawn.js';
-import { expectError, FC_SEED, randomData } from '../helpers.js';
+import { FC_SEED, randomData } from '../helpers.js';
 import { loadFixtures, tensorOf } from '../torch/fixtures.js';
+import { expectSameBits, onEachThreadCount } from './bits.js';
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -24,28 +25,6 @@ function convResults(xs: number[], ws: number[], opts: wc.Conv2dOptions, bias = 
   const y = wc.conv2d(x, w, b, opts);
   y.backward(wc.tensor(randomData(y.size, 4), [...y.shape]));
   return [y.data, x.grad!.data, w.grad!.data, ...(b ? [b.grad!.data] : [])];
-}
-
-/** The same bits, not just close: -0 and +0, every NaN payload aside, are told apart. */
-function expectSameBits(got: Float32Array[], want: Float32Array[], what: string): void {
-  expect(got.length, what).toBe(want.length);
-  got.forEach((g, i) => {
-    const a = new Uint32Array(g.buffer, g.byteOffset, g.length);
-    const b = new Uint32Array(want[i].buffer, want[i].byteOffset, want[i].length);
-    const at = a.findIndex((v, j) => v !== b[j]);
-    expect(at, `${what}: result ${i} differs at entry ${at} (${g[at]} vs ${want[i][at]})`).toBe(-1);
-  });
-}
-
-/** Runs `compute` on 1, 2 and 3 threads and expects the same bits from each. */
-async function onEachThreadCount(compute: () => Float32Array[][], what: string): Promise<void> {
-  await wc.init({ threads: 1 });
-  const want = compute();
-  for (const threads of [2, 3]) {
-    await wc.init({ threads });
-    expect(wc.threadCount()).toBe(threads);
-    compute().forEach((r, i) => expectSameBits(r, want[i], `${what}, case ${i}, ${threads} threads`));
-  }
 }
 
 afterAll(() => wc.init({ threads: 1 }));

@@ -2,29 +2,38 @@
 // both of its passes there (statistics then the normalise pass; the backward's sums then the
 // input gradient), with the per-channel arithmetic between them in TypeScript
 // (src/backend/batch-norm.ts), so a [256, 16, 28, 28] input crosses into wasm memory once, not twice.
+// Every pass runs on the thread pool with the channels as its units: a channel's sums are one
+// thread's, in the same order on any number of threads.
 import type { Arena } from '../../wasm/arena.js';
 import { addParamGrads, affineTerms, countOf, gradInputTerms, needsSums, trainingInvstd } from '../batch-norm.js';
 import type { BatchNormKernels, ChannelDims } from '../types.js';
-import { begin } from './runtime.js';
+import { begin, grainOf, type Session } from './runtime.js';
 
-type Range = [batch: number, channels: number, plane: number, first: number, end: number];
-type StatsFn = (mean: number, varSum: number, x: number, ...range: Range) => void;
-type SumsFn = (sumDy: number, dot: number, x: number, dy: number, mean: number, ...range: Range) => void;
+type Dims = [batch: number, channels: number, plane: number];
+type Range = [first: number, end: number];
+type StatsFn = (mean: number, varSum: number, x: number, ...rest: [...Dims, ...Range]) => void;
+type SumsFn = (sumDy: number, dot: number, x: number, dy: number, mean: number, ...rest: [...Dims, ...Range]) => void;
 interface Exports {
   batch_norm_stats_f32: StatsFn;
   batch_norm_stats_f32_scalar: StatsFn;
   batch_norm_grad_sums_f32: SumsFn;
   batch_norm_grad_sums_f32_scalar: SumsFn;
-  channel_affine_f32(out: number, x: number, scale: number, shift: number, ...rest: [...Range, add: boolean]): void;
+  channel_affine_f32(out: number, x: number, scale: number, shift: number, ...rest: [...Dims, add: number, ...Range]): void;
   batch_norm_grad_input_f32(
-    dx: number, x: number, dy: number, mean: number, k: number, gradMean: number, scale: number, ...rest: [...Range, add: boolean]
+    dx: number, x: number, dy: number, mean: number, k: number, gradMean: number, scale: number, ...rest: [...Dims, add: number, ...Range]
   ): void;
 }
 
 const OP = 'batchNorm2d';
 
-/** Every channel of x: the kernels' [first, end) range is all of them on one thread. */
-const allChannels = ({ batch, channels, plane }: ChannelDims): Range => [batch, channels, plane, 0, channels];
+/**
+ * Runs a pass over every channel of x: kernel(...args, batch, channels, plane, ...tail, first, end)
+ * over channel ranges on the session's threads; `floats` is how many floats it reads and writes.
+ */
+function perChannel(s: Session<Exports>, kernel: (...a: number[]) => void, args: number[], dims: ChannelDims, tail: number[], floats: number): void {
+  const { batch, channels, plane } = dims;
+  s.run({ kernel, args: [...args, batch, channels, plane, ...tail], units: channels, grain: grainOf(channels), work: floats * batch * channels * plane });
+}
 
 /** A copy of the n float64 values at ptr (the kernels' sums). */
 function readF64(arena: Arena, ptr: number, n: number): Float64Array {
@@ -45,32 +54,35 @@ export function batchNormWith(variant: 'simd' | 'scalar'): BatchNormKernels {
   const sumsOf = (e: Exports) => e[`batch_norm_grad_sums_f32${suffix}`];
   return {
     batchNormTrain(x, weight, bias, eps, dims) {
-      const { arena, exports } = begin<Exports>(OP);
+      const s = begin<Exports>(OP);
+      const { arena, exports } = s;
       const C = dims.channels;
       const px = arena.put(x, OP);
       const pMean = arena.alloc(C, OP);
       const pVarSum = arena.alloc(C, OP);
       const po = arena.alloc(x.length, OP);
-      statsOf(exports)(pMean, pVarSum, px, ...allChannels(dims));
+      perChannel(s, statsOf(exports), [pMean, pVarSum, px], dims, [], 2);
       const mean = readF32(arena, pMean, C);
       const varSum = readF32(arena, pVarSum, C);
       const norm = { mean, invstd: trainingInvstd(varSum, countOf(dims), eps) };
       const { scale, shift } = affineTerms(norm, weight, bias);
-      exports.channel_affine_f32(po, px, arena.put(scale, OP), arena.put(shift, OP), ...allChannels(dims), false);
+      perChannel(s, exports.channel_affine_f32, [po, px, arena.put(scale, OP), arena.put(shift, OP)], dims, [0], 2);
       return { out: arena.take(po, x.length), stats: { ...norm, varSum } };
     },
 
     batchNormEval(x, norm, weight, bias, dims) {
-      const { arena, exports } = begin<Exports>(OP);
+      const s = begin<Exports>(OP);
+      const { arena, exports } = s;
       const { scale, shift } = affineTerms(norm, weight, bias);
       const px = arena.put(x, OP);
       const po = arena.alloc(x.length, OP);
-      exports.channel_affine_f32(po, px, arena.put(scale, OP), arena.put(shift, OP), ...allChannels(dims), false);
+      perChannel(s, exports.channel_affine_f32, [po, px, arena.put(scale, OP), arena.put(shift, OP)], dims, [0], 2);
       return arena.take(po, x.length);
     },
 
     batchNormBackward(x, dy, weight, norm, grads, dims, training, zeroed) {
-      const { arena, exports } = begin<Exports>(OP);
+      const s = begin<Exports>(OP);
+      const { arena, exports } = s;
       const C = dims.channels;
       const { dx } = grads;
       const sums = needsSums(grads, training);
@@ -83,7 +95,7 @@ export function batchNormWith(variant: 'simd' | 'scalar'): BatchNormKernels {
       if (sums) {
         const pSum = arena.alloc(2 * C, OP); // C float64 values each
         const pDot = arena.alloc(2 * C, OP);
-        sumsOf(exports)(pSum, pDot, px, pdy, pMean, ...allChannels(dims));
+        perChannel(s, sumsOf(exports), [pSum, pDot, px, pdy, pMean], dims, [], 2);
         sumDy = readF64(arena, pSum, C);
         dot = readF64(arena, pDot, C);
         addParamGrads(grads, norm, sumDy, dot);
@@ -92,10 +104,10 @@ export function batchNormWith(variant: 'simd' | 'scalar'): BatchNormKernels {
       if (training) {
         const { k, gradMean, scale } = gradInputTerms(norm, weight, sumDy, dot, countOf(dims));
         const [pk, pgm, ps] = [arena.put(k, OP), arena.put(gradMean, OP), arena.put(scale, OP)];
-        exports.batch_norm_grad_input_f32(pdx, px, pdy, pMean, pk, pgm, ps, ...allChannels(dims), !zeroed);
+        perChannel(s, exports.batch_norm_grad_input_f32, [pdx, px, pdy, pMean, pk, pgm, ps], dims, [+!zeroed], 3);
       } else {
         const { scale } = affineTerms(norm, weight, null);
-        exports.channel_affine_f32(pdx, pdy, arena.put(scale, OP), arena.zeros(C, OP), ...allChannels(dims), !zeroed);
+        perChannel(s, exports.channel_affine_f32, [pdx, pdy, arena.put(scale, OP), arena.zeros(C, OP)], dims, [+!zeroed], 2);
       }
       arena.read(pdx, dx);
     },

@@ -5,28 +5,36 @@
 import { colsSize, type ConvGeometry, type ConvGrads, type ConvKernels, convOutputSize } from '../types.js';
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { convFields, windowFields } from './fields.js';
-import { addParts, batchParts, biasGradAt, type PartsExports } from './parts.js';
+import { addParts, batchParts, biasAddAt, biasGradAt, type PartsExports } from './parts.js';
 import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
 export interface ConvExports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
-  im2col_f32(cols: number, x: number, desc: number, batch: number, scratch: number): void;
-  col2im_f32(x: number, cols: number, desc: number, batch: number): void;
+  im2col_f32(cols: number, x: number, desc: number, scratch: number, first: number, end: number): void;
+  col2im_f32(x: number, cols: number, desc: number, first: number, end: number): void;
   conv2d_scratch_f32(desc: number): number;
-  conv2d_f32(y: number, x: number, w: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
+  conv2d_packed_weights_f32(desc: number): number;
+  conv2d_pack_weights_f32(packed: number, w: number, desc: number, first: number, end: number): void;
+  conv2d_f32(y: number, x: number, packed: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_direct_scratch_f32(desc: number): number;
   conv2d_direct_f32(y: number, x: number, w: number, bias: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
-  conv2d_grad_input_scratch_f32(desc: number): number;
-  conv2d_grad_input_f32(dx: number, dy: number, w: number, desc: number, scratch: number, first: number, end: number): void;
+  conv2d_grad_input_scratch_f32(desc: number, channels: number): number;
+  conv2d_packed_weights_t_f32(desc: number): number;
+  conv2d_pack_weights_t_f32(packed: number, w: number, desc: number, first: number, end: number): void;
+  conv2d_packed_dy_f32(desc: number): number;
+  conv2d_pack_dy_f32(panels: number, dy: number, desc: number, first: number, end: number): void;
+  conv2d_grad_input_f32(
+    dx: number, packed: number, panels: number, desc: number, channels: number, scratch: number, first: number, end: number,
+  ): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
-  conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number): void;
+  conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number, first: number, end: number): void;
   conv2d_grad_weight_scratch_f32(desc: number): number;
   conv2d_padded_image_f32(desc: number): number;
+  conv2d_grad_weight_prep_units_f32(desc: number): number;
   conv2d_grad_weight_prep_f32(xp: number, dyT: number, x: number, dy: number, desc: number, first: number, end: number): void;
   conv2d_grad_weight_f32(
     dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
   ): void;
-  bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
 }
 
 /** The i32 fields of assembly/conv.ts `Phase`: the phase's ConvDesc, then a, b, ky0, kyStep, kx0, kxStep. */
@@ -68,9 +76,13 @@ function forwardAt(
     s.run({ kernel: e.conv2d_direct_f32, args: [py, px, pw, pb, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 6, bytes: scratch.bytes }, work });
     return;
   }
+  // the weights packed once, for every thread's panels
+  const packed = s.arena.alloc(e.conv2d_packed_weights_f32(desc), 'conv2d');
+  const rowPanels = g.groups * Math.ceil(g.outChannels / g.groups / 4);
+  s.run({ kernel: e.conv2d_pack_weights_f32, args: [packed, pw, desc], units: rowPanels, grain: grainOf(rowPanels), work: 2 * g.outChannels * g.window.c * g.window.kh * g.window.kw });
   const units = forwardUnits(g);
-  s.run({ kernel: e.conv2d_f32, args: [py, px, pw, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
-  if (pb) e.bias_add_f32(py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
+  s.run({ kernel: e.conv2d_f32, args: [py, px, packed, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
+  if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
 /**
@@ -119,6 +131,21 @@ export function gradInputByCol2im(g: ConvGeometry, phases: readonly InputGradPha
 }
 
 /**
+ * Input channels per unit of col2im's input gradient: all of an image's when the batch alone gives
+ * CHUNKS units, else blocks of them (about CHUNKS units in all) whose taps fill whole 4-tap panels
+ * of the GEMM (a multiple of 4, 2 or 1 channels for an odd, even or multiple-of-4 kh·kw), so that
+ * no block computes another's rows.
+ */
+function col2imChannels(g: ConvGeometry): number {
+  const { c, kh, kw } = g.window;
+  const images = g.batch * g.groups;
+  if (images >= CHUNKS) return c;
+  const taps = kh * kw;
+  const step = taps % 4 === 0 ? 1 : taps % 2 === 0 ? 2 : 4;
+  return Math.min(c, Math.ceil(Math.ceil(c / Math.ceil(CHUNKS / images)) / step) * step);
+}
+
+/**
  * Whether conv2d's input gradient is one forward convolution written over every pixel of dx (the
  * one phase at stride 1), so that dx, when it holds zeros, may be written rather than added into:
  * dx left unset, not zero-filled then read back, which on case f (6.4 MB) measured 6% of dX.
@@ -141,10 +168,22 @@ function gradInputAt(
   const op = 'conv2d';
   const { arena, exports: e } = s;
   if (gradInputByCol2im(g, phases)) {
-    const units = g.batch * g.groups;
-    const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc), op);
-    const work = 2 * col2imWork(g, 0);
-    s.run({ kernel: e.conv2d_grad_input_f32, args: [pdx, pdy, pw, desc, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 4, bytes: scratch.bytes }, work });
+    const { c, kh, kw, outH, outW } = g.window;
+    const images = g.batch * g.groups;
+    // Wᵀ and dY packed once, for every thread's blocks
+    const packed = arena.alloc(e.conv2d_packed_weights_t_f32(desc), op);
+    const tapPanels = g.groups * Math.ceil((c * kh * kw) / 4);
+    s.run({ kernel: e.conv2d_pack_weights_t_f32, args: [packed, pw, desc], units: tapPanels, grain: grainOf(tapPanels), work: 2 * g.outChannels * c * kh * kw });
+    const panels = arena.alloc(e.conv2d_packed_dy_f32(desc), op);
+    const dyPanels = images * Math.ceil((outH * outW) / 8);
+    s.run({ kernel: e.conv2d_pack_dy_f32, args: [panels, pdy, desc], units: dyPanels, grain: grainOf(dyPanels), work: 2 * g.batch * g.outChannels * outH * outW });
+    const channels = col2imChannels(g);
+    const units = images * Math.ceil(c / channels);
+    const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc, channels), op);
+    s.run({
+      kernel: e.conv2d_grad_input_f32, args: [pdx, packed, panels, desc, channels, scratch.ptr], units, grain: grainOf(units),
+      scratch: { arg: 5, bytes: scratch.bytes }, work: 2 * col2imWork(g, 0),
+    });
     return;
   }
   const direct = g.window.strideH === 1 && g.window.strideW === 1;
@@ -152,11 +191,12 @@ function gradInputAt(
   const kernel = arena.alloc(g.outChannels * g.window.c * g.window.kh * g.window.kw, op);
   const denseSize = (p: InputGradPhase) => p.conv.batch * p.conv.outChannels * p.conv.window.outH * p.conv.window.outW;
   const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
+  const planes = g.batch * g.groups * g.window.c;
   const scratch = threadScratch(s, Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
   phases.forEach((p, i) => {
     e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
     forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
-    if (!direct) e.conv2d_phase_add_f32(pdx, dense, desc, descs[i]);
+    if (!direct) s.run({ kernel: e.conv2d_phase_add_f32, args: [pdx, dense, desc, descs[i]], units: planes, grain: grainOf(planes), work: 2 * denseSize(p) });
   });
 }
 
@@ -176,7 +216,9 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
   const paddedImage = e.conv2d_padded_image_f32(desc);
   const xp = paddedImage ? arena.alloc(images * paddedImage, op) : px;
   const dyT = arena.alloc(images * Math.ceil(o / 8) * 8 * positions, op);
-  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: images, grain: grainOf(images), work: images * (c * h * w + o * positions) });
+  // units of (image, group, channel to pad or 8-channel panel of dYᵀ): a batch of one shares out too
+  const prep = images * e.conv2d_grad_weight_prep_units_f32(desc);
+  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: prep, grain: grainOf(prep), work: images * (c * h * w + o * positions) });
   const parts = batchParts(g.batch);
   const tapBlocks = Math.ceil((c * kh * kw) / 4);
   const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / parts.count)));
@@ -256,12 +298,19 @@ function staged(
 
 export const conv: ConvKernels = {
   im2col(x, batch, g) {
-    return staged('unfold', Int32Array.from(windowFields(g)), [x], colsSize(batch, g), (s, d, [px], pc) =>
-      s.exports.im2col_f32(pc, px, d, batch, s.arena.alloc(s.exports.im2col_scratch_f32(d), 'unfold')),
-    );
+    const size = colsSize(batch, g);
+    return staged('unfold', Int32Array.from(windowFields(g)), [x], size, (s, d, [px], pc) => {
+      const scratch = threadScratch(s, s.exports.im2col_scratch_f32(d), 'unfold');
+      s.run({
+        kernel: s.exports.im2col_f32, args: [pc, px, d, scratch.ptr], units: batch, grain: grainOf(batch), scratch: { arg: 3, bytes: scratch.bytes },
+        work: x.length + size,
+      });
+    });
   },
   col2im(cols, x, batch, g) {
-    staged('fold', Int32Array.from(windowFields(g)), [cols], x, (s, d, [pc], px) => s.exports.col2im_f32(px, pc, d, batch));
+    staged('fold', Int32Array.from(windowFields(g)), [cols], x, (s, d, [pc], px) =>
+      s.run({ kernel: s.exports.col2im_f32, args: [px, pc, d], units: batch, grain: grainOf(batch), work: cols.length + 2 * x.length }),
+    );
   },
   conv2d(x, w, bias, out, g) {
     if (out === null) {
@@ -285,7 +334,7 @@ export const conv: ConvKernels = {
     backwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed);
   },
   biasAdd(out, bias, batch, plane) {
-    staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => s.exports.bias_add_f32(po, pb, batch, bias.length, plane));
+    staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => biasAddAt(s, po, pb, batch, bias.length, plane));
   },
   biasGrad(dy, dbias, batch, plane) {
     staged('bias', new Int32Array(0), [dy], dbias, (s, _d, [pdy], pdb) => biasGradAt(s, pdy, pdb, batch, dbias.length, plane));

@@ -22,7 +22,7 @@ export interface DepthwiseExports {
   depthwise_tap_sums_f32_simd: TapSumsFn;
   depthwise_tap_sums_f32_scalar: TapSumsFn;
   /** assembly/bias.ts */
-  bias_add_f32(out: number, bias: number, batch: number, channels: number, plane: number): void;
+  bias_add_f32(out: number, bias: number, channels: number, plane: number, first: number, end: number): void;
   bias_grad_f32(dbias: number, dy: number, batch: number, channels: number, plane: number, first: number, end: number): void;
 }
 
@@ -55,7 +55,7 @@ function stepsOf(e: DepthwiseExports, variant: DepthwiseVariant, scratch: number
       correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate, count, scratch),
     tapSums: (g, s, dk, c, db, count) =>
       tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0, count),
-    biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, batch, channels, plane),
+    biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, channels, plane, 0, batch * channels),
     biasGrad: (dy, db, batch, channels, plane) => e.bias_grad_f32(db, dy, batch, channels, plane, 0, channels),
   };
 }

@@ -1,10 +1,13 @@
+// The optimizer updates on WebAssembly (assembly/optim.ts): one fused kernel call per parameter,
+// over element ranges on the thread pool (runtime.ts elementJob).
 import type { AdamHyper, OptimKernels, SgdHyper } from '../types.js';
-import { begin } from './runtime.js';
+import { begin, elementJob } from './runtime.js';
 
+type Range = [first: number, end: number];
 type SgdFn = (
-  p: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number,
+  p: number, grad: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number, ...range: Range
 ) => void;
-type AdamFn = (p: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, n: number, hyper: number, flags: number) => void;
+type AdamFn = (p: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, hyper: number, flags: number, ...range: Range) => void;
 interface Exports {
   sgd_f32_simd: SgdFn;
   sgd_f32_scalar: SgdFn;
@@ -26,14 +29,16 @@ export function sgdWith(
   buf: Float32Array | null,
   { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep }: SgdHyper,
 ): void {
-  const { arena, exports } = begin<Exports>('SGD');
+  const s = begin<Exports>('SGD');
+  const { arena, exports } = s;
   const pp = arena.put(p, 'SGD');
   const pg = arena.put(grad, 'SGD');
   // the first step writes the buffer without reading it
   const pb = buf === null ? 0 : firstStep ? arena.alloc(buf.length, 'SGD') : arena.put(buf, 'SGD');
   const flags = (maximize ? MAXIMIZE : 0) | (nesterov ? NESTEROV : 0) | (firstStep ? FIRST_STEP : 0);
   const kernel = variant === 'simd' ? exports.sgd_f32_simd : exports.sgd_f32_scalar;
-  kernel(pp, pg, pb, p.length, lr, momentum, dampening, weightDecay, flags);
+  // p, grad and the buffer read, p and the buffer written
+  s.run(elementJob(kernel, [pp, pg, pb, lr, momentum, dampening, weightDecay, flags], p.length, 5 * p.length));
   arena.read(pp, p);
   if (buf !== null) arena.read(pb, buf);
 }
@@ -61,7 +66,8 @@ export function adamWith(
   variant: 'simd' | 'scalar',
   ...[p, grad, expAvg, expAvgSq, maxExpAvgSq, hyper]: Parameters<OptimKernels['adam']>
 ): void {
-  const { arena, exports } = begin<Exports>('Adam');
+  const s = begin<Exports>('Adam');
+  const { arena, exports } = s;
   const pp = arena.put(p, 'Adam');
   const pg = arena.put(grad, 'Adam');
   const pm = arena.put(expAvg, 'Adam');
@@ -70,7 +76,8 @@ export function adamWith(
   const ph = arena.put(adamScalars(hyper), 'Adam');
   const flags = (hyper.maximize ? MAXIMIZE : 0) | (maxExpAvgSq !== null ? ADAM_AMSGRAD : 0);
   const kernel = variant === 'simd' ? exports.adam_f32_simd : exports.adam_f32_scalar;
-  kernel(pp, pg, pm, pv, pmax, p.length, ph, flags);
+  // seven floats moved, a square root and two divisions per element
+  s.run(elementJob(kernel, [pp, pg, pm, pv, pmax, ph, flags], p.length, 12 * p.length));
   arena.read(pp, p);
   arena.read(pm, expAvg);
   arena.read(pv, expAvgSq);

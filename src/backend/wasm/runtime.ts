@@ -50,3 +50,23 @@ export const CHUNKS = 24;
 export function grainOf(units: number, chunks = CHUNKS): number {
   return Math.max(1, Math.ceil(units / chunks));
 }
+
+/**
+ * The least work (Job.work) a chunk gets: a chunk costs a thread ~0.3 µs to claim and call, so
+ * a job just over DISPATCH_MIN is cut into a few chunks, not CHUNKS of ~1 µs.
+ */
+const MIN_CHUNK_WORK = 1 << 15;
+
+/** grainOf, with chunks of at least MIN_CHUNK_WORK of the job's `work` (both fixed by the shape). */
+export function grainFor(units: number, work: number, chunks = CHUNKS): number {
+  return Math.max(grainOf(units, chunks), Math.ceil((units * MIN_CHUNK_WORK) / Math.max(work, 1)));
+}
+
+/**
+ * A job over the elements [0, n) of flat arrays (the elementwise maps, the optimizer updates, the
+ * activations): at most CHUNKS chunks of a multiple of 16 floats, so that every chunk but the
+ * last starts on a cache line and runs whole f32x4 groups. `work` as in Job.
+ */
+export function elementJob(kernel: Kernel, args: readonly number[], n: number, work: number): Job {
+  return { kernel, args, units: n, grain: Math.ceil(grainFor(n, work) / 16) * 16, work };
+}

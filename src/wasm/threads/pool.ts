@@ -182,13 +182,32 @@ export class Pool {
 export function runHere(job: Job, chunks = Math.ceil(job.units / job.grain)): void {
   const { kernel, args, units, grain, partial } = job;
   if (!partial) {
-    kernel(...args, 0, units);
+    callRange(kernel, args, 0, units);
     return;
   }
   const a = args.slice();
   for (let c = 0; c < chunks; c++) {
     a[partial.arg] = args[partial.arg] + c * partial.bytes;
     kernel(...a, c * grain, Math.min(units, (c + 1) * grain));
+  }
+}
+
+/**
+ * kernel(...a, first, end), spelled out for the argument counts the ops use: a spread call cost
+ * ~45 ns in V8 against ~3 ns (measured on the notebook's corr2d, whose whole call is ~0.7 µs).
+ */
+function callRange(kernel: Kernel, a: readonly number[], first: number, end: number): void {
+  switch (a.length) {
+    case 2: kernel(a[0], a[1], first, end); return;
+    case 3: kernel(a[0], a[1], a[2], first, end); return;
+    case 4: kernel(a[0], a[1], a[2], a[3], first, end); return;
+    case 5: kernel(a[0], a[1], a[2], a[3], a[4], first, end); return;
+    case 6: kernel(a[0], a[1], a[2], a[3], a[4], a[5], first, end); return;
+    case 7: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], first, end); return;
+    case 8: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], first, end); return;
+    case 9: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], first, end); return;
+    case 10: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], first, end); return;
+    default: kernel(...a, first, end);
   }
 }
 
