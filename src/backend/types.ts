@@ -315,12 +315,6 @@ export interface PoolKernels {
   adaptiveAvgPool2dBackward(dy: Float32Array, dx: Float32Array, g: AdaptivePoolGeometry, zeroed: boolean): void;
 }
 
-export interface Kernels
-  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels,
-    BatchNormKernels, PoolKernels {
-  readonly name: BackendName;
-}
-
 /**
  * A reduction over some dims of a contiguous tensor (src/backend/reduce-plan.ts builds it): output
  * unit o is one value (width 1) or a row of `width` values (when the last dims are kept), and sums
@@ -382,9 +376,6 @@ export interface LinearKernels {
   linearBackward(x: Float32Array, w: Float32Array, dy: Float32Array, grads: ConvGrads, d: LinearDims, zeroed: boolean): void;
 }
 
-// (declaration merging adds these families to Kernels, beside the list above)
-export interface Kernels extends ReduceKernels, TransposeKernels, LinearKernels {}
-
 /** The elementwise activations (and exp, log) of src/ops/activation.ts; the math is in assembly/math.ts. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'exp' | 'log';
 
@@ -439,9 +430,6 @@ export interface CrossEntropyKernels {
   crossEntropyBackward(x: Float32Array, desc: CrossEntropyDesc, scale: Float32Array, dx: Float32Array | null, dtarget: Float32Array | null, zeroed: boolean): void;
 }
 
-// (declaration merging adds the activation, softmax and cross entropy families to Kernels)
-export interface Kernels extends ActivationKernels, SoftmaxKernels, CrossEntropyKernels {}
-
 /** A window pooling after a convolution's activation (src/ops/fused.ts): its windows over the activation's N·C planes. */
 export type FusedPool = { kind: 'max'; g: WindowGeometry } | { kind: 'avg'; g: WindowGeometry; divisor: AvgPoolDivisor };
 
@@ -471,4 +459,10 @@ export interface FusedKernels {
   ): void;
 }
 
-export interface Kernels extends FusedKernels {}
+/** A backend: every kernel family above, each implemented by src/backend/js/ and src/backend/wasm/. */
+export interface Kernels
+  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels,
+    BatchNormKernels, PoolKernels, ReduceKernels, TransposeKernels, LinearKernels, ActivationKernels, SoftmaxKernels,
+    CrossEntropyKernels, FusedKernels {
+  readonly name: BackendName;
+}

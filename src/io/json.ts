@@ -22,6 +22,8 @@ export class JsonObject {
 const MAX_DEPTH = 64;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// JSON strings may not hold the control characters U+0000–U+001F unescaped (RFC 8259 §7)
+// eslint-disable-next-line no-control-regex
 const PLAIN_CHARS = /[^"\\\u0000-\u001f]*/y;
 const LONE_SURROGATE = /\p{Cs}/u;
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };

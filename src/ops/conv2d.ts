@@ -172,7 +172,7 @@ function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude
     return pad(x, pads, mode);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new RangeError(`conv2d: paddingMode '${mode}' cannot pad input ${fmtShape(x.shape)} by ${fmtShape(pads)} (${e.message})`);
+    throw new RangeError(`conv2d: paddingMode '${mode}' cannot pad input ${fmtShape(x.shape)} by ${fmtShape(pads)} (${e.message})`, { cause: e });
   }
 }
 

@@ -213,7 +213,7 @@ async function instantiate(source: BufferSource | WebAssembly.Module, build: Was
     try {
       pool = await Pool.start(asked, module, exports.memory, control, instance.exports, tasks);
     } catch (err) {
-      throw new Error(`init: could not start ${asked} threads: ${(err as Error).message}`);
+      throw new Error(`init: could not start ${asked} threads: ${(err as Error).message}`, { cause: err });
     }
   }
   const arena = new Arena(exports.memory, threadScratch + (pool?.threads ?? 1) * THREAD_SCRATCH_BYTES, maxPages.get(exports.memory));

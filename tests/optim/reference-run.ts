@@ -45,7 +45,7 @@ export function expectFollowsReference(
       try {
         expectClose(p.data, expected[i], 1e-6, 1e-5);
       } catch (e) {
-        throw new Error(`${label}, step ${step + 1}, param ${i}: ${(e as Error).message}`);
+        throw new Error(`${label}, step ${step + 1}, param ${i}: ${(e as Error).message}`, { cause: e });
       }
     });
   }

@@ -32,7 +32,10 @@ export function writeFakePackage(perClass: number, version = '1.1.0'): string {
   for (let c = 0; c < CLASSES; c++) {
     const images: number[][] = Array.from({ length: perClass }, (_, k) => fakeImage(c, k));
     // the real class 0 holds two empty arrays: one among its images, one at the end
-    if (c === 0) images.splice(Math.min(1, perClass), 0, []), images.push([]);
+    if (c === 0) {
+      images.splice(Math.min(1, perClass), 0, []);
+      images.push([]);
+    }
     writeFileSync(join(dir, 'src', 'clothes', `${c}.json`), JSON.stringify({ data: images }));
   }
   return dir;

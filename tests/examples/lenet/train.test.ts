@@ -182,8 +182,10 @@ describe('npm run lenet on a small Fashion-MNIST', () => {
     const { out, io } = capture(true);
     expect(await runCli(['--epochs', '1', '--batch-size', '100'], io)).toBe(0);
     const text = out.join('');
+    /* eslint-disable no-control-regex -- the terminal's escape sequences are what is tested */
     expect(text).toMatch(/\repoch 1\/1 \[#{30}\] 3\/3 loss \d\.\d{4}, testing\x1b\[K/); // the last batch done, the test set runs
     expect(text).toMatch(/\r\x1b\[K {4}1 {3}\d\.\d{4} /); // the bar gives way to the epoch's row
+    /* eslint-enable no-control-regex */
     expect(text).not.toContain('batches, loss');
   });
 
