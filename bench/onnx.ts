@@ -134,8 +134,9 @@ export async function ortTimed(model: Bytes, inputs: Value[], output: string): P
 /**
  * y = conv2d(x, w) as one Conv node, on the case's operands (NCHW and [O, C/groups, kh, kw] are
  * ONNX's layouts too). The weight is a graph input fed with every call, as x is, not an
- * initializer: ORT would pack a constant weight once at session creation, while wasmconv's
- * conv2d and TF.js take it as an operand of each call. No bias, as the other runners' forward.
+ * initializer: wasmconv's conv2d and TF.js take it as an operand of each call, and a constant
+ * would let ORT pack it once at session creation (1.30 measured the same either way on cases c,
+ * d and e, in a separate run). No bias, as the other runners' forward.
  */
 export function ortForward(s: ConvSpec, d: CaseData, outShape: readonly number[]): Promise<Timed> {
   const x = { name: 'X', dims: [s.n, s.c, s.h, s.w], data: d.x };
