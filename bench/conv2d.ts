@@ -1,8 +1,9 @@
 // conv2d: the ten cases of the speed issue (a: the notebook's 6×8 image … j: a 1×1 conv of 256
 // channels), forward, input gradient, weight gradient, the whole backward (dX + dW + db) and one
 // SGD training step, on wasmconv's wasm backend (the plain SIMD build here, the relaxed-SIMD
-// build in a child process), its js backend, and TF.js's CPU and wasm backends (bench/peers.ts),
-// then the issue's targets checked on ratios of this run's medians.
+// build in a child process), its js backend, TF.js's CPU and wasm backends (bench/peers.ts) and,
+// on the forward only, ONNX Runtime Web's wasm (bench/onnx.ts), then the issue's targets checked
+// on ratios of this run's medians.
 // GFLOP/s counts 2·N·O·Ho·Wo·(C/groups)·kh·kw per forward, as much again for each of the input
 // and weight gradients (the bias terms are not counted): backward 2×, a training step (forward,
 // then dX, dW, db, the MSE loss and the SGD update: a hidden layer's step) 3×.
@@ -28,6 +29,7 @@ import {
   type Timed,
   type Timing,
 } from './harness.js';
+import { ORT_LABEL, ORT_WASM, ortForward, ortRunner } from './onnx.js';
 import { type CaseData, type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
 
 interface ConvCase extends ConvSpec {
@@ -67,9 +69,9 @@ const JS = 'js';
 const RELAXED = 'wasm-relaxed';
 const ourRunners = [backendRunner('wasm'), backendRunner('js')];
 const [tfCpu, tfWasm] = tfjsRunners;
-/** Who runs each mode in this process (the relaxed build runs every mode, in the child). */
+/** Who runs each mode in this process (the relaxed build runs every mode, in the child; ONNX Runtime Web only infers). */
 const RUNNERS: Record<Mode, Runner[]> = {
-  forward: [...ourRunners, tfCpu, tfWasm],
+  forward: [...ourRunners, tfCpu, tfWasm, ortRunner],
   dX: [ourRunners[0], tfWasm],
   dW: [ourRunners[0]],
   backward: [...ourRunners, tfCpu],
@@ -165,6 +167,10 @@ function benchCase(s: ConvCase, mode: Mode): BenchCase {
       const plainJs = runner === JS || runner === TFJS_CPU;
       if (s.id === 'f' && plainJs) return TOO_SLOW_FOR_JS;
       const data = caseData(s);
+      if (runner === ORT_WASM) {
+        if (mode === 'forward') return ortForward(s, data, outShape(s));
+        throw new Error(`bench: ONNX Runtime Web has no ${mode} case`);
+      }
       if (runner === TFJS_CPU || runner === TFJS_WASM) {
         if (mode === 'forward') return tfForward(s, data, outShape(s));
         if (mode === 'dX') return tfGradInput(s, data, outShape(s));
@@ -228,11 +234,12 @@ function report(timings: Timing[], threads: number | undefined): string {
     (s.stride > 1 ? ` s${s.stride}` : '') + (s.pad ? ` p${s.pad}` : '') + (s.dilation > 1 ? ` d${s.dilation}` : '') + (s.groups > 1 ? ` g${s.groups}` : '');
   const notes: string[] = [];
   const forward = markdownTable(
-    ['case', 'wasm', 'wasm relaxed', 'js', 'TF.js cpu', 'TF.js wasm', 'wasm vs TF.js wasm', 'wasm vs js'],
+    ['case', 'wasm', 'wasm relaxed', 'js', 'TF.js cpu', 'TF.js wasm', 'ORT wasm', 'wasm vs TF.js wasm', 'wasm vs ORT wasm', 'wasm vs js'],
     rowsOf(['forward']).map((s) => [
       shape(s),
-      ...[WASM, RELAXED, JS, TFJS_CPU, TFJS_WASM].map((r) => cell(at(s, 'forward', r), notes)),
+      ...[WASM, RELAXED, JS, TFJS_CPU, TFJS_WASM, ORT_WASM].map((r) => cell(at(s, 'forward', r), notes)),
       times(ratio(at(s, 'forward', TFJS_WASM), at(s, 'forward', WASM))),
+      times(ratio(at(s, 'forward', ORT_WASM), at(s, 'forward', WASM))),
       times(ratio(at(s, 'forward', JS), at(s, 'forward', WASM))),
     ]),
   );
@@ -258,7 +265,7 @@ function report(timings: Timing[], threads: number | undefined): string {
     ]),
   );
   return [
-    '### conv2d forward (median · GFLOP/s)',
+    `### conv2d forward (median · GFLOP/s${timings.some((t) => t.runner === ORT_WASM) ? `; ${ORT_LABEL}` : ''})`,
     '',
     forward,
     '',

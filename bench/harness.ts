@@ -26,7 +26,11 @@ export class Skip {
   constructor(readonly reason: string) {}
 }
 
-/** A call to time, and its result after a call, as flat arrays in the layout of the case's reference. */
+/**
+ * A call to time, and its result after a call, as flat arrays in the layout of the case's
+ * reference. A call that returns a promise (an asynchronous library: ONNX Runtime Web) is timed
+ * until the promise settles.
+ */
 export interface Timed {
   run(): unknown;
   result(): Float32Array[];
@@ -38,7 +42,7 @@ export interface BenchCase {
   /** Floating-point operations per call (a multiply-add counts 2), for the GFLOP/s column. */
   flops?: number;
   /** Builds the inputs (not timed) with `runner` active and returns the call to time, or a Skip. */
-  setup(runner: string): Timed | Skip;
+  setup(runner: string): Timed | Skip | Promise<Timed | Skip>;
   /**
    * What every runner's first call must give (Timed.result), computed untimed on the js backend
    * (or a naive reference): a fast wrong answer never reaches a table.
@@ -119,6 +123,8 @@ export async function measure(cases: readonly BenchCase[], runners: readonly Run
 interface Task {
   runner: Runner;
   fn: () => unknown;
+  /** Whether fn returns a promise. */
+  async: boolean;
   /** The first call's time, which sizes the run. */
   pilotMs: number;
   samples: number[];
@@ -133,15 +139,16 @@ interface Task {
 async function prepare(c: BenchCase, runner: Runner, opts: RunOptions): Promise<Task | Timing> {
   const want = referenceOf(c);
   await runner.activate();
-  const timed = c.setup(runner.name);
+  const timed = await c.setup(runner.name);
   if (timed instanceof Skip) return { name: c.name, runner: runner.name, skipped: timed.reason, flops: c.flops };
   collectGarbage();
   const t0 = performance.now();
-  timed.run();
+  const call = timed.run();
+  await call;
   const pilotMs = performance.now() - t0;
   checkResult(c.name, runner.name, timed.result(), want);
   if (pilotMs > (opts.quick ? 300 : 3000)) return { name: c.name, runner: runner.name, medianMs: pilotMs, samples: 1, flops: c.flops };
-  return { runner, fn: () => timed.run(), pilotMs, samples: [] };
+  return { runner, fn: () => timed.run(), async: call instanceof Promise, pilotMs, samples: [] };
 }
 
 /** Each case's reference result, computed once per process. */
@@ -222,8 +229,11 @@ async function timeRound(t: Task, round: number, rounds: number, opts: RunOption
     warmupTime: (round === 0 || opts.rewarm) && !opts.quick ? 250 : 20,
     warmupIterations: 2,
   });
-  // tinybench runs the hook right before the timed iterations, so the runner is certain
-  bench.add(t.runner.name, t.fn, { beforeAll: () => t.runner.activate() });
+  // tinybench runs the hook right before the timed iterations, so the runner is certain. An async
+  // call is declared: tinybench would tell by calling it once and not awaiting that call, which
+  // would overlap the first timed one. A sync call is left to that check, whose untimed call has
+  // always come before a slow round's samples
+  bench.add(t.runner.name, t.fn, { async: t.async || undefined, beforeAll: () => t.runner.activate() });
   const [task] = await bench.run();
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench: ${task.name} did not complete (${result.state})`);

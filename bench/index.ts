@@ -1,8 +1,9 @@
 // `npm run bench [-- --quick] [-- --filter <substr>] [-- --runners <name,...>] [-- --threads <n>]`:
 // times every case on the wasm and js backends (the conv2d cases also on TF.js, and on the
-// relaxed-SIMD build in a child process) and prints markdown tables of medians. Suites add their
-// cases to the lists below. With --threads n the conv2d and lenet cases are timed again on n
-// threads (runner wasm-threads, in a child process) and the tables add each case's speed-up.
+// relaxed-SIMD build in a child process; the conv2d forward and LeNet inference also on ONNX
+// Runtime Web) and prints markdown tables of medians. Suites add their cases to the lists
+// below. With --threads n the conv2d and lenet cases are timed again on n threads (runner
+// wasm-threads, in a child process) and the tables add each case's speed-up.
 // `--child relaxed-simd | threads:<n>` is internal: the child process of bench/harness.ts measureInChild.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -44,7 +45,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
   },
 });
-const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'wasm-threads', 'js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'];
+const RUNNER_NAMES = ['wasm', 'wasm-relaxed', 'wasm-threads', 'js', 'tfjs-cpu', 'tfjs-wasm', 'ort-wasm', 'pytorch'];
 const runners = values.runners?.split(',');
 const unknown = runners?.filter((r) => !RUNNER_NAMES.includes(r)) ?? [];
 if (unknown.length > 0) throw new Error(`bench: unknown runner ${unknown.join(', ')}; the runners are ${RUNNER_NAMES.join(', ')}`);

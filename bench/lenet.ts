@@ -1,8 +1,9 @@
 // d2l's LeNet at batch 64 and 256: one training step (forward, cross entropy, backward, SGD lr
 // 0.9) and one inference (eval mode, no graph), on wasmconv's wasm backend (the plain SIMD build
 // here, the relaxed-SIMD one in a child process) and js backend, beside PyTorch on the CPU with
-// one thread (bench/torch_lenet.py, a child process, when a Python with torch is installed) and
-// TF.js's CPU backend (its wasm backend has no filter gradient, so it cannot train a convolution).
+// one thread (bench/torch_lenet.py, a child process, when a Python with torch is installed),
+// TF.js's CPU backend (its wasm backend has no filter gradient, so it cannot train a convolution)
+// and, on the inference only, ONNX Runtime Web's wasm (bench/onnx.ts).
 // Every runner starts from the same weights, images and labels, and its first call is checked
 // against the js backend: the parameters after a step, the logits of an inference.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,7 @@ import {
   type Timed,
   type Timing,
 } from './harness.js';
+import { node, onnxModel, ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortRunner, ortTimed } from './onnx.js';
 import { TFJS_CPU, tfjsRunners } from './peers.js';
 
 export const LENET_BATCHES = [64, 256];
@@ -170,6 +172,31 @@ function tfLeNet(mode: Mode, o: Operands): Timed | Skip {
   return { run: step, result: () => fromTf(params, Object.keys(o.state), o.state) };
 }
 
+// ---- ONNX Runtime Web: the network as an ONNX graph, its parameters initializers (constants a
+// deployed model has, which ORT may pack or fuse once at session creation), the images the input.
+
+function ortLeNet(o: Operands): Promise<Timed> {
+  const x = { name: 'x', dims: [...o.x.shape], data: o.x.data };
+  const pool = { kernel_shape: [2, 2], strides: [2, 2] };
+  const nodes = [
+    node('Conv', ['x', '0.weight', '0.bias'], ['z1'], { kernel_shape: [5, 5], pads: [2, 2, 2, 2] }),
+    node('Sigmoid', ['z1'], ['s1']),
+    node('AveragePool', ['s1'], ['p1'], pool),
+    node('Conv', ['p1', '3.weight', '3.bias'], ['z2'], { kernel_shape: [5, 5] }),
+    node('Sigmoid', ['z2'], ['s2']),
+    node('AveragePool', ['s2'], ['p2'], pool),
+    node('Flatten', ['p2'], ['f']),
+    node('Gemm', ['f', '7.weight', '7.bias'], ['z3'], { transB: 1 }),
+    node('Sigmoid', ['z3'], ['a3']),
+    node('Gemm', ['a3', '9.weight', '9.bias'], ['z4'], { transB: 1 }),
+    node('Sigmoid', ['z4'], ['a4']),
+    node('Gemm', ['a4', '11.weight', '11.bias'], ['logits'], { transB: 1 }),
+  ];
+  const initializers = Object.entries(o.state).map(([name, t]) => ({ name, dims: [...t.shape], data: t.data }));
+  const logits = { name: 'logits', dims: [o.x.shape[0], 10] };
+  return ortTimed(onnxModel({ name: 'lenet', nodes, inputs: [x], outputs: [logits], initializers }), [x], 'logits');
+}
+
 // ---- PyTorch on one CPU thread, in a child process: its result is checked like every runner's.
 
 const PYTHONS = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
@@ -219,6 +246,7 @@ function lenetCase(batch: number, mode: Mode): BenchCase {
     name: caseName(batch, mode),
     setup(runner) {
       if (runner === TFJS_CPU) return tfLeNet(mode, operands(batch));
+      if (runner === ORT_WASM) return mode === 'infer' ? ortLeNet(operands(batch)) : ORT_INFERENCE_ONLY;
       return ours(mode, operands(batch));
     },
     reference: () =>
@@ -243,7 +271,7 @@ export async function runLeNet(opts: RunOptions): Promise<void> {
   const cases = lenetCases(opts);
   if (cases.length === 0) return;
   const [tfCpu] = tfjsRunners;
-  const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu], opts);
+  const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu, ortRunner], opts);
   if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'lenet')));
   timings.push(...(await measureThreaded(opts, 'lenet')));
   if (runnerSelected(opts, TORCH)) {
@@ -263,27 +291,33 @@ function report(timings: Timing[], threads: number | undefined): string {
   const rows = LENET_BATCHES.flatMap((b) =>
     MODES.filter((m) => at(b, m, WASM)).map((m) => [
       caseName(b, m),
-      ...[WASM, RELAXED, JS, TORCH, TFJS_CPU].map((r) => cell(at(b, m, r))),
+      ...[WASM, RELAXED, JS, TORCH, TFJS_CPU, ORT_WASM].map((r) => cell(at(b, m, r))),
       perSecond(b, at(b, m, WASM)),
       perSecond(b, at(b, m, TORCH)),
       times(ratio(at(b, m, TORCH), at(b, m, WASM))),
       times(ratio(at(b, m, TFJS_CPU), at(b, m, WASM))),
+      times(ratio(at(b, m, ORT_WASM), at(b, m, WASM))),
       ...(threads === undefined ? [] : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
     ]),
   );
   // the threads child's 1-thread and n-thread medians, timed in turns (bench/harness.ts childMain)
   const threadColumns = threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
-  const skipped = timings.find((t) => t.runner === TORCH && t.skipped)?.skipped;
+  /** Why a runner's cells say n/a. */
+  const notes = [[TORCH, 'PyTorch'], [ORT_WASM, 'ORT wasm']].flatMap(([runner, label]) => {
+    const skipped = timings.find((t) => t.runner === runner && t.skipped)?.skipped;
+    return skipped ? [`${label}: ${skipped}`] : [];
+  });
+  const ort = timings.some((t) => t.runner === ORT_WASM) ? `; ${ORT_LABEL}` : '';
   return [
-    `### d2l's LeNet (median per call${torchVersion ? `; PyTorch ${torchVersion}, one thread` : ''})`,
+    `### d2l's LeNet (median per call${torchVersion ? `; PyTorch ${torchVersion}, one thread` : ''}${ort})`,
     '',
     markdownTable(
       [
-        'case', 'wasm', 'wasm relaxed', 'js', 'PyTorch CPU', 'TF.js cpu', 'wasm examples/s', 'PyTorch examples/s', 'wasm vs PyTorch', 'wasm vs TF.js cpu',
+        'case', 'wasm', 'wasm relaxed', 'js', 'PyTorch CPU', 'TF.js cpu', 'ORT wasm', 'wasm examples/s', 'PyTorch examples/s', 'wasm vs PyTorch', 'wasm vs TF.js cpu', 'wasm vs ORT wasm',
         ...threadColumns,
       ],
       rows,
     ),
-    ...(skipped ? ['', `PyTorch: ${skipped}`] : []),
+    ...notes.flatMap((n) => ['', n]),
   ].join('\n');
 }
