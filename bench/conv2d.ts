@@ -29,7 +29,7 @@ import {
   type Timed,
   type Timing,
 } from './harness.js';
-import { ORT_LABEL, ORT_WASM, ortForward, ortRunner } from './onnx.js';
+import { ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortForward } from './onnx.js';
 import { type CaseData, type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
 
 interface ConvCase extends ConvSpec {
@@ -71,7 +71,7 @@ const ourRunners = [backendRunner('wasm'), backendRunner('js')];
 const [tfCpu, tfWasm] = tfjsRunners;
 /** Who runs each mode in this process (the relaxed build runs every mode, in the child; ONNX Runtime Web only infers). */
 const RUNNERS: Record<Mode, Runner[]> = {
-  forward: [...ourRunners, tfCpu, tfWasm, ortRunner],
+  forward: [...ourRunners, tfCpu, tfWasm],
   dX: [ourRunners[0], tfWasm],
   dW: [ourRunners[0]],
   backward: [...ourRunners, tfCpu],
@@ -168,8 +168,7 @@ function benchCase(s: ConvCase, mode: Mode): BenchCase {
       if (s.id === 'f' && plainJs) return TOO_SLOW_FOR_JS;
       const data = caseData(s);
       if (runner === ORT_WASM) {
-        if (mode === 'forward') return ortForward(s, data, outShape(s));
-        throw new Error(`bench: ONNX Runtime Web has no ${mode} case`);
+        return mode === 'forward' ? ortForward(s, data, outShape(s)) : ORT_INFERENCE_ONLY;
       }
       if (runner === TFJS_CPU || runner === TFJS_WASM) {
         if (mode === 'forward') return tfForward(s, data, outShape(s));
@@ -190,7 +189,7 @@ function benchCase(s: ConvCase, mode: Mode): BenchCase {
   };
 }
 
-/** Every conv2d case and mode (the relaxed-SIMD child times these on wasm). */
+/** Every conv2d case and mode (the relaxed-SIMD, threads and ONNX Runtime Web children time these too). */
 export function conv2dCases(opts: RunOptions): BenchCase[] {
   const specs = CONV_CASES.filter((s) => !opts.quick || QUICK.includes(s.id));
   return selectCases(
@@ -208,6 +207,7 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
     timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
   }
   if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'conv2d')));
+  if (runnerSelected(opts, ORT_WASM)) timings.push(...(await measureInChild(opts, `peer:${ORT_WASM}`, ORT_WASM, 'conv2d')));
   timings.push(...(await measureThreaded(opts, 'conv2d')));
   console.log(report(timings, opts.threads));
 }

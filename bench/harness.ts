@@ -257,13 +257,18 @@ function median(xs: number[]): number {
 const CHILD_MARK = '@@bench-timings ';
 
 /** What a child process times on the wasm backend: the relaxed-SIMD build, or the plain one on n threads. */
-export type ChildSpec = 'relaxed-simd' | `threads:${number}`;
+/**
+ * What a child process times: the relaxed-SIMD build, n threads beside one, or a peer runner alone
+ * (`peer:<runner>`: ONNX Runtime Web, whose WebAssembly instance slowed wasmconv's calls in the
+ * same process, LeNet's inference from 8.8 to 14 ms at batch 256).
+ */
+export type ChildSpec = 'relaxed-simd' | `threads:${number}` | `peer:${string}`;
 
 /** The build and thread count of a child spec (a `--child` value); throws on anything else. */
 export function parseChild(spec: string): { build: wc.WasmBuild; threads: number } {
   if (spec === 'relaxed-simd') return { build: 'relaxed-simd', threads: 1 };
   const n = /^threads:([1-9]\d*)$/.exec(spec)?.[1];
-  if (n === undefined) throw new Error(`bench: unknown --child ${spec} (relaxed-simd or threads:<n>)`);
+  if (n === undefined) throw new Error(`bench: unknown --child ${spec} (relaxed-simd, threads:<n> or peer:<runner>)`);
   return { build: 'simd', threads: Number(n) };
 }
 
@@ -323,7 +328,15 @@ function threadsRunner(name: string, count: number): Runner {
  * machine other jobs come and go within seconds, and a 1-thread median from the parent's run
  * would be of another moment.
  */
-export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions): Promise<void> {
+export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions, peers: readonly Runner[]): Promise<void> {
+  const peer = /^peer:(.+)$/.exec(spec)?.[1];
+  if (peer !== undefined) {
+    const runner = peers.find((r) => r.name === peer);
+    if (!runner) throw new Error(`bench: unknown peer ${peer} (${peers.map((r) => r.name).join(', ')})`);
+    await initWasm('simd', 1); // the js reference each result is checked against runs on wasmconv
+    console.log(CHILD_MARK + JSON.stringify(await measure(cases, [runner], opts)));
+    return;
+  }
   const want = parseChild(spec);
   if (want.threads > 1) {
     const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], { ...opts, rewarm: true });

@@ -14,6 +14,7 @@ import { lenetCases, runLeNet } from './lenet.js';
 import { corr2dCases } from './corr2d.js';
 import { childMain, environment, initWasm, runCases } from './harness.js';
 import { shapeCases } from './linear.js';
+import { ortRunner } from './onnx.js';
 import { optimCases } from './optim.js';
 import { poolCases } from './pool.js';
 
@@ -59,7 +60,7 @@ const SUITES = { conv2d: conv2dCases, lenet: lenetCases };
 if (values.child !== undefined) {
   const suite = SUITES[values.suite as keyof typeof SUITES];
   if (!suite) throw new Error(`bench: unknown --suite ${values.suite}`);
-  await childMain(values.child, suite(opts), opts);
+  await childMain(values.child, suite(opts), opts, [ortRunner]);
 } else {
   await initWasm('simd');
   console.log(environment(opts));

@@ -32,7 +32,7 @@ import {
   type Timed,
   type Timing,
 } from './harness.js';
-import { node, onnxModel, ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortRunner, ortTimed } from './onnx.js';
+import { node, onnxModel, ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortTimed } from './onnx.js';
 import { TFJS_CPU, tfjsRunners } from './peers.js';
 
 export const LENET_BATCHES = [64, 256];
@@ -266,13 +266,14 @@ export function lenetCases(opts: RunOptions): BenchCase[] {
   );
 }
 
-/** Times every case here, the relaxed build and PyTorch in child processes, then prints the table. */
+/** Times every case here, and the relaxed build, ONNX Runtime Web, n threads and PyTorch in child processes, then prints the table. */
 export async function runLeNet(opts: RunOptions): Promise<void> {
   const cases = lenetCases(opts);
   if (cases.length === 0) return;
   const [tfCpu] = tfjsRunners;
-  const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu, ortRunner], opts);
+  const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu], opts);
   if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'lenet')));
+  if (runnerSelected(opts, ORT_WASM)) timings.push(...(await measureInChild(opts, `peer:${ORT_WASM}`, ORT_WASM, 'lenet')));
   timings.push(...(await measureThreaded(opts, 'lenet')));
   if (runnerSelected(opts, TORCH)) {
     for (const batch of LENET_BATCHES.filter((b) => cases.some((c) => c.name.includes(`batch ${b} `)))) {

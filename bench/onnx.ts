@@ -8,6 +8,8 @@
 // the promise resolves, as ours is when conv2d returns.
 // ONNX Runtime Web runs inference only (no gradients, no optimizer): it is timed on the conv2d
 // forward and the LeNet inference, and its training cells say n/a.
+// It is timed in a child process of its own (bench/harness.ts ChildSpec): its WebAssembly
+// instance in the same process slowed wasmconv's calls.
 import * as ort from 'onnxruntime-web';
 import { type Runner, Skip, type Timed } from './harness.js';
 import type { CaseData, ConvSpec } from './peers.js';
