@@ -42,8 +42,8 @@ def lenet_modern():
 MODELS = {"lenet-d2l": lenet_d2l, "lenet-modern": lenet_modern}
 
 
-def test_set(cache):
-    """The test images (scaled as ToTensor does) and labels of the split that `npm run lenet` uses."""
+def fashion_mnist(cache):
+    """The train and test images (scaled as ToTensor does) and labels of the split that `npm run lenet` uses."""
     with open(cache, "rb") as f:
         data = f.read()
     if data[:8] != MAGIC or struct.unpack_from("<I", data, 8)[0] != VERSION:
@@ -51,14 +51,23 @@ def test_set(cache):
     (n,) = struct.unpack_from("<I", data, 12)
     labels = np.frombuffer(data, np.uint8, n, HEADER_BYTES)
     pixels = np.frombuffer(data, np.uint8, n * PIXELS, HEADER_BYTES + n).reshape(n, 1, 28, 28)
-    test = np.concatenate([np.flatnonzero(labels == c)[TRAIN_PER_CLASS:TRAIN_PER_CLASS + TEST_PER_CLASS] for c in range(10)])
-    return torch.from_numpy(pixels[test].copy()).float() / 255, torch.from_numpy(labels[test].astype(np.int64))
+    by_class = [np.flatnonzero(labels == c) for c in range(10)]
+    train = np.concatenate([i[:TRAIN_PER_CLASS] for i in by_class])
+    test = np.concatenate([i[TRAIN_PER_CLASS:TRAIN_PER_CLASS + TEST_PER_CLASS] for i in by_class])
+
+    def tensors(rows):
+        return torch.from_numpy(pixels[rows].copy()).float() / 255, torch.from_numpy(labels[rows].astype(np.int64))
+
+    return tensors(train), tensors(test)
+
+
+DEFAULT_CACHE = os.path.join(ROOT, "node_modules", ".cache", "wasmconv", "fashion-mnist.bin")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file")
-    parser.add_argument("--cache", default=os.path.join(ROOT, "node_modules", ".cache", "wasmconv", "fashion-mnist.bin"))
+    parser.add_argument("--cache", default=DEFAULT_CACHE)
     parser.add_argument("--tolerance", type=int, default=2)
     args = parser.parse_args()
     with open(args.file, "rb") as f:
@@ -66,7 +75,7 @@ def main():
     net = MODELS[metadata["model"]]()
     net.load_state_dict(state, strict=True)  # num_batches_tracked: float32 in the file, copied into PyTorch's int64
     net.eval()
-    x, y = test_set(args.cache)
+    _, (x, y) = fashion_mnist(args.cache)
     with torch.no_grad():
         logits = torch.cat([net(x[i:i + 1000]) for i in range(0, len(x), 1000)])
     right = int((logits.argmax(1) == y).sum())
