@@ -9,7 +9,14 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      'assembly/', 'dist/', 'build/', 'node_modules/', 'docs/api/', 'examples/web/dist/', 'test-results/', 'scratch/',
+      'assembly/',
+      'dist/',
+      'build/',
+      'node_modules/',
+      'docs/api/',
+      'examples/web/dist/',
+      'test-results/',
+      'scratch/',
       '**/*.generated.ts',
     ],
   },
@@ -19,7 +26,10 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: {
       // an unused binding named _x is deliberate (a skipped tuple item, a parameter kept for its position)
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

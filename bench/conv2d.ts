@@ -30,14 +30,36 @@ import {
   type Timing,
 } from './harness.js';
 import { ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortForward } from './onnx.js';
-import { type CaseData, type ConvSpec, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
+import {
+  type CaseData,
+  type ConvSpec,
+  TFJS_CPU,
+  TFJS_WASM,
+  tfBackward,
+  tfForward,
+  tfGradInput,
+  tfjsRunners,
+  tfTrainStep,
+} from './peers.js';
 
 interface ConvCase extends ConvSpec {
   id: string;
 }
 
 const conv = (id: string, [n, c, h, w]: number[], o: number, [kh, kw]: number[], opts: Partial<ConvSpec> = {}): ConvCase => ({
-  id, n, c, h, w, o, kh, kw, stride: 1, pad: 0, dilation: 1, groups: 1, ...opts,
+  id,
+  n,
+  c,
+  h,
+  w,
+  o,
+  kh,
+  kw,
+  stride: 1,
+  pad: 0,
+  dilation: 1,
+  groups: 1,
+  ...opts,
 });
 
 export const CONV_CASES: ConvCase[] = [
@@ -204,7 +226,13 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
   if (cases.length === 0) return;
   const timings: Timing[] = [];
   for (const mode of MODES) {
-    timings.push(...(await measure(cases.filter((c) => c.name.endsWith(`/${mode}`)), RUNNERS[mode], opts)));
+    timings.push(
+      ...(await measure(
+        cases.filter((c) => c.name.endsWith(`/${mode}`)),
+        RUNNERS[mode],
+        opts,
+      )),
+    );
   }
   if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'conv2d')));
   if (runnerSelected(opts, ORT_WASM)) timings.push(...(await measureInChild(opts, `peer:${ORT_WASM}`, ORT_WASM, 'conv2d')));
@@ -231,7 +259,10 @@ function report(timings: Timing[], threads: number | undefined): string {
   const rowsOf = (modes: Mode[]) => ran.filter((s) => modes.some((m) => at(s, m, WASM)));
   const shape = (s: ConvCase) =>
     `${s.id}: ${s.n},${s.c},${s.h},${s.w}→${s.o} ${s.kh}×${s.kw}` +
-    (s.stride > 1 ? ` s${s.stride}` : '') + (s.pad ? ` p${s.pad}` : '') + (s.dilation > 1 ? ` d${s.dilation}` : '') + (s.groups > 1 ? ` g${s.groups}` : '');
+    (s.stride > 1 ? ` s${s.stride}` : '') +
+    (s.pad ? ` p${s.pad}` : '') +
+    (s.dilation > 1 ? ` d${s.dilation}` : '') +
+    (s.groups > 1 ? ` g${s.groups}` : '');
   const notes: string[] = [];
   const forward = markdownTable(
     ['case', 'wasm', 'wasm relaxed', 'js', 'TF.js cpu', 'TF.js wasm', 'ORT wasm', 'wasm vs TF.js wasm', 'wasm vs ORT wasm', 'wasm vs js'],
@@ -244,7 +275,18 @@ function report(timings: Timing[], threads: number | undefined): string {
     ]),
   );
   const backward = markdownTable(
-    ['case', 'wasm dX+dW+db', 'wasm relaxed', 'js', 'TF.js cpu', 'wasm dX', 'wasm dW', 'TF.js wasm dX', 'dX vs TF.js wasm', 'backward ÷ forward'],
+    [
+      'case',
+      'wasm dX+dW+db',
+      'wasm relaxed',
+      'js',
+      'TF.js cpu',
+      'wasm dX',
+      'wasm dW',
+      'TF.js wasm dX',
+      'dX vs TF.js wasm',
+      'backward ÷ forward',
+    ],
     rowsOf(['backward', 'dX', 'dW']).map((s) => [
       shape(s),
       ...[WASM, RELAXED, JS, TFJS_CPU].map((r) => cell(at(s, 'backward', r), notes)),
@@ -290,7 +332,10 @@ function report(timings: Timing[], threads: number | undefined): string {
 function threadsTable(ran: ConvCase[], at: Lookup, threads: number): string {
   const rows = ran.flatMap((s) =>
     MODES.filter((m) => at(s, m, THREADED)).map((m) => [
-      `${s.id} ${m}`, cell(at(s, m, ONE_THREAD), []), cell(at(s, m, THREADED), []), times(ratio(at(s, m, ONE_THREAD), at(s, m, THREADED))),
+      `${s.id} ${m}`,
+      cell(at(s, m, ONE_THREAD), []),
+      cell(at(s, m, THREADED), []),
+      times(ratio(at(s, m, ONE_THREAD), at(s, m, THREADED))),
     ]),
   );
   return [
@@ -306,9 +351,7 @@ type Lookup = (s: ConvCase, mode: Mode, runner: string) => Timing | undefined;
 function targets(ran: ConvCase[], at: Lookup): string {
   const byId = (ids: string) => ran.filter((s) => ids.includes(s.id));
   const speedups = (cases: ConvCase[], mode: Mode, slowRunner: string, fastRunner: string, fastMode = mode) =>
-    cases
-      .map((s) => ({ id: s.id, r: ratio(at(s, mode, slowRunner), at(s, fastMode, fastRunner)) }))
-      .filter((x) => x.r !== '');
+    cases.map((s) => ({ id: s.id, r: ratio(at(s, mode, slowRunner), at(s, fastMode, fastRunner)) })).filter((x) => x.r !== '');
   const row = (target: string, values: { id: string; r: string }[], ok: (r: number) => boolean): string[] => {
     if (values.length === 0) return [target, 'not measured in this run', ''];
     const measured = values.map((v) => `${v.id} ${v.r}`).join(', ');
@@ -317,21 +360,35 @@ function targets(ran: ConvCase[], at: Lookup): string {
   };
   const e = byId('e');
   const dwE = e.map((s) => at(s, 'dW', WASM)).filter((t) => t?.medianMs !== undefined);
-  const a = byId('a').map((s) => at(s, 'forward', WASM)).filter((t) => t?.medianMs !== undefined);
+  const a = byId('a')
+    .map((s) => at(s, 'forward', WASM))
+    .filter((t) => t?.medianMs !== undefined);
   return markdownTable(
     ['target', 'measured (×: ratio of medians)', 'met'],
     [
       row('forward ≥ 1.1× TF.js wasm on d–j', speedups(byId('defghij'), 'forward', TFJS_WASM, WASM), (r) => r >= 1.1),
       row('forward ≥ 3× TF.js wasm on b, c, h', speedups(byId('bch'), 'forward', TFJS_WASM, WASM), (r) => r >= 3),
       row('input gradient ≥ 10× TF.js wasm on b–j', speedups(byId('bcdefghij'), 'dX', TFJS_WASM, WASM), (r) => r >= 10),
-      row('weight gradient ≥ 25 GFLOP/s on e', dwE.map((t) => ({ id: 'e', r: gflops(t) })), (r) => r >= 25),
+      row(
+        'weight gradient ≥ 25 GFLOP/s on e',
+        dwE.map((t) => ({ id: 'e', r: gflops(t) })),
+        (r) => r >= 25,
+      ),
       row('backward (dX+dW+db) ≤ 2.2× our forward', speedups(ran, 'backward', WASM, WASM, 'forward'), (r) => r <= 2.2),
-      row('≥ 50× our js backend on e (forward, backward)', [
-        ...speedups(e, 'forward', JS, WASM).map((v) => ({ ...v, id: 'forward' })),
-        ...speedups(e, 'backward', JS, WASM).map((v) => ({ ...v, id: 'backward' })),
-      ], (r) => r >= 50),
+      row(
+        '≥ 50× our js backend on e (forward, backward)',
+        [
+          ...speedups(e, 'forward', JS, WASM).map((v) => ({ ...v, id: 'forward' })),
+          ...speedups(e, 'backward', JS, WASM).map((v) => ({ ...v, id: 'backward' })),
+        ],
+        (r) => r >= 50,
+      ),
       row('relaxed SIMD ≥ 1.15× plain SIMD on e (forward)', speedups(e, 'forward', WASM, RELAXED), (r) => r >= 1.15),
-      row('case a < 3 µs per call (forward, µs)', a.map((t) => ({ id: 'a', r: (t!.medianMs! * 1000).toFixed(2) })), (r) => r < 3),
+      row(
+        'case a < 3 µs per call (forward, µs)',
+        a.map((t) => ({ id: 'a', r: (t!.medianMs! * 1000).toFixed(2) })),
+        (r) => r < 3,
+      ),
     ],
   );
 }

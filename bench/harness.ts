@@ -115,7 +115,15 @@ export async function measure(cases: readonly BenchCase[], runners: readonly Run
     for (let round = 0; round < rounds; round++) {
       for (const t of tasks) t.samples = t.samples.concat(await timeRound(t, round, rounds, opts));
     }
-    out.push(...tasks.map((t) => ({ name: c.name, runner: t.runner.name, medianMs: median(t.samples), samples: t.samples.length, flops: c.flops })));
+    out.push(
+      ...tasks.map((t) => ({
+        name: c.name,
+        runner: t.runner.name,
+        medianMs: median(t.samples),
+        samples: t.samples.length,
+        flops: c.flops,
+      })),
+    );
   }
   return out;
 }
@@ -176,7 +184,8 @@ export function checkResult(name: string, runner: string, got: Float32Array[], w
     let scale = 0;
     for (const v of w) scale = Math.max(scale, Math.abs(v));
     for (let i = 0; i < w.length; i++) {
-      if (!(Math.abs(g[i] - w[i]) <= 1e-3 * scale)) fail(`result ${k} entry ${i}: ${g[i]}, reference ${w[i]}, largest reference value ${scale}`);
+      if (!(Math.abs(g[i] - w[i]) <= 1e-3 * scale))
+        fail(`result ${k} entry ${i}: ${g[i]}, reference ${w[i]}, largest reference value ${scale}`);
     }
   });
 }

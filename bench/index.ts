@@ -51,7 +51,8 @@ const runners = values.runners?.split(',');
 const unknown = runners?.filter((r) => !RUNNER_NAMES.includes(r)) ?? [];
 if (unknown.length > 0) throw new Error(`bench: unknown runner ${unknown.join(', ')}; the runners are ${RUNNER_NAMES.join(', ')}`);
 const threads = values.threads === undefined ? undefined : Number(values.threads);
-if (threads !== undefined && !(Number.isInteger(threads) && threads >= 2)) throw new Error(`bench: --threads takes a whole number ≥ 2, got ${values.threads}`);
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 2))
+  throw new Error(`bench: --threads takes a whole number ≥ 2, got ${values.threads}`);
 const opts = { quick: values.quick ?? false, filter: values.filter, runners, threads };
 
 /** The suites a child process times (bench/harness.ts measureInChild). */

@@ -43,9 +43,18 @@ const MODES: Mode[] = ['train', 'infer'];
 function lenet(): wc.nn.Sequential {
   const { nn } = wc;
   return new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2, seed: 1 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-    new nn.Conv2d(6, 16, 5, { seed: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-    new nn.Linear(400, 120, { seed: 3 }), new nn.Sigmoid(), new nn.Linear(120, 84, { seed: 4 }), new nn.Sigmoid(), new nn.Linear(84, 10, { seed: 5 }),
+    new nn.Conv2d(1, 6, 5, { padding: 2, seed: 1 }),
+    new nn.Sigmoid(),
+    new nn.AvgPool2d(2, { stride: 2 }),
+    new nn.Conv2d(6, 16, 5, { seed: 2 }),
+    new nn.Sigmoid(),
+    new nn.AvgPool2d(2, { stride: 2 }),
+    new nn.Flatten(),
+    new nn.Linear(400, 120, { seed: 3 }),
+    new nn.Sigmoid(),
+    new nn.Linear(120, 84, { seed: 4 }),
+    new nn.Sigmoid(),
+    new nn.Linear(84, 10, { seed: 5 }),
   );
 }
 
@@ -59,7 +68,7 @@ interface Operands {
 /** The weights (xavier-uniform, as d2l initialises them), images in [0, 1) and labels every runner starts from. */
 function operands(batch: number): Operands {
   const net = lenet();
-  net.apply((m) => m instanceof wc.nn.Conv2d || m instanceof wc.nn.Linear ? wc.nn.init.xavierUniform(m.weight, { seed: 6 }) : undefined);
+  net.apply((m) => (m instanceof wc.nn.Conv2d || m instanceof wc.nn.Linear ? wc.nn.init.xavierUniform(m.weight, { seed: 6 }) : undefined));
   const y = wc.tensor(Array.from({ length: batch }, (_, i) => (i * 7 + 3) % 10));
   return { state: net.stateDict(), x: wc.rand([batch, 1, 28, 28], { seed: 7 }), y };
 }
@@ -99,13 +108,25 @@ function permute(data: Float32Array, shape: number[], order: number[]): Float32A
 function tfOperands(o: Operands) {
   const w = (key: string) => {
     const t = o.state[key];
-    return t.ndim === 4 ? tf.variable(tf.tensor(permute(t.data, [...t.shape], [2, 3, 1, 0]), [t.shape[2], t.shape[3], t.shape[1], t.shape[0]]))
+    return t.ndim === 4
+      ? tf.variable(tf.tensor(permute(t.data, [...t.shape], [2, 3, 1, 0]), [t.shape[2], t.shape[3], t.shape[1], t.shape[0]]))
       : tf.variable(tf.tensor(permute(t.data, [...t.shape], [1, 0]), [t.shape[1], t.shape[0]]));
   };
   const b = (key: string) => tf.variable(tf.tensor1d(o.state[key].data));
   const [n] = o.x.shape;
   return {
-    params: [w('0.weight'), b('0.bias'), w('3.weight'), b('3.bias'), w('7.weight'), b('7.bias'), w('9.weight'), b('9.bias'), w('11.weight'), b('11.bias')],
+    params: [
+      w('0.weight'),
+      b('0.bias'),
+      w('3.weight'),
+      b('3.bias'),
+      w('7.weight'),
+      b('7.bias'),
+      w('9.weight'),
+      b('9.bias'),
+      w('11.weight'),
+      b('11.bias'),
+    ],
     x: tf.tensor4d(permute(o.x.data, [n, 1, 28, 28], [0, 2, 3, 1]), [n, 28, 28, 1]),
     onehot: tf.cast(tf.oneHot(tf.tensor1d(o.y.data, 'int32'), 10), 'float32'),
   };
@@ -128,10 +149,26 @@ const sigmoidGrad = (d: tf.Tensor, s: tf.Tensor) => tf.mul(d, tf.mul(s, tf.sub(1
 
 function tfLeNet(mode: Mode, o: Operands): Timed | Skip {
   const { params, x, onehot } = tfOperands(o);
-  const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = params as [tf.Variable<tf.Rank.R4>, tf.Variable, tf.Variable<tf.Rank.R4>, tf.Variable, ...tf.Variable<tf.Rank.R2>[]];
+  const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = params as [
+    tf.Variable<tf.Rank.R4>,
+    tf.Variable,
+    tf.Variable<tf.Rank.R4>,
+    tf.Variable,
+    ...tf.Variable<tf.Rank.R2>[],
+  ];
   const n = x.shape[0];
   const forward = () => {
-    const s1 = tf.sigmoid(tf.add(tf.conv2d(x, w1, 1, [[0, 0], [2, 2], [2, 2], [0, 0]]), b1)) as tf.Tensor4D;
+    const s1 = tf.sigmoid(
+      tf.add(
+        tf.conv2d(x, w1, 1, [
+          [0, 0],
+          [2, 2],
+          [2, 2],
+          [0, 0],
+        ]),
+        b1,
+      ),
+    ) as tf.Tensor4D;
     const p1 = tf.avgPool(s1, 2, 2, 'valid');
     const s2 = tf.sigmoid(tf.add(tf.conv2d(p1, w2, 1, 'valid'), b2)) as tf.Tensor4D;
     const p2 = tf.avgPool(s2, 2, 2, 'valid');
@@ -158,13 +195,31 @@ function tfLeNet(mode: Mode, o: Operands): Timed | Skip {
       const dp1 = tf.conv2dTranspose(dz2, w2, p1.shape, 1, 'valid');
       const dz1 = sigmoidGrad(avgPoolGrad(dp1, s1), s1) as tf.Tensor4D;
       const grads = [
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz1 }, { strides: 1, pad: [[0, 0], [2, 2], [2, 2], [0, 0]], dataFormat: 'NHWC', filterShape: w1.shape } as never) as tf.Tensor,
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz1 }, {
+          strides: 1,
+          pad: [
+            [0, 0],
+            [2, 2],
+            [2, 2],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          filterShape: w1.shape,
+        } as never) as tf.Tensor,
         tf.sum(dz1, [0, 1, 2]),
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: p1, dy: dz2 }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: w2.shape } as never) as tf.Tensor,
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: p1, dy: dz2 }, {
+          strides: 1,
+          pad: 'valid',
+          dataFormat: 'NHWC',
+          filterShape: w2.shape,
+        } as never) as tf.Tensor,
         tf.sum(dz2, [0, 1, 2]),
-        tf.matMul(f, dz3, true, false), tf.sum(dz3, 0),
-        tf.matMul(a3, dz4, true, false), tf.sum(dz4, 0),
-        tf.matMul(a4, dz5, true, false), tf.sum(dz5, 0),
+        tf.matMul(f, dz3, true, false),
+        tf.sum(dz3, 0),
+        tf.matMul(a3, dz4, true, false),
+        tf.sum(dz4, 0),
+        tf.matMul(a4, dz5, true, false),
+        tf.sum(dz5, 0),
       ];
       params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(lr, grads[i]))));
       loss.dataSync();
@@ -222,7 +277,12 @@ function measureTorch(batch: number, opts: RunOptions, references: Record<Mode, 
     const child = spawnSync(python, [script, input, output, ...(opts.quick ? ['--quick'] : [])], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`bench: PyTorch's LeNet failed:\n${child.stderr}`);
     const result = wc.loadSafetensors(readFileSync(output));
-    checkResult(caseName(batch, 'train'), TORCH, Object.keys(o.state).map((k) => result[k].data), references.train);
+    checkResult(
+      caseName(batch, 'train'),
+      TORCH,
+      Object.keys(o.state).map((k) => result[k].data),
+      references.train,
+    );
     checkResult(caseName(batch, 'infer'), TORCH, [result.logits.data], references.infer);
     const times = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<Mode, number[]> & { torch: string };
     torchVersion = times.torch;
@@ -298,13 +358,19 @@ function report(timings: Timing[], threads: number | undefined): string {
       times(ratio(at(b, m, TORCH), at(b, m, WASM))),
       times(ratio(at(b, m, TFJS_CPU), at(b, m, WASM))),
       times(ratio(at(b, m, ORT_WASM), at(b, m, WASM))),
-      ...(threads === undefined ? [] : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
+      ...(threads === undefined
+        ? []
+        : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
     ]),
   );
   // the threads child's 1-thread and n-thread medians, timed in turns (bench/harness.ts childMain)
-  const threadColumns = threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
+  const threadColumns =
+    threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
   /** Why a runner's cells say n/a. */
-  const notes = [[TORCH, 'PyTorch'], [ORT_WASM, 'ORT wasm']].flatMap(([runner, label]) => {
+  const notes = [
+    [TORCH, 'PyTorch'],
+    [ORT_WASM, 'ORT wasm'],
+  ].flatMap(([runner, label]) => {
     const skipped = timings.find((t) => t.runner === runner && t.skipped)?.skipped;
     return skipped ? [`${label}: ${skipped}`] : [];
   });
@@ -314,7 +380,18 @@ function report(timings: Timing[], threads: number | undefined): string {
     '',
     markdownTable(
       [
-        'case', 'wasm', 'wasm relaxed', 'js', 'PyTorch CPU', 'TF.js cpu', 'ORT wasm', 'wasm examples/s', 'PyTorch examples/s', 'wasm vs PyTorch', 'wasm vs TF.js cpu', 'wasm vs ORT wasm',
+        'case',
+        'wasm',
+        'wasm relaxed',
+        'js',
+        'PyTorch CPU',
+        'TF.js cpu',
+        'ORT wasm',
+        'wasm examples/s',
+        'PyTorch examples/s',
+        'wasm vs PyTorch',
+        'wasm vs TF.js cpu',
+        'wasm vs ORT wasm',
         ...threadColumns,
       ],
       rows,

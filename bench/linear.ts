@@ -4,7 +4,11 @@
 import * as wc from 'wasmconv';
 import { type BenchCase, ourCase, timed } from './harness.js';
 
-const LAYERS: [number, number][] = [[400, 120], [120, 84], [84, 10]];
+const LAYERS: [number, number][] = [
+  [400, 120],
+  [120, 84],
+  [84, 10],
+];
 const BATCH = 256;
 
 function linearCases([n, m]: [number, number]): BenchCase[] {

@@ -18,7 +18,19 @@ function optimizerStep(make: (params: wc.Tensor[]) => { step(): void }): () => T
 }
 
 export const optimCases: BenchCase[] = [
-  ourCase('Adam step, LeNet (61,706 parameters)', undefined, optimizerStep((p) => new wc.optim.Adam(p))),
-  ourCase('AdamW amsgrad step, LeNet', undefined, optimizerStep((p) => new wc.optim.AdamW(p, { amsgrad: true }))),
-  ourCase('SGD momentum step, LeNet', undefined, optimizerStep((p) => new wc.optim.SGD(p, { lr: 0.01, momentum: 0.9 }))),
+  ourCase(
+    'Adam step, LeNet (61,706 parameters)',
+    undefined,
+    optimizerStep((p) => new wc.optim.Adam(p)),
+  ),
+  ourCase(
+    'AdamW amsgrad step, LeNet',
+    undefined,
+    optimizerStep((p) => new wc.optim.AdamW(p, { amsgrad: true })),
+  ),
+  ourCase(
+    'SGD momentum step, LeNet',
+    undefined,
+    optimizerStep((p) => new wc.optim.SGD(p, { lr: 0.01, momentum: 0.9 })),
+  ),
 ];

@@ -123,7 +123,12 @@ function filterShapeOf(s: ConvSpec): [number, number, number, number] {
 }
 
 /** Explicit padding: a plain number is mis-sized by TF.js for non-square windows, explicit never is. */
-const padding = (s: ConvSpec): tf.backend_util.ExplicitPadding => [[0, 0], [s.pad, s.pad], [s.pad, s.pad], [0, 0]];
+const padding = (s: ConvSpec): tf.backend_util.ExplicitPadding => [
+  [0, 0],
+  [s.pad, s.pad],
+  [s.pad, s.pad],
+  [0, 0],
+];
 
 function forward(s: ConvSpec, x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   return depthwise(s)

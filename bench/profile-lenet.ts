@@ -11,7 +11,13 @@ import { wasmKernels } from '../src/backend/wasm/index.js';
 import * as wc from '../src/index.js';
 import { Arena } from '../src/wasm/arena.js';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '256' }, threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '256' },
+    threads: { type: 'string', default: '1' },
+    steps: { type: 'string', default: '40' },
+  },
+});
 const batch = Number(values.batch);
 const steps = Number(values.steps);
 await wc.init({ build: 'simd', threads: Number(values.threads) });
@@ -53,9 +59,18 @@ for (const method of ['put', 'putInt32', 'take', 'read', 'zeros'] as const) {
 
 const { nn } = wc;
 const net = new nn.Sequential(
-  new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-  new nn.Conv2d(6, 16, 5), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-  new nn.Linear(400, 120), new nn.Sigmoid(), new nn.Linear(120, 84), new nn.Sigmoid(), new nn.Linear(84, 10),
+  new nn.Conv2d(1, 6, 5, { padding: 2 }),
+  new nn.Sigmoid(),
+  new nn.AvgPool2d(2, { stride: 2 }),
+  new nn.Conv2d(6, 16, 5),
+  new nn.Sigmoid(),
+  new nn.AvgPool2d(2, { stride: 2 }),
+  new nn.Flatten(),
+  new nn.Linear(400, 120),
+  new nn.Sigmoid(),
+  new nn.Linear(120, 84),
+  new nn.Sigmoid(),
+  new nn.Linear(84, 10),
 );
 const opt = new wc.optim.SGD(net.parameters(), { lr: 0.9 });
 const loss = new nn.CrossEntropyLoss();
@@ -97,12 +112,21 @@ function table(title: string, { total, rows }: ReturnType<typeof profile>): stri
 
 console.log(`d2l's LeNet at batch ${batch}, wasm (plain SIMD), ${wc.threadCount()} thread(s)\n`);
 net.train();
-console.log(table('training step', profile(() => {
-  opt.zeroGrad();
-  loss.forward(net.forward(x), y).backward();
-  opt.step();
-})));
+console.log(
+  table(
+    'training step',
+    profile(() => {
+      opt.zeroGrad();
+      loss.forward(net.forward(x), y).backward();
+      opt.step();
+    }),
+  ),
+);
 console.log();
 net.eval();
-console.log(table('inference', profile(() => wc.noGrad(() => net.forward(x)))));
-
+console.log(
+  table(
+    'inference',
+    profile(() => wc.noGrad(() => net.forward(x))),
+  ),
+);

@@ -84,7 +84,11 @@ section('通过矩阵操作实现卷积操作 (convolution through matrix operat
     const cell = Math.max(...grids.flat(2).map((v) => v.length));
     const lines = grids.map((g) => g.map((row) => row.map((v) => v.padStart(cell)).join(' ')));
     const widths = blocks.map(([label], i) => Math.max(label.length, lines[i][0].length) + 4);
-    const join = (parts: string[]) => parts.map((p, i) => p.padEnd(widths[i])).join('').trimEnd();
+    const join = (parts: string[]) =>
+      parts
+        .map((p, i) => p.padEnd(widths[i]))
+        .join('')
+        .trimEnd();
     return [join(blocks.map(([label]) => label)), ...lines[0].map((_, r) => join(lines.map((l) => l[r])))].join('\n');
   }
 

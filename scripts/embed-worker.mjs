@@ -5,7 +5,14 @@ import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const entry = new URL('../src/wasm/threads/worker.ts', import.meta.url).pathname;
-const { outputFiles } = await build({ entryPoints: [entry], bundle: true, format: 'iife', target: 'es2022', write: false, legalComments: 'none' });
+const { outputFiles } = await build({
+  entryPoints: [entry],
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  write: false,
+  legalComments: 'none',
+});
 const source = outputFiles[0].text;
 writeFileSync(
   new URL('../src/wasm/threads/worker.generated.ts', import.meta.url),

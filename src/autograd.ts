@@ -71,7 +71,13 @@ export function noGrad<T>(fn: () => T): T {
  * Makes `out` a graph node when grad mode is on and some input requires a gradient. `saved`:
  * pooled arrays (./buffers.ts) the backward reads and nothing else does, given back after it.
  */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, saved: (Float32Array | Int32Array)[] = []): Tensor {
+export function record(
+  out: Tensor,
+  op: string,
+  inputs: readonly Tensor[],
+  backward: BackwardFn,
+  saved: (Float32Array | Int32Array)[] = [],
+): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.gradFn = { op, inputs, backward, saved };
     out.requiresGrad = true;

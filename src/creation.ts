@@ -92,7 +92,11 @@ export function tensor(data: NestedArray | ArrayLike<number> | Tensor, shape?: r
   if (data instanceof Tensor) {
     values = data.data.slice();
     inferred = [...data.shape];
-  } else if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array || data instanceof BigUint64Array)) {
+  } else if (
+    ArrayBuffer.isView(data) &&
+    !(data instanceof DataView) &&
+    !(data instanceof BigInt64Array || data instanceof BigUint64Array)
+  ) {
     values = Float32Array.from(data as ArrayLike<number>);
     inferred = [values.length];
   } else if (typeof data === 'number' || Array.isArray(data)) {
@@ -176,7 +180,11 @@ export function ones(shape: readonly number[] | number, opts?: TensorOptions): T
  */
 export function arange(start: number, end?: number, step = 1): Tensor {
   if (end === undefined) [start, end] = [0, start];
-  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+    ['step', step],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`arange: ${name} must be a finite number, got ${describe(v)}`);
   }
   if (step === 0) throw new RangeError('arange: step must be nonzero');

@@ -353,9 +353,7 @@ export class Tensor {
     } else {
       if (!(gradient instanceof Tensor)) throw new TypeError(`backward: gradient must be a Tensor, got ${describe(gradient)}`);
       if (!sameShape(gradient.shape, this.shape)) {
-        throw new RangeError(
-          `backward: gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
-        );
+        throw new RangeError(`backward: gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`);
       }
       // closures only read their output's gradient; a leaf root would adopt it as .grad
       seed = this.gradFn ? gradient.data : gradient.data.slice();

@@ -65,11 +65,15 @@ describe.each(BACKENDS)('gradients of data movement and corr2d on %s', (backend)
   });
 
   it('corr2d: gradients of input and kernel', () => {
-    const arb = fc
-      .tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 9 }))
-      .chain(([h, w]) =>
-        fc.record({ h: fc.constant(h), w: fc.constant(w), kh: fc.integer({ min: 1, max: h }), kw: fc.integer({ min: 1, max: w }), seed: seedArb }),
-      );
+    const arb = fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 9 })).chain(([h, w]) =>
+      fc.record({
+        h: fc.constant(h),
+        w: fc.constant(w),
+        kh: fc.integer({ min: 1, max: h }),
+        kw: fc.integer({ min: 1, max: w }),
+        seed: seedArb,
+      }),
+    );
     fc.assert(
       fc.property(arb, ({ h, w, kh, kw, seed }) => {
         gradcheck({
@@ -135,7 +139,10 @@ describe.each(BACKENDS)('autograd semantics on %s', (backend) => {
       inputs: [{ shape: [4], data: randomData(4, 9) }],
       op: (t) => {
         const z = t.mul(t).add(1);
-        return z.mul(2).add(z.square()).sub(z.div(wc.full([4], 2)));
+        return z
+          .mul(2)
+          .add(z.square())
+          .sub(z.div(wc.full([4], 2)));
       },
       ref: (t) => t.map((v) => 2 * (v * v + 1) + (v * v + 1) ** 2 - (v * v + 1) / 2),
     });
@@ -145,10 +152,18 @@ describe.each(BACKENDS)('autograd semantics on %s', (backend) => {
     // conv2d(x, x) over one whole window is the sum of x²: gradient 2x (C = 1: the depthwise
     // kernels, C = 2: the GEMM ones), each op's kernels told its gradient buffers start as zeros
     // only while no other contribution has reached them
-    for (const shape of [[1, 1, 2, 3], [1, 2, 2, 2]]) {
+    for (const shape of [
+      [1, 1, 2, 3],
+      [1, 2, 2, 2],
+    ]) {
       const x = wc.tensor(randomData(size(shape), 3), shape, { requiresGrad: true });
       wc.conv2d(x, x).sum().backward();
-      expectClose(x.grad!.data, x.data.map((v) => 2 * v), 1e-6, 1e-5);
+      expectClose(
+        x.grad!.data,
+        x.data.map((v) => 2 * v),
+        1e-6,
+        1e-5,
+      );
     }
     // two convolutions of x (GEMM and depthwise) in one graph, against one pass each
     const x = wc.randn([2, 3, 5, 5], { seed: 4, requiresGrad: true });
@@ -264,7 +279,11 @@ describe('autograd across backends', () => {
       wc.setBackend(name);
       const x = wc.tensor(randomData(35, 3), [5, 7], { requiresGrad: true });
       const k = wc.tensor(randomData(6, 4), [2, 3], { requiresGrad: true });
-      wc.corr2d(x.mul(x).sub(0.5), k).div(wc.full([4, 5], 3)).pow(2).mean().backward();
+      wc.corr2d(x.mul(x).sub(0.5), k)
+        .div(wc.full([4, 5], 3))
+        .pow(2)
+        .mean()
+        .backward();
       return [values(x.grad), values(k.grad)];
     };
     const [js, wasm] = [run('js'), run('wasm')];

@@ -78,11 +78,7 @@ describe('toString follows torch/_tensor_str.py', () => {
       () => wc.arange(8).reshape(2, 2, 2),
       'tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]])',
     ],
-    [
-      'a long vector, 9 per line at width 6',
-      () => wc.full([10], 0.25),
-      `tensor([${Array(9).fill('0.2500').join(', ')},\n        0.2500])`,
-    ],
+    ['a long vector, 9 per line at width 6', () => wc.full([10], 0.25), `tensor([${Array(9).fill('0.2500').join(', ')},\n        0.2500])`],
     [
       'long matrix rows, also 9 per line at indent 8',
       () => wc.full([2, 10], 0.25),

@@ -18,7 +18,10 @@ const releaseBytes = () => new Uint8Array(readFileSync(releaseUrl));
 function expectNotebookCorr2d(wc: Wc): void {
   for (const backend of ['wasm', 'js'] as const) {
     wc.setBackend(backend);
-    expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([[19, 25], [37, 43]]);
+    expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([
+      [19, 25],
+      [37, 43],
+    ]);
   }
   wc.setBackend('wasm');
 }

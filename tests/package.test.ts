@@ -44,7 +44,8 @@ describe('the packed tarball', () => {
       seen.add(file);
       expect(shipped.has(file), `${file} is imported but not packed`).toBe(true);
       const text = readFileSync(new URL(file, ROOT), 'utf8');
-      for (const [, spec] of text.matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g)) visit(new URL(spec, new URL(file, 'file:///')).pathname.slice(1));
+      for (const [, spec] of text.matchAll(/(?:from|import)\s*['"](\.[^'"]+)['"]/g))
+        visit(new URL(spec, new URL(file, 'file:///')).pathname.slice(1));
     };
     visit('dist/index.js');
     expect(seen.has('dist/wasm/threads/worker.generated.js')).toBe(true);

@@ -36,16 +36,24 @@ describe('the README', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(blocks.map((b) => [b.line, b] as const))('runs the example at README.md line %i as written', (line, block) => {
-    mkdirSync(OUT, { recursive: true });
-    const file = new URL(`line-${line}.mts`, OUT);
-    writeFileSync(file, block.code);
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(file)], {
-      cwd: fileURLToPath(ROOT),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    const printed = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-    for (const expected of block.prints) expect(printed, `README.md line ${line} should print "${expected}"; it printed:\n${stdout}`).toContain(expected);
-  }, 70_000);
+  it.each(blocks.map((b) => [b.line, b] as const))(
+    'runs the example at README.md line %i as written',
+    (line, block) => {
+      mkdirSync(OUT, { recursive: true });
+      const file = new URL(`line-${line}.mts`, OUT);
+      writeFileSync(file, block.code);
+      const stdout = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(file)], {
+        cwd: fileURLToPath(ROOT),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      const printed = stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+      for (const expected of block.prints)
+        expect(printed, `README.md line ${line} should print "${expected}"; it printed:\n${stdout}`).toContain(expected);
+    },
+    70_000,
+  );
 });

@@ -54,7 +54,8 @@ function run(build: 'simd' | 'relaxed-simd', flags: string[]): ChildOutput {
 /** The Node flags that give this Node relaxed SIMD, or null when it has none. */
 function relaxedFlags(): string[] | null {
   if (relaxedSimdSupported()) return [];
-  const probe = 'process.exit(WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,61,1,59,0,' +
+  const probe =
+    'process.exit(WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,61,1,59,0,' +
     '253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,133,2,11])) ? 0 : 1)';
   try {
     execFileSync(process.execPath, [FLAG, '-e', probe], { stdio: 'ignore' });
@@ -70,7 +71,8 @@ describe('relaxed-SIMD build', () => {
   it.skipIf(flags === null)(
     `computes conv2d (forward, dX, dW, db) and matmul like the plain SIMD build within float32 rounding${flags === null ? ` (skipped: this Node has no relaxed SIMD, not even with ${FLAG})` : ''}`,
     () => {
-      if (!existsSync(fileURLToPath(dist))) throw new Error('tests/relaxed-simd.test.ts needs the built package: run `npm run build` (npm test does)');
+      if (!existsSync(fileURLToPath(dist)))
+        throw new Error('tests/relaxed-simd.test.ts needs the built package: run `npm run build` (npm test does)');
       const plain = run('simd', []);
       const relaxed = run('relaxed-simd', flags!);
       expect(plain.build).toBe('simd');

@@ -21,16 +21,40 @@ describe.each(BACKENDS)('tensors on %s', (backend) => {
     });
 
     it('infers the shape of nested arrays and stores them row-major', () => {
-      const t = wc.tensor([[1, 2, 3], [4, 5, 6]]);
+      const t = wc.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       expect(t.shape).toEqual([2, 3]);
       expect([t.ndim, t.size]).toEqual([2, 6]);
       expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect(t.toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
     });
 
     it('reads flat data with a shape', () => {
-      expect(wc.tensor([1, 2, 3, 4, 5, 6], [3, 2]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
-      expect(wc.tensor([[1, 2, 3], [4, 5, 6]], [3, 2]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+      expect(wc.tensor([1, 2, 3, 4, 5, 6], [3, 2]).toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
+      expect(
+        wc
+          .tensor(
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            [3, 2],
+          )
+          .toArray(),
+      ).toEqual([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       expect(wc.tensor([7], []).shape).toEqual([]);
     });
 
@@ -86,7 +110,10 @@ describe.each(BACKENDS)('tensors on %s', (backend) => {
 
   describe('zeros, ones, full', () => {
     it('fill a shape given as an array or a single size', () => {
-      expect(wc.zeros([2, 3]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+      expect(wc.zeros([2, 3]).toArray()).toEqual([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
       expect(wc.ones(3).toArray()).toEqual([1, 1, 1]);
       expect(wc.full([2, 1], -2.5).toArray()).toEqual([[-2.5], [-2.5]]);
       expect(Array.from(wc.full([2], NaN).data)).toEqual([NaN, NaN]);
@@ -120,7 +147,7 @@ describe.each(BACKENDS)('tensors on %s', (backend) => {
       expect(Array.from(t.data)).toEqual(f32(Array.from({ length: 10 }, (_, i) => i * 0.1)));
     });
 
-    it('reproduces torch\'s documented float edge: arange(1, 1.3, 0.1) has 4 values', () => {
+    it("reproduces torch's documented float edge: arange(1, 1.3, 0.1) has 4 values", () => {
       // ceil((1.3 - 1) / 0.1) = ceil(3.0000000000000004) = 4, as in PyTorch
       expect(wc.arange(1, 1.3, 0.1).size).toBe(4);
     });
@@ -168,10 +195,16 @@ describe.each(BACKENDS)('tensors on %s', (backend) => {
 
   describe('clone, detach, item, toArray', () => {
     it('clone copies the values into independent data', () => {
-      const t = wc.tensor([[1, 2], [3, 4]]);
+      const t = wc.tensor([
+        [1, 2],
+        [3, 4],
+      ]);
       const c = t.clone();
       expect(c.shape).toEqual([2, 2]);
-      expect(c.toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(c.toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       c.data[0] = 9;
       expect(t.data[0]).toBe(1);
     });
@@ -192,7 +225,16 @@ describe.each(BACKENDS)('tensors on %s', (backend) => {
     });
 
     it('toArray nests by shape, and returns a number for 0-d', () => {
-      expect(wc.arange(8).reshape(2, 2, 2).toArray()).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
+      expect(wc.arange(8).reshape(2, 2, 2).toArray()).toEqual([
+        [
+          [0, 1],
+          [2, 3],
+        ],
+        [
+          [4, 5],
+          [6, 7],
+        ],
+      ]);
       expect(wc.tensor(1.5).toArray()).toBe(1.5);
       expect(wc.zeros([0]).toArray()).toEqual([]);
     });

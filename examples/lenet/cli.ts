@@ -24,7 +24,14 @@ function row(cells: string[]): string {
 }
 
 function epochRow(r: EpochResult): string {
-  const cells = [String(r.epoch), r.loss.toFixed(4), r.trainAccuracy.toFixed(4), r.testAccuracy.toFixed(4), r.examplesPerSecond.toFixed(0), r.seconds.toFixed(1)];
+  const cells = [
+    String(r.epoch),
+    r.loss.toFixed(4),
+    r.trainAccuracy.toFixed(4),
+    r.testAccuracy.toFixed(4),
+    r.examplesPerSecond.toFixed(0),
+    r.seconds.toFixed(1),
+  ];
   return row(cells);
 }
 
@@ -42,7 +49,7 @@ function progressReporter(out: CliEnvironment['out'], epochs: number): Reporter 
         lastDraw = now;
         const width = 30;
         const filled = Math.round((width * done) / total);
-        const eta = done > 1 ? ((now - started) / (done - 1)) * (total - done) / 1000 : NaN;
+        const eta = done > 1 ? (((now - started) / (done - 1)) * (total - done)) / 1000 : NaN;
         const bar = `epoch ${epoch}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} loss ${meanLoss.toFixed(4)}`;
         const line = done === total ? `${bar}, testing` : Number.isFinite(eta) ? `${bar} eta ${eta.toFixed(0)}s` : bar;
         out.write(`\r${line.slice(0, (out.columns ?? 80) - 1)}\x1b[K`);
@@ -80,7 +87,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const { trainPerClass, testPerClass, ...where } = io.dataset ?? {};
   const cacheFile = options.cache ?? io.env[CACHE_ENV] ?? where.cacheFile;
   const { data, info } = loadFashionMnist({ ...where, cacheFile: cacheFile || undefined });
-  const how = info.source === 'cache' ? 'read from the cache' : `parsed from the fashion-mnist package's JSON (the cache was ${info.rebuiltBecause})`;
+  const how =
+    info.source === 'cache' ? 'read from the cache' : `parsed from the fashion-mnist package's JSON (the cache was ${info.rebuiltBecause})`;
   io.out.write(`Fashion-MNIST: ${data.labels.length} images ${how} in ${info.seconds.toFixed(2)} s\n`);
   io.out.write(
     info.writeError === null
@@ -88,13 +96,17 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       : `  cache: could not be written (${info.writeError}); the next run parses the JSON again\n`,
   );
   const sets = splitFashionMnist(data, { trainPerClass, testPerClass });
-  io.out.write(`  split: ${sets.train.length} training and ${sets.test.length} test images (the first ${sets.train.length / CLASSES} of each class train)\n`);
+  io.out.write(
+    `  split: ${sets.train.length} training and ${sets.test.length} test images (the first ${sets.train.length / CLASSES} of each class train)\n`,
+  );
 
   io.out.write(`${describeRun(options)}\n${row(COLUMNS)}\n`);
   const { net, epochs } = await trainLeNet(options, sets, progressReporter(io.out, options.epochs));
   const last = epochs[epochs.length - 1];
   const total = epochs.reduce((s, e) => s + e.seconds, 0);
-  io.out.write(`done: loss ${last.loss.toFixed(3)}, train acc ${last.trainAccuracy.toFixed(3)}, test acc ${last.testAccuracy.toFixed(3)} in ${total.toFixed(1)} s\n`);
+  io.out.write(
+    `done: loss ${last.loss.toFixed(3)}, train acc ${last.trainAccuracy.toFixed(3)}, test acc ${last.testAccuracy.toFixed(3)} in ${total.toFixed(1)} s\n`,
+  );
   if (options.save !== null) {
     const metadata = { format: 'pt', producer: 'wasmconv', model: `lenet-${options.model}`, test_accuracy: String(last.testAccuracy) };
     writeFileSync(options.save, wc.saveSafetensors(net.stateDict(), metadata));

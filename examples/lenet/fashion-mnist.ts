@@ -88,7 +88,9 @@ function classFile(pkgDir: string, c: number): string {
 export function packageIdentity(pkgDir: string): Uint8Array {
   const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version?: unknown };
   const sizes = Array.from({ length: CLASSES }, (_, c) => statSync(classFile(pkgDir, c)).size);
-  return createHash('sha256').update(`fashion-mnist@${String(version)} ${sizes.join(',')}`).digest();
+  return createHash('sha256')
+    .update(`fashion-mnist@${String(version)} ${sizes.join(',')}`)
+    .digest();
 }
 
 /** Parses the package's JSON files (slow: seconds) into bytes, checking every image. */
@@ -194,7 +196,10 @@ export function loadFashionMnist(opts: LoadOptions = {}): { data: FashionMnistBy
   const bytes = readIfPresent(cacheFile);
   const cached = bytes === null ? 'missing' : decodeCache(bytes, identity);
   if (typeof cached !== 'string') {
-    return { data: cached, info: { cacheFile, source: 'cache', rebuiltBecause: null, writeError: null, seconds: (performance.now() - start) / 1000 } };
+    return {
+      data: cached,
+      info: { cacheFile, source: 'cache', rebuiltBecause: null, writeError: null, seconds: (performance.now() - start) / 1000 },
+    };
   }
   const data = parsePackage(pkgDir);
   let writeError = null;
@@ -230,7 +235,8 @@ export class FashionMnistSet implements wc.data.Dataset<wc.Tensor[]> {
   }
 
   at(index: number): wc.Tensor[] {
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) throw new RangeError(`FashionMnistSet: index ${index} is out of range for ${this.length} images`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.length)
+      throw new RangeError(`FashionMnistSet: index ${index} is out of range for ${this.length} images`);
     const [images, labels] = this.batch([index]);
     return [images.reshape(1, HEIGHT, WIDTH), labels.reshape([])];
   }
@@ -267,7 +273,13 @@ export function splitFashionMnist(
     }
   });
   return {
-    train: new FashionMnistSet(data, byClass.flatMap((indices) => indices.slice(0, trainPerClass))),
-    test: new FashionMnistSet(data, byClass.flatMap((indices) => indices.slice(trainPerClass, trainPerClass + testPerClass))),
+    train: new FashionMnistSet(
+      data,
+      byClass.flatMap((indices) => indices.slice(0, trainPerClass)),
+    ),
+    test: new FashionMnistSet(
+      data,
+      byClass.flatMap((indices) => indices.slice(trainPerClass, trainPerClass + testPerClass)),
+    ),
   };
 }

@@ -61,7 +61,8 @@ export class UsageError extends Error {
 
 function positiveInt(name: string, text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -119,17 +120,20 @@ export function parseOptions(argv: readonly string[], { withThreads = threadsAva
   let lr = DEFAULT_LR[model];
   if (v.lr !== undefined) {
     lr = Number(v.lr);
-    if (v.lr.trim() === '' || !Number.isFinite(lr) || lr <= 0) throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(v.lr)}`);
+    if (v.lr.trim() === '' || !Number.isFinite(lr) || lr <= 0)
+      throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(v.lr)}`);
   }
   let seed = DEFAULT_SEED;
   if (v.seed !== undefined) {
     seed = Number(v.seed);
-    if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(v.seed)}`);
+    if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(seed))
+      throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(v.seed)}`);
   }
   let threads: number | 'auto' | null = null;
   if (v.threads !== undefined) {
     if (!withThreads) throw new UsageError('--threads: this wasmconv runs its kernels on one thread (it has no wc.threadCount yet)');
-    if (v.threads !== 'auto' && !/^[1-9]\d*$/.test(v.threads)) throw new UsageError(`--threads must be a positive integer or auto, got ${JSON.stringify(v.threads)}`);
+    if (v.threads !== 'auto' && !/^[1-9]\d*$/.test(v.threads))
+      throw new UsageError(`--threads must be a positive integer or auto, got ${JSON.stringify(v.threads)}`);
     threads = v.threads === 'auto' ? 'auto' : Number(v.threads);
   }
   return {

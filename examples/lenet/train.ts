@@ -19,7 +19,9 @@ const { nn } = wc;
 export class BatchNorm1d extends nn.BatchNorm2d {
   override forward(x: wc.Tensor): wc.Tensor {
     if (!(x instanceof wc.Tensor) || x.ndim !== 2) {
-      throw new RangeError(`BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got ${x instanceof wc.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+      throw new RangeError(
+        `BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got ${x instanceof wc.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`,
+      );
     }
     const [n, c] = x.shape;
     return super.forward(x.reshape(n, c, 1, 1)).reshape(n, c);
@@ -30,16 +32,36 @@ export class BatchNorm1d extends nn.BatchNorm2d {
 export function buildModel(model: ModelName): wc.nn.Sequential {
   if (model === 'd2l') {
     return new nn.Sequential(
-      new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-      new nn.Conv2d(6, 16, 5), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten(),
-      new nn.Linear(400, 120), new nn.Sigmoid(), new nn.Linear(120, 84), new nn.Sigmoid(), new nn.Linear(84, 10),
+      new nn.Conv2d(1, 6, 5, { padding: 2 }),
+      new nn.Sigmoid(),
+      new nn.AvgPool2d(2, { stride: 2 }),
+      new nn.Conv2d(6, 16, 5),
+      new nn.Sigmoid(),
+      new nn.AvgPool2d(2, { stride: 2 }),
+      new nn.Flatten(),
+      new nn.Linear(400, 120),
+      new nn.Sigmoid(),
+      new nn.Linear(120, 84),
+      new nn.Sigmoid(),
+      new nn.Linear(84, 10),
     );
   }
   return new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.BatchNorm2d(6), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }),
-    new nn.Conv2d(6, 16, 5), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
-    new nn.Linear(400, 120), new BatchNorm1d(120), new nn.ReLU(),
-    new nn.Linear(120, 84), new BatchNorm1d(84), new nn.ReLU(),
+    new nn.Conv2d(1, 6, 5, { padding: 2 }),
+    new nn.BatchNorm2d(6),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2, { stride: 2 }),
+    new nn.Conv2d(6, 16, 5),
+    new nn.BatchNorm2d(16),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2, { stride: 2 }),
+    new nn.Flatten(),
+    new nn.Linear(400, 120),
+    new BatchNorm1d(120),
+    new nn.ReLU(),
+    new nn.Linear(120, 84),
+    new BatchNorm1d(84),
+    new nn.ReLU(),
     new nn.Linear(84, 10),
   );
 }

@@ -26,7 +26,11 @@ export function trainingInvstd(varSum: Float32Array, count: number, eps: number)
 }
 
 /** scale = invstd·γ and shift = β − mean·scale per channel: y = x·scale + shift. */
-export function affineTerms(norm: ChannelNorm, weight: Float32Array | null, bias: Float32Array | null): { scale: Float32Array; shift: Float32Array } {
+export function affineTerms(
+  norm: ChannelNorm,
+  weight: Float32Array | null,
+  bias: Float32Array | null,
+): { scale: Float32Array; shift: Float32Array } {
   const scale = weight ? norm.invstd.map((s, c) => s * weight[c]) : norm.invstd.slice();
   const shift = scale.map((a, c) => (bias ? bias[c] : 0) - norm.mean[c] * a); // fused: the product is exact in float64
   return { scale, shift };
@@ -34,7 +38,11 @@ export function affineTerms(norm: ChannelNorm, weight: Float32Array | null, bias
 
 /** The coefficients of the training-mode input gradient per channel (k, gradMean; scale = invstd·γ). */
 export function gradInputTerms(
-  norm: ChannelNorm, weight: Float32Array | null, sumDy: Float64Array, dot: Float64Array, count: number,
+  norm: ChannelNorm,
+  weight: Float32Array | null,
+  sumDy: Float64Array,
+  dot: Float64Array,
+  count: number,
 ): { k: Float32Array; gradMean: Float32Array; scale: Float32Array } {
   const { invstd } = norm;
   const k = invstd.map((s, c) => f32(f32(f32(dot[c]) * s) * s) / f32(count));

@@ -82,8 +82,7 @@ interface PlanePass {
 
 /** A plan that only crops (or does nothing) reads the source in place: no staging. */
 function stagePlan(srcH: number, srcW: number, plan: StagePlan): StagePlan | null {
-  const inPlace =
-    plan.top === 0 && plan.left === 0 && plan.stepY === 1 && plan.stepX === 1 && plan.rows <= srcH && plan.cols <= srcW;
+  const inPlace = plan.top === 0 && plan.left === 0 && plan.stepY === 1 && plan.stepX === 1 && plan.rows <= srcH && plan.cols <= srcW;
   return inPlace ? null : plan;
 }
 
@@ -172,7 +171,15 @@ function sourcePlane<B>(s: DepthwiseSteps<B>, p: PlanePass, src: B, u: number, s
  * [first, end) (depthwiseUnits); `scratch` holds forwardScratch(g) floats.
  */
 export function depthwiseForward<B>(
-  s: DepthwiseSteps<B>, x: B, w: B, bias: B | null, y: B, scratch: B, g: ConvGeometry, first = 0, end = depthwiseUnits(g),
+  s: DepthwiseSteps<B>,
+  x: B,
+  w: B,
+  bias: B | null,
+  y: B,
+  scratch: B,
+  g: ConvGeometry,
+  first = 0,
+  end = depthwiseUnits(g),
 ): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
@@ -200,7 +207,15 @@ export function depthwiseWritesDx(g: ConvGeometry, zeroed: boolean): boolean {
  * (depthwiseWritesDx) dx is written, whatever it held. `scratch` holds backwardScratch floats.
  */
 export function depthwiseGradInput<B>(
-  s: DepthwiseSteps<B>, w: B, dy: B, dx: B, scratch: B, g: ConvGeometry, writeDx: boolean, first = 0, end = depthwiseUnits(g),
+  s: DepthwiseSteps<B>,
+  w: B,
+  dy: B,
+  dx: B,
+  scratch: B,
+  g: ConvGeometry,
+  writeDx: boolean,
+  first = 0,
+  end = depthwiseUnits(g),
 ): void {
   const p = gradInputPass(g);
   const { h, w: width, kh, kw } = g.window;
@@ -222,7 +237,16 @@ export function depthwiseGradInput<B>(
  * parts in order. `scratch` holds backwardScratch floats.
  */
 export function depthwiseGradWeight<B>(
-  s: DepthwiseSteps<B>, x: B, dy: B, dw: B, db: B | null, scratch: B, g: ConvGeometry, imagesPerPart: number, first: number, end: number,
+  s: DepthwiseSteps<B>,
+  x: B,
+  dy: B,
+  dw: B,
+  db: B | null,
+  scratch: B,
+  g: ConvGeometry,
+  imagesPerPart: number,
+  first: number,
+  end: number,
 ): void {
   const p = inputPass(g);
   const { kh, kw, outH, outW } = g.window;
@@ -245,7 +269,14 @@ export function depthwiseGradWeight<B>(
  * (depthwiseWritesDx) dx is written, whatever it held.
  */
 export function depthwiseBackward<B>(
-  s: DepthwiseSteps<B>, x: B, w: B, dy: B, grads: ConvGrads<B>, scratch: B, g: ConvGeometry, writeDx: boolean,
+  s: DepthwiseSteps<B>,
+  x: B,
+  w: B,
+  dy: B,
+  grads: ConvGrads<B>,
+  scratch: B,
+  g: ConvGeometry,
+  writeDx: boolean,
 ): void {
   const { dx, dw, db } = grads;
   if (dw) depthwiseGradWeight(s, x, dy, dw, db, scratch, g, g.batch, 0, g.groups);

@@ -253,11 +253,19 @@ export interface BatchStats extends ChannelNorm {
 export interface BatchNormKernels {
   /** Training mode: the batch statistics of x and a new array of the output normalised by them. */
   batchNormTrain(
-    x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, eps: number, dims: ChannelDims,
+    x: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
+    eps: number,
+    dims: ChannelDims,
   ): { out: Float32Array; stats: BatchStats };
   /** Eval mode: a new array of the output normalised by given (running) statistics. */
   batchNormEval(
-    x: Float32Array, norm: ChannelNorm, weight: Float32Array | null, bias: Float32Array | null, dims: ChannelDims,
+    x: Float32Array,
+    norm: ChannelNorm,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
+    dims: ChannelDims,
   ): Float32Array;
   /**
    * dx, dw (weight), db (bias) += the gradients of y for output gradient dy, x normalised by
@@ -265,8 +273,14 @@ export interface BatchNormKernels {
    * dx holds zeros, so a backend may write it without reading it.
    */
   batchNormBackward(
-    x: Float32Array, dy: Float32Array, weight: Float32Array | null, norm: ChannelNorm, grads: ConvGrads, dims: ChannelDims,
-    training: boolean, zeroed: boolean,
+    x: Float32Array,
+    dy: Float32Array,
+    weight: Float32Array | null,
+    norm: ChannelNorm,
+    grads: ConvGrads,
+    dims: ChannelDims,
+    training: boolean,
+    zeroed: boolean,
   ): void;
 }
 
@@ -427,7 +441,14 @@ export interface CrossEntropyKernels {
    * dx, dtarget (+)= the gradients of Σ_p scale[p]·losses[p]; dtarget only for probabilities,
    * either may be null; `zeroed`: both buffers given hold zeros.
    */
-  crossEntropyBackward(x: Float32Array, desc: CrossEntropyDesc, scale: Float32Array, dx: Float32Array | null, dtarget: Float32Array | null, zeroed: boolean): void;
+  crossEntropyBackward(
+    x: Float32Array,
+    desc: CrossEntropyDesc,
+    scale: Float32Array,
+    dx: Float32Array | null,
+    dtarget: Float32Array | null,
+    zeroed: boolean,
+  ): void;
 }
 
 /** A window pooling after a convolution's activation (src/ops/fused.ts): its windows over the activation's N·C planes. */
@@ -445,8 +466,14 @@ export interface FusedKernels {
    * `saved` the activation's output, `argmax` max pooling's argmax (PoolKernels.maxPool2d).
    */
   convActPool(
-    x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, f: Activation, pool: FusedPool | null,
-    saved: Float32Array | null, argmax: Int32Array | null,
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    g: ConvGeometry,
+    f: Activation,
+    pool: FusedPool | null,
+    saved: Float32Array | null,
+    argmax: Int32Array | null,
   ): Float32Array;
   /**
    * dx, dw, db (the ones not null) += the gradients for output gradient dy, from the activation's
@@ -454,15 +481,37 @@ export interface FusedKernels {
    * conv2dBackward.
    */
   convActPoolBackward(
-    x: Float32Array, w: Float32Array, saved: Float32Array, argmax: Int32Array | null, dy: Float32Array, grads: ConvGrads,
-    g: ConvGeometry, f: Activation, pool: FusedPool | null, zeroed: boolean,
+    x: Float32Array,
+    w: Float32Array,
+    saved: Float32Array,
+    argmax: Int32Array | null,
+    dy: Float32Array,
+    grads: ConvGrads,
+    g: ConvGeometry,
+    f: Activation,
+    pool: FusedPool | null,
+    zeroed: boolean,
   ): void;
 }
 
 /** A backend: every kernel family above, each implemented by src/backend/js/ and src/backend/wasm/. */
 export interface Kernels
-  extends ElementwiseKernels, Corr2dKernels, OptimKernels, GemmKernels, ConvKernels, PadKernels, DepthwiseKernels,
-    BatchNormKernels, PoolKernels, ReduceKernels, TransposeKernels, LinearKernels, ActivationKernels, SoftmaxKernels,
-    CrossEntropyKernels, FusedKernels {
+  extends
+    ElementwiseKernels,
+    Corr2dKernels,
+    OptimKernels,
+    GemmKernels,
+    ConvKernels,
+    PadKernels,
+    DepthwiseKernels,
+    BatchNormKernels,
+    PoolKernels,
+    ReduceKernels,
+    TransposeKernels,
+    LinearKernels,
+    ActivationKernels,
+    SoftmaxKernels,
+    CrossEntropyKernels,
+    FusedKernels {
   readonly name: BackendName;
 }

@@ -79,7 +79,9 @@ export class DataLoader<T extends Item = Tensor[]> implements Iterable<T> {
    */
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.at !== 'function' || !Number.isInteger(dataset.length)) {
-      throw new TypeError(`DataLoader: dataset must have an integer length and an at(index) method (a TensorDataset, say), got ${describe(dataset)}`);
+      throw new TypeError(
+        `DataLoader: dataset must have an integer length and an at(index) method (a TensorDataset, say), got ${describe(dataset)}`,
+      );
     }
     const o = checkOptionKeys('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed']);
     this.dataset = dataset;
@@ -138,7 +140,8 @@ function randomBelow(gen: Generator, bound: number): number {
 function collate<T extends Item>(items: T[]): T {
   const first = items[0];
   if (first instanceof Tensor) return stack(items as Tensor[], 'items') as T;
-  if (!Array.isArray(first)) throw new TypeError(`DataLoader: dataset.at() must give a Tensor or an array of Tensors, got ${describe(first)}`);
+  if (!Array.isArray(first))
+    throw new TypeError(`DataLoader: dataset.at() must give a Tensor or an array of Tensors, got ${describe(first)}`);
   return first.map((_, k) => {
     const column = items.map((item, i) => {
       if (!Array.isArray(item) || item.length !== first.length) {
@@ -157,7 +160,9 @@ function stack(tensors: Tensor[], what: string): Tensor {
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`DataLoader: ${what} must be Tensors, got ${describe(t)} in item ${i} of the batch`);
     if (!sameShape(t.shape, shape)) {
-      throw new RangeError(`DataLoader: cannot stack ${what} of shapes ${fmtShape(shape)} (item 0) and ${fmtShape(t.shape)} (item ${i}) into one batch`);
+      throw new RangeError(
+        `DataLoader: cannot stack ${what} of shapes ${fmtShape(shape)} (item 0) and ${fmtShape(t.shape)} (item ${i}) into one batch`,
+      );
     }
     out.set(t.data, i * rowSize);
   });

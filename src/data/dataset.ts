@@ -85,7 +85,8 @@ export class TensorDataset implements Dataset<Tensor[]> {
    */
   at(index: number): Tensor[] {
     const n = this.length;
-    if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`TensorDataset: index must be an integer, got ${describe(index)}`);
+    if (typeof index !== 'number' || !Number.isInteger(index))
+      throw new TypeError(`TensorDataset: index must be an integer, got ${describe(index)}`);
     if (index < -n || index >= n) throw new RangeError(`TensorDataset: index ${index} is out of range for ${n} items`);
     const i = index < 0 ? index + n : index;
     return this.tensors.map((t) => {
@@ -108,7 +109,8 @@ export class TensorDataset implements Dataset<Tensor[]> {
     if (typeof b !== 'number') throw new TypeError(`TensorDataset: indices must be an array of integers, got ${describe(indices)}`);
     for (let k = 0; k < b; k++) {
       const i = indices[k];
-      if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`TensorDataset: batch index ${describe(i)} is out of range for ${n} items`);
+      if (!Number.isInteger(i) || i < 0 || i >= n)
+        throw new RangeError(`TensorDataset: batch index ${describe(i)} is out of range for ${n} items`);
     }
     return this.tensors.map((t) => {
       const rowSize = sizeOf(t.shape.slice(1));

@@ -53,7 +53,11 @@ export function parseJson(text: string, what: string): Json {
       return c === '{' ? object(depth + 1) : array(depth + 1);
     }
     if (c === '"') return string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;
@@ -121,7 +125,7 @@ export function parseJson(text: string, what: string): Json {
       i += run.length;
       const c = text[i];
       if (c === '"') break;
-      if (c !== '\\') fail(i < text.length ? 'an escaped control character' : 'the closing \'"\'');
+      if (c !== '\\') fail(i < text.length ? 'an escaped control character' : "the closing '\"'");
       const e = text[i + 1];
       if (e === 'u') {
         const hex = text.slice(i + 2, i + 6);
@@ -141,7 +145,8 @@ export function parseJson(text: string, what: string): Json {
       escaped = true;
     }
     i++; // "
-    if (escaped && LONE_SURROGATE.test(out)) throw new RangeError(`${what} has a string whose \\u escapes leave a lone surrogate, which no UTF-8 text can hold`);
+    if (escaped && LONE_SURROGATE.test(out))
+      throw new RangeError(`${what} has a string whose \\u escapes leave a lone surrogate, which no UTF-8 text can hold`);
     return out;
   }
 

@@ -160,7 +160,9 @@ export function saveSafetensors(tensors: Record<string, Tensor>, metadata?: Reco
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`${op}: tensors[${JSON.stringify(name)}] must be a Tensor, got ${describe(t)} (a module's tensors are model.stateDict())`);
+      throw new TypeError(
+        `${op}: tensors[${JSON.stringify(name)}] must be a Tensor, got ${describe(t)} (a module's tensors are model.stateDict())`,
+      );
     }
     if (name === METADATA_KEY) throw new RangeError(`${op}: a tensor cannot be named ${METADATA_KEY}, the header's key for metadata`);
     checkWellFormed(op, 'tensor name', name);
@@ -178,7 +180,11 @@ export function saveSafetensors(tensors: Record<string, Tensor>, metadata?: Reco
   // JSON.stringify escapes strings as serde_json does (", \, and control characters, \u00xx in lowercase)
   const fields: string[] = [];
   if (metadata !== undefined) {
-    fields.push(`"${METADATA_KEY}":{${Object.entries(metadata).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+    fields.push(
+      `"${METADATA_KEY}":{${Object.entries(metadata)
+        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+        .join(',')}}`,
+    );
   }
   let offset = 0;
   for (const [name, t] of entries) {
@@ -208,9 +214,11 @@ function parseFile(op: string, bytes: Uint8Array | ArrayBuffer): ParsedFile {
   if (!(file instanceof Uint8Array)) throw new TypeError(`${op}: bytes must be a Uint8Array or an ArrayBuffer, got ${describe(bytes)}`);
   if (file.length < 8) throw new RangeError(`${op}: the file is ${file.length} bytes, too short to hold the 8-byte header length`);
   const n = new DataView(file.buffer, file.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new RangeError(`${op}: the header length ${n} is over the ${MAX_HEADER_BYTES} bytes safetensors allows`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw new RangeError(`${op}: the header length ${n} is over the ${MAX_HEADER_BYTES} bytes safetensors allows`);
   const headerEnd = 8 + Number(n);
-  if (headerEnd > file.length) throw new RangeError(`${op}: the header length ${n} runs past the end of the file (${file.length} bytes): a truncated file?`);
+  if (headerEnd > file.length)
+    throw new RangeError(`${op}: the header length ${n} runs past the end of the file (${file.length} bytes): a truncated file?`);
 
   let text: string;
   try {
@@ -237,7 +245,8 @@ function parseMetadata(op: string, v: Json): Record<string, string> {
   if (!(v instanceof JsonObject)) throw new TypeError(`${op}: ${METADATA_KEY} must be an object of string → string, got ${jsonKind(v)}`);
   const entries = uniqueEntries(op, METADATA_KEY, v);
   for (const [key, value] of entries) {
-    if (typeof value !== 'string') throw new TypeError(`${op}: ${METADATA_KEY}[${JSON.stringify(key)}] must be a string, got ${jsonKind(value)}`);
+    if (typeof value !== 'string')
+      throw new TypeError(`${op}: ${METADATA_KEY}[${JSON.stringify(key)}] must be a string, got ${jsonKind(value)}`);
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
@@ -259,13 +268,15 @@ function parseTensorInfo(op: string, name: string, v: Json, dataLength: number):
   if (offsets.length !== 2) throw new RangeError(`${where}: data_offsets must be two integers [begin, end], got ${offsets.length}`);
   const [begin, end] = offsets;
   if (end < begin) throw new RangeError(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
-  if (end > dataLength) throw new RangeError(`${where}: data_offsets [${begin}, ${end}] run past the end of the data (${dataLength} bytes): a truncated file?`);
+  if (end > dataLength)
+    throw new RangeError(`${where}: data_offsets [${begin}, ${end}] run past the end of the data (${dataLength} bytes): a truncated file?`);
 
   let elements = 1;
   for (const d of shape) {
     elements *= d;
     // as Rust's checked_mul over usize, with float64's exact integers as the bound
-    if (elements > Number.MAX_SAFE_INTEGER) throw new RangeError(`${where}: shape ${fmtShape(shape)} has more values than any file can hold`);
+    if (elements > Number.MAX_SAFE_INTEGER)
+      throw new RangeError(`${where}: shape ${fmtShape(shape)} has more values than any file can hold`);
   }
   const { size } = DTYPES[dtype as Dtype];
   if (elements * size !== end - begin) {
@@ -293,7 +304,9 @@ function checkLayout(op: string, tensors: TensorInfo[], dataLength: number): voi
     last = t;
   }
   if (covered !== dataLength) {
-    throw new RangeError(`${op}: bytes [${covered}, ${dataLength}) at the end of the data belong to no tensor: the file is longer than its header says`);
+    throw new RangeError(
+      `${op}: bytes [${covered}, ${dataLength}) at the end of the data belong to no tensor: the file is longer than its header says`,
+    );
   }
 }
 
@@ -311,7 +324,8 @@ function uniqueEntries(op: string, where: string, o: JsonObject): [string, Json]
 function integers(where: string, v: Json): number[] {
   if (!Array.isArray(v)) throw new TypeError(`${where} must be an array of integers, got ${jsonKind(v)}`);
   return v.map((x, k) => {
-    if (!(x instanceof JsonNumber) || !/^-?[0-9]+$/.test(x.text)) throw new TypeError(`${where}[${k}] must be an integer, got ${jsonKind(x)} ${x instanceof JsonNumber ? x.text : ''}`.trimEnd());
+    if (!(x instanceof JsonNumber) || !/^-?[0-9]+$/.test(x.text))
+      throw new TypeError(`${where}[${k}] must be an integer, got ${jsonKind(x)} ${x instanceof JsonNumber ? x.text : ''}`.trimEnd());
     const n = x.value;
     if (n < 0) throw new RangeError(`${where}[${k}] must be >= 0, got ${x.text}`);
     if (n > Number.MAX_SAFE_INTEGER) throw new RangeError(`${where}[${k}] is ${x.text}, beyond any file this can read`);
@@ -353,7 +367,8 @@ function decode(op: string, data: Uint8Array, t: TensorInfo): Float32Array {
       const h = halves[k];
       const exp = (h >> 10) & 0x1f;
       const frac = h & 0x3ff;
-      if (exp === 0 && frac !== 0) out[k] = (h & 0x8000 ? -frac : frac) * 2 ** -24; // subnormal: a normal float32, exactly
+      if (exp === 0 && frac !== 0)
+        out[k] = (h & 0x8000 ? -frac : frac) * 2 ** -24; // subnormal: a normal float32, exactly
       else bits[k] = ((h & 0x8000) << 16) | ((exp === 0 ? 0 : exp === 31 ? 255 : exp + 112) << 23) | (frac << 13);
     }
   } else {

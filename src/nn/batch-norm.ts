@@ -138,7 +138,9 @@ export class BatchNorm2d extends Module {
     checkTensor(OP, 'input', x);
     checkRank(OP, 'input', x, [4], '[N, C, H, W]');
     if (x.shape[1] !== this.numFeatures) {
-      throw new RangeError(`${OP}: expected input with ${this.numFeatures} channels (numFeatures), got ${x.shape[1]} (input ${fmtShape(x.shape)})`);
+      throw new RangeError(
+        `${OP}: expected input with ${this.numFeatures} channels (numFeatures), got ${x.shape[1]} (input ${fmtShape(x.shape)})`,
+      );
     }
     const { running_mean: mean, running_var: variance, num_batches_tracked: tracked } = this;
     const updating = this.training && tracked !== null;

@@ -83,7 +83,7 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let y = x;
     const modules = this.#modules;
-    for (let i = 0; i < modules.length; ) {
+    for (let i = 0; i < modules.length;) {
       const run = fusedRun(modules, i);
       y = run ? run.forward(y) : modules[i].forward(y);
       i += run ? run.length : 1;

@@ -23,7 +23,10 @@ export class Flatten extends Module {
    */
   constructor(startDim = 1, endDim = -1) {
     super();
-    for (const [name, v] of [['startDim', startDim], ['endDim', endDim]] as const) {
+    for (const [name, v] of [
+      ['startDim', startDim],
+      ['endDim', endDim],
+    ] as const) {
       if (!Number.isInteger(v)) throw new TypeError(`Flatten: ${name} must be an integer, got ${describe(v)}`);
     }
     this.startDim = startDim;

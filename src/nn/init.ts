@@ -27,9 +27,23 @@ export type FanMode = 'fan_in' | 'fan_out' | 'fanIn' | 'fanOut';
  * 5/3 for `'tanh'`; √2 for `'relu'`; 3/4 for `'selu'`; `√(2/(1 + slope²))` for `'leaky_relu'`.
  */
 export type Nonlinearity =
-  | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu'
-  | 'conv1d' | 'conv2d' | 'conv3d'
-  | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d';
+  | 'linear'
+  | 'identity'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'leakyRelu'
+  | 'selu'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'convTranspose1d'
+  | 'convTranspose2d'
+  | 'convTranspose3d';
 
 /** The `seed` option of the random initialisers (PyTorch's take a `generator` instead). */
 export interface SeedOption {
@@ -60,7 +74,17 @@ const PYTORCH_NAME: Record<string, string> = {
   convTranspose2d: 'conv_transpose2d',
   convTranspose3d: 'conv_transpose3d',
 };
-const UNIT_GAIN = ['linear', 'identity', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
+const UNIT_GAIN = [
+  'linear',
+  'identity',
+  'conv1d',
+  'conv2d',
+  'conv3d',
+  'conv_transpose1d',
+  'conv_transpose2d',
+  'conv_transpose3d',
+  'sigmoid',
+];
 
 function checkTarget(op: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor to fill, got ${describe(t)}`);

@@ -307,9 +307,7 @@ export abstract class Module {
     const missing = [...own.keys()].filter((n) => !Object.hasOwn(state, n));
     const unexpected = Object.keys(state).filter((n) => !own.has(n));
     if (missing.length || unexpected.length) {
-      throw new RangeError(
-        `loadStateDict: names do not match: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
-      );
+      throw new RangeError(`loadStateDict: names do not match: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`);
     }
     for (const [name, t] of own) {
       const v = state[name];

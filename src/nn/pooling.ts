@@ -49,8 +49,13 @@ export class MaxPool2d extends Module {
    */
   constructor(kernelSize: number | Pair, opts?: MaxPool2dOptions) {
     super();
-    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode } =
-      maxPoolSettings('MaxPool2d', kernelSize, opts));
+    ({
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    } = maxPoolSettings('MaxPool2d', kernelSize, opts));
     const [stride, padding, dilation] = [opts?.stride ?? kernelSize, opts?.padding ?? 0, opts?.dilation ?? 1];
     this.#repr =
       `kernel_size=${given(kernelSize)}, stride=${given(stride)}, padding=${given(padding)}, ` +

@@ -48,7 +48,9 @@ export function checkNormSettings(op: string, eps: unknown, momentum: unknown, n
   if (!(eps >= 0 && eps < Infinity)) throw new RangeError(`${op}: eps must be a finite number >= 0, got ${eps}`);
   if (momentum === null && nullable) return;
   if (typeof momentum !== 'number') {
-    throw new TypeError(`${op}: momentum must be a number${nullable ? ' or null (a cumulative moving average)' : ''}, got ${describe(momentum)}`);
+    throw new TypeError(
+      `${op}: momentum must be a number${nullable ? ' or null (a cumulative moving average)' : ''}, got ${describe(momentum)}`,
+    );
   }
   if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
 }

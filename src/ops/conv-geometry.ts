@@ -45,7 +45,10 @@ export interface Pads {
 export const WINDOW_KEYS = ['stride', 'padding', 'dilation'] as const;
 
 /** stride and dilation (>= 1) of a window op, [h, w]. */
-export function strideDilation(op: string, opts: { stride?: unknown; dilation?: unknown }): { stride: [number, number]; dilation: [number, number] } {
+export function strideDilation(
+  op: string,
+  opts: { stride?: unknown; dilation?: unknown },
+): { stride: [number, number]; dilation: [number, number] } {
   return { stride: pair(op, 'stride', opts.stride ?? 1, 1), dilation: pair(op, 'dilation', opts.dilation ?? 1, 1) };
 }
 
@@ -105,9 +108,7 @@ export function windowGeometry(
   if (outH < 1 || outW < 1) {
     const dilated = [dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1];
     const padded = [h + pads.top + pads.bottom, w + pads.left + pads.right];
-    throw new RangeError(
-      `${op}: kernel [${kh},${kw}] (dilated ${fmtShape(dilated)}) is larger than the padded input ${fmtShape(padded)}`,
-    );
+    throw new RangeError(`${op}: kernel [${kh},${kw}] (dilated ${fmtShape(dilated)}) is larger than the padded input ${fmtShape(padded)}`);
   }
   return {
     c,

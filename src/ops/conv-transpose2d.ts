@@ -12,14 +12,7 @@ import type { ConvGeometry } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { checkInt, checkOptionKeys, fmtShape, pair } from '../shape.js';
 import { checkRank, checkTensor, outputTensor } from './check.js';
-import {
-  asBatch,
-  checkBias,
-  type Pair,
-  strideDilation,
-  symmetricPads,
-  windowGeometry,
-} from './conv-geometry.js';
+import { asBatch, checkBias, type Pair, strideDilation, symmetricPads, windowGeometry } from './conv-geometry.js';
 
 /**
  * The options of {@link convTranspose2d}, with `torch.nn.functional.conv_transpose2d`'s meaning
@@ -88,7 +81,9 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const [inChannels, groupOut, kh, kw] = weight.shape;
   if (weight.size === 0) throw new RangeError(`${op}: weight must not be empty, got shape ${fmtShape(weight.shape)}`);
   if (c !== inChannels) {
-    throw new RangeError(`${op}: input has ${c} channels but weight expects ${inChannels} (weight ${fmtShape(weight.shape)}, groups ${groups})`);
+    throw new RangeError(
+      `${op}: input has ${c} channels but weight expects ${inChannels} (weight ${fmtShape(weight.shape)}, groups ${groups})`,
+    );
   }
   if (inChannels % groups !== 0) {
     throw new RangeError(`${op}: groups ${groups} must divide the ${inChannels} input channels (weight ${fmtShape(weight.shape)})`);
@@ -105,7 +100,9 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const outH = (h - 1) * stride[0] - pads.top - pads.bottom + dilation[0] * (kh - 1) + outputPadding[0] + 1;
   const outW = (w - 1) * stride[1] - pads.left - pads.right + dilation[1] * (kw - 1) + outputPadding[1] + 1;
   if (outH < 1 || outW < 1) {
-    throw new RangeError(`${op}: the output would be ${fmtShape([outH, outW])} for input ${fmtShape([h, w])}; padding ${fmtShape([pads.top, pads.left])} is too large`);
+    throw new RangeError(
+      `${op}: the output would be ${fmtShape([outH, outW])} for input ${fmtShape([h, w])}; padding ${fmtShape([pads.top, pads.left])} is too large`,
+    );
   }
   const window = windowGeometry(op, [groupOut, outH, outW], [kh, kw], stride, dilation, pads);
   // the conv2d that maps the output [groupOut, outH, outW] back onto the input's h × w windows

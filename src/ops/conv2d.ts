@@ -80,7 +80,9 @@ export function convSettings(op: string, options: Conv2dOptions | undefined, all
   const paddingMode = opts.paddingMode ?? 'zeros';
   if (typeof paddingMode !== 'string') throw new TypeError(`${op}: paddingMode must be a string, got ${describe(paddingMode)}`);
   if (!PADDING_MODES.includes(paddingMode)) {
-    throw new RangeError(`${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(paddingMode)}`);
+    throw new RangeError(
+      `${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(paddingMode)}`,
+    );
   }
   const padding = checkConvPadding(op, opts.padding ?? 0, stride);
   return { stride, dilation, groups, padding, paddingMode };
@@ -172,7 +174,9 @@ function padFor(x: Tensor, pads: [number, number, number, number], mode: Exclude
     return pad(x, pads, mode);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new RangeError(`conv2d: paddingMode '${mode}' cannot pad input ${fmtShape(x.shape)} by ${fmtShape(pads)} (${e.message})`, { cause: e });
+    throw new RangeError(`conv2d: paddingMode '${mode}' cannot pad input ${fmtShape(x.shape)} by ${fmtShape(pads)} (${e.message})`, {
+      cause: e,
+    });
   }
 }
 
@@ -189,7 +193,13 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometr
     const grads = { dx: gradOf(x), dw: gradOf(weight), db: bias && gradOf(bias) };
     const zeroed = untouched(grads.dx, grads.dw, grads.db);
     // x is also the weight: its one buffer takes both gradients, added in one after the other
-    const passes = grads.dx !== null && grads.dx === grads.dw ? [{ ...grads, dw: null }, { ...grads, dx: null, db: null }] : [grads];
+    const passes =
+      grads.dx !== null && grads.dx === grads.dw
+        ? [
+            { ...grads, dw: null },
+            { ...grads, dx: null, db: null },
+          ]
+        : [grads];
     for (const p of passes) {
       if (depthwise) kern.depthwiseConv2dBackward(x.data, weight.data, dy, p, g, zeroed);
       else kern.conv2dBackward(x.data, weight.data, dy, p, g, zeroed);

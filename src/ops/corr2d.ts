@@ -40,9 +40,7 @@ export function corr2d(x: Tensor, k: Tensor): Tensor {
   const [h, w] = x.shape;
   const [kh, kw] = k.shape;
   if (kh < 1 || kw < 1 || kh > h || kw > w) {
-    throw new RangeError(
-      `corr2d: kernel ${fmtShape(k.shape)} must be non-empty and fit inside input ${fmtShape(x.shape)}`,
-    );
+    throw new RangeError(`corr2d: kernel ${fmtShape(k.shape)} must be non-empty and fit inside input ${fmtShape(x.shape)}`);
   }
   const dims: Corr2dDims = { h, w, kh, kw };
   const out = new Tensor(new Float32Array((h - kh + 1) * (w - kw + 1)), [h - kh + 1, w - kw + 1]);

@@ -81,7 +81,8 @@ export function crossEntropySettings(op: string, opts: CrossEntropyOptions | und
   const reduction = checkReduction(op, { reduction: o.reduction });
   const labelSmoothing = o.labelSmoothing ?? 0;
   if (typeof labelSmoothing !== 'number') throw new TypeError(`${op}: labelSmoothing must be a number, got ${describe(labelSmoothing)}`);
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`${op}: labelSmoothing must be between 0 and 1, got ${labelSmoothing}`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    throw new RangeError(`${op}: labelSmoothing must be between 0 and 1, got ${labelSmoothing}`);
   const ignoreIndex = o.ignoreIndex ?? -100;
   if (!Number.isSafeInteger(ignoreIndex)) throw new TypeError(`${op}: ignoreIndex must be an integer, got ${describe(ignoreIndex)}`);
   const weight = o.weight ?? null;
@@ -102,7 +103,9 @@ function readTarget(input: Tensor, target: unknown, classes: number, ignoreIndex
   if (target instanceof Tensor) {
     if (sameShape(target.shape, input.shape)) {
       if (ignoreIndex >= 0) {
-        throw new RangeError(`crossEntropy: ignoreIndex (${ignoreIndex}) is not supported for a target of class probabilities; leave it negative`);
+        throw new RangeError(
+          `crossEntropy: ignoreIndex (${ignoreIndex}) is not supported for a target of class probabilities; leave it negative`,
+        );
       }
       return { probs: target };
     }
@@ -128,10 +131,14 @@ function readTarget(input: Tensor, target: unknown, classes: number, ignoreIndex
   const indices = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`crossEntropy: target[${i}] must be a whole number (a class index), got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      throw new TypeError(`crossEntropy: target[${i}] must be a whole number (a class index), got ${describe(v)}`);
     if (v === ignoreIndex) indices[i] = -1;
     else if (v >= 0 && v < classes) indices[i] = v;
-    else throw new RangeError(`crossEntropy: target[${i}] is ${v}, out of range for ${classes} classes (0 to ${classes - 1}, or ignoreIndex ${ignoreIndex})`);
+    else
+      throw new RangeError(
+        `crossEntropy: target[${i}] is ${v}, out of range for ${classes} classes (0 to ${classes - 1}, or ignoreIndex ${ignoreIndex})`,
+      );
   }
   return { indices };
 }

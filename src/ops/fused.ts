@@ -17,7 +17,15 @@ import type { Tensor } from '../tensor.js';
 import { relu, sigmoid, tanh } from './activation.js';
 import { madeTensor } from './check.js';
 import { checkConv2d, conv2d, type Conv2dOptions } from './conv2d.js';
-import { avgPool2d, avgPoolSettings, type AvgPool2dOptions, maxPool2d, maxPoolSettings, type MaxPool2dOptions, poolGeometry } from './pool.js';
+import {
+  avgPool2d,
+  avgPoolSettings,
+  type AvgPool2dOptions,
+  maxPool2d,
+  maxPoolSettings,
+  type MaxPool2dOptions,
+  poolGeometry,
+} from './pool.js';
 import type { Pair } from './conv-geometry.js';
 
 export type FusedActivation = 'relu' | 'sigmoid' | 'tanh';
@@ -31,7 +39,12 @@ const ACTIVATIONS = { relu, sigmoid, tanh };
 
 /** pool(f(conv2d(input, weight, bias, convOptions))), each step refusing what its own op refuses. */
 export function convActPool(
-  input: Tensor, weight: Tensor, bias: Tensor | null, convOptions: Conv2dOptions | undefined, f: FusedActivation, poolSpec: FusedPoolSpec | null,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  convOptions: Conv2dOptions | undefined,
+  f: FusedActivation,
+  poolSpec: FusedPoolSpec | null,
 ): Tensor {
   const checked = checkConv2d(input, weight, bias, convOptions);
   if (checked.pad) return composed(input, weight, bias, convOptions, f, poolSpec); // the padding modes pad first: no fusion
@@ -51,26 +64,47 @@ export function convActPool(
   const save = pool !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad);
   const kept = save ? pooledFloats(sizeOf(shape), false) : null;
   const argmax = save && pool?.kind === 'max' ? pooledInts(sizeOf(outShape)) : null;
-  const out = madeTensor('conv2d', outShape, () => kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, kept, argmax));
+  const out = madeTensor('conv2d', outShape, () =>
+    kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, kept, argmax),
+  );
   const saved = kept ?? out.data;
   // grad_fn is the last op's, as PyTorch's would be
   const last = pool ? `${pool.kind}Pool2d` : f;
-  const result = record(out, last, inputs, (dy, gradOf, untouched) => {
-    const k = kernels(last);
-    const grads = { dx: gradOf(x), dw: gradOf(weight), db: b && gradOf(b) };
-    const zeroed = untouched(grads.dx, grads.dw, grads.db);
-    // x is also the weight: its one buffer takes both gradients, added in one after the other (as conv2d)
-    const passes = grads.dx !== null && grads.dx === grads.dw ? [{ ...grads, dw: null }, { ...grads, dx: null, db: null }] : [grads];
-    for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved, argmax, dy, p, g, f, pool, zeroed);
-  }, [kept, argmax].filter((a) => a !== null));
+  const result = record(
+    out,
+    last,
+    inputs,
+    (dy, gradOf, untouched) => {
+      const k = kernels(last);
+      const grads = { dx: gradOf(x), dw: gradOf(weight), db: b && gradOf(b) };
+      const zeroed = untouched(grads.dx, grads.dw, grads.db);
+      // x is also the weight: its one buffer takes both gradients, added in one after the other (as conv2d)
+      const passes =
+        grads.dx !== null && grads.dx === grads.dw
+          ? [
+              { ...grads, dw: null },
+              { ...grads, dx: null, db: null },
+            ]
+          : [grads];
+      for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved, argmax, dy, p, g, f, pool, zeroed);
+    },
+    [kept, argmax].filter((a) => a !== null),
+  );
   return unbatch(result);
 }
 
 /** The three ops one after another (the padding modes, which pad the input first). */
 function composed(
-  input: Tensor, weight: Tensor, bias: Tensor | null, convOptions: Conv2dOptions | undefined, f: FusedActivation, poolSpec: FusedPoolSpec | null,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  convOptions: Conv2dOptions | undefined,
+  f: FusedActivation,
+  poolSpec: FusedPoolSpec | null,
 ): Tensor {
   const y = ACTIVATIONS[f](conv2d(input, weight, bias, convOptions));
   if (!poolSpec) return y;
-  return poolSpec.kind === 'max' ? maxPool2d(y, poolSpec.kernelSize, poolSpec.options) : avgPool2d(y, poolSpec.kernelSize, poolSpec.options);
+  return poolSpec.kind === 'max'
+    ? maxPool2d(y, poolSpec.kernelSize, poolSpec.options)
+    : avgPool2d(y, poolSpec.kernelSize, poolSpec.options);
 }

@@ -40,7 +40,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const [outFeatures, inFeatures] = weight.shape;
   const given = x.shape[x.ndim - 1];
   if (given !== inFeatures) {
-    throw new RangeError(`${op}: input has ${given} features but weight expects ${inFeatures} (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`);
+    throw new RangeError(
+      `${op}: input has ${given} features but weight expects ${inFeatures} (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`,
+    );
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
     throw new RangeError(`${op}: bias must be [${outFeatures}] for weight ${fmtShape(weight.shape)}, got shape ${fmtShape(bias.shape)}`);
@@ -62,5 +64,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 function distinct(g: ConvGrads): ConvGrads[] {
   const { dx, dw, db } = g;
   const shared = (dx !== null && (dx === dw || dx === db)) || (dw !== null && dw === db);
-  return shared ? [{ dx, dw: null, db: null }, { dx: null, dw, db: null }, { dx: null, dw: null, db }] : [g];
+  return shared
+    ? [
+        { dx, dw: null, db: null },
+        { dx: null, dw, db: null },
+        { dx: null, dw: null, db },
+      ]
+    : [g];
 }

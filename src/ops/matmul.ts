@@ -30,7 +30,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
   const [kb, n] = b.shape;
   if (k !== kb) {
-    throw new RangeError(`${op}: a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} cannot be multiplied (inner sizes ${k} and ${kb} differ)`);
+    throw new RangeError(
+      `${op}: a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} cannot be multiplied (inner sizes ${k} and ${kb} differ)`,
+    );
   }
   const out = outputTensor('matmul', [m, n]);
   kernels(op).gemm(a.data, b.data, out.data, { m, n, k, transA: false, transB: false, accumulate: false });

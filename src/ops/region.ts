@@ -82,8 +82,7 @@ function resolve(op: string, shape: readonly number[], spec: IndexSpec): DimRang
     }
     const step = s ?? 1;
     if (step <= 0) throw new RangeError(`${op}: slice step must be positive, got ${step}`);
-    const clamp = (v: number | null | undefined, dflt: number) =>
-      v == null ? dflt : Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+    const clamp = (v: number | null | undefined, dflt: number) => (v == null ? dflt : Math.min(Math.max(v < 0 ? v + n : v, 0), n));
     const start = clamp(a, 0);
     const stop = clamp(b, n);
     return { start, step, count: Math.max(0, Math.ceil((stop - start) / step)), keep: true };

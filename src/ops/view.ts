@@ -80,7 +80,13 @@ export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   if (d0 === d1) return clone(a);
   const [lo, hi] = d0 < d1 ? [d0, d1] : [d1, d0];
   const s = a.shape;
-  const dims: TransposeDims = { outer: sizeOf(s.slice(0, lo)), rows: s[lo], mid: sizeOf(s.slice(lo + 1, hi)), cols: s[hi], inner: sizeOf(s.slice(hi + 1)) };
+  const dims: TransposeDims = {
+    outer: sizeOf(s.slice(0, lo)),
+    rows: s[lo],
+    mid: sizeOf(s.slice(lo + 1, hi)),
+    cols: s[hi],
+    inner: sizeOf(s.slice(hi + 1)),
+  };
   const shape = [...s];
   [shape[lo], shape[hi]] = [s[hi], s[lo]];
   const out = outputTensor(op, shape);

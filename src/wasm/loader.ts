@@ -269,10 +269,37 @@ export function relaxedSimdSupported(): boolean {
   // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
   const v128zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
   const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-    0x03, 0x02, 0x01, 0x00, // function section
-    0x0a, 0x3d, 0x01, 0x3b, 0x00, ...v128zero, ...v128zero, ...v128zero, 0xfd, 0x85, 0x02, 0x0b, // code
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // magic, version
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // type section: () -> v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // function section
+    0x0a,
+    0x3d,
+    0x01,
+    0x3b,
+    0x00,
+    ...v128zero,
+    ...v128zero,
+    ...v128zero,
+    0xfd,
+    0x85,
+    0x02,
+    0x0b, // code
   ]);
   return WebAssembly.validate(bytes);
 }
@@ -340,9 +367,8 @@ interface NodeFs {
 async function readUrl(url: URL): Promise<BufferSource> {
   if (url.protocol === 'file:') {
     // Node's fetch has no file: support; getBuiltinModule keeps `node:fs` out of browser bundles.
-    const fs = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.(
-      'node:fs',
-    ) as NodeFs | undefined;
+    const fs = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:fs') as
+      NodeFs | undefined;
     if (!fs) throw new TypeError(`init: cannot read ${url.href} in this environment`);
     return fs.readFileSync(url);
   }

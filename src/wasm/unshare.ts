@@ -42,13 +42,15 @@ function sharedMemoryFlag(b: Uint8Array): number {
       }
       const kind = b[p++];
       if (kind === 0x02) return b[p] === 0x03 ? p : -1; // memory: limits flag
-      if (kind === 0x00) u32(); // function: type index
+      if (kind === 0x00)
+        u32(); // function: type index
       else if (kind === 0x01) {
         p++; // table: element type, then limits
         const flag = b[p++];
         u32();
         if (flag & 1) u32();
-      } else if (kind === 0x03) p += 2; // global: value type, mutability
+      } else if (kind === 0x03)
+        p += 2; // global: value type, mutability
       else return -1;
     }
     return -1;

@@ -30,7 +30,12 @@ describe('activation kernels: wasm against js', () => {
   it.each(ACTIVATIONS)('%s forward, at every tail size', (f) => {
     for (const n of SIZES) {
       const x = inputsFor(f, n, n + 1);
-      expectClose(fromPoisonedHeap(() => wasmKernels.activation(f, x)), jsKernels.activation(f, x), 1e-30, 3e-7);
+      expectClose(
+        fromPoisonedHeap(() => wasmKernels.activation(f, x)),
+        jsKernels.activation(f, x),
+        1e-30,
+        3e-7,
+      );
     }
   });
 
@@ -74,7 +79,12 @@ describe('softmax kernels: wasm against js', () => {
     for (const rows of LAYOUTS) {
       const x = randomData(count(rows), rows.outer * 10 + rows.inner).map((v) => 4 * v);
       // (x − m) − log s cancels: its error is an ulp or two of log s (~2), not of the result
-      expectClose(fromPoisonedHeap(() => wasmKernels.softmax(x, rows, log)), jsKernels.softmax(x, rows, log), log ? 1e-6 : 1e-7, 1e-6);
+      expectClose(
+        fromPoisonedHeap(() => wasmKernels.softmax(x, rows, log)),
+        jsKernels.softmax(x, rows, log),
+        log ? 1e-6 : 1e-7,
+        1e-6,
+      );
     }
   });
 

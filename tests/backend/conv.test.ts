@@ -82,7 +82,18 @@ function compare(g: ConvGeometry, seed = 1): void {
     k.conv2dBackward(x, w, dy, added, g, false);
     const zeroed = { dx: new Float32Array(n.x), dw: new Float32Array(n.w), db: new Float32Array(g.outChannels) };
     k.conv2dBackward(x, w, dy, zeroed, g, true);
-    return { y, yAcc, dx, dw, fusedDx: added.dx, fusedDw: added.dw, fusedDb: added.db, zeroedDx: zeroed.dx, zeroedDw: zeroed.dw, zeroedDb: zeroed.db };
+    return {
+      y,
+      yAcc,
+      dx,
+      dw,
+      fusedDx: added.dx,
+      fusedDw: added.dw,
+      fusedDb: added.db,
+      zeroedDx: zeroed.dx,
+      zeroedDw: zeroed.dw,
+      zeroedDb: zeroed.db,
+    };
   };
   const want = run(jsKernels);
   const got = fromPoisonedHeap(() => run(wasmKernels));
@@ -99,11 +110,17 @@ describe('wasm conv kernels equal the js reference', () => {
     ['panels wrapping rows (width 10), valid', { batch: 2, c: 6, o: 16, h: 14, w: 14, k: [5, 5] }],
     ['rows narrower than a panel (width 5)', { c: 2, o: 3, h: 7, w: 5, k: [3, 2], pad: [1, 0] }],
     ['stride 2: runs, wrapped runs, and the last panel', { c: 4, o: 9, h: 23, w: 21, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
-    ['stride 2 over width 24: phase pixels added four at a time, then one at a time at the row end', { c: 3, o: 5, h: 10, w: 24, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
+    [
+      'stride 2 over width 24: phase pixels added four at a time, then one at a time at the row end',
+      { c: 3, o: 5, h: 10, w: 24, k: [3, 3], stride: [2, 2], pad: [1, 1] },
+    ],
     ['stride 3 and stride (1, 2)', { c: 2, o: 4, h: 20, w: 26, k: [3, 4], stride: [3, 2], pad: [1, 2] }],
     ['stride (2, 1) with width 9', { c: 3, o: 4, h: 12, w: 9, k: [2, 3], stride: [2, 1], pad: [0, 1] }],
     ['dilation 2 with padding 2', { c: 5, o: 6, h: 12, w: 12, k: [3, 3], dilation: [2, 2], pad: [2, 2] }],
-    ['dilation 2 with stride 2 (phase taps every tap)', { c: 2, o: 3, h: 15, w: 17, k: [3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 2] }],
+    [
+      'dilation 2 with stride 2 (phase taps every tap)',
+      { c: 2, o: 3, h: 15, w: 17, k: [3, 3], dilation: [2, 2], stride: [2, 2], pad: [1, 2] },
+    ],
     ['dilation 3 with stride 2', { c: 2, o: 3, h: 16, w: 16, k: [3, 2], dilation: [3, 3], stride: [2, 2], pad: [2, 1] }],
     ["'same' padding with an even kernel (one side only)", { c: 3, o: 4, h: 9, w: 11, k: [4, 2], pad: [1, 0], out: [9, 11] }],
     ['padding wider than the kernel reaches (negative phase padding)', { c: 2, o: 3, h: 5, w: 9, k: [1, 3], pad: [2, 3] }],
@@ -115,13 +132,22 @@ describe('wasm conv kernels equal the js reference', () => {
     ['many channels: tap and channel counts past several tiles', { c: 17, o: 33, h: 8, w: 9, k: [3, 3], pad: [1, 1] }],
     ['single output pixel', { c: 3, o: 2, h: 3, w: 3, k: [3, 3] }],
     ['dW over output rows of 14 positions or more: a loop per row', { c: 3, o: 9, h: 5, w: 16, k: [3, 3], pad: [1, 1] }],
-    ['dW over output rows of 13 positions, stride 2: one loop over all, stepping to the next row', { c: 3, o: 9, h: 9, w: 25, k: [3, 3], stride: [2, 2], pad: [1, 1] }],
-    ['dW over the rows of 16 of a 1×1 conv, which follow one another: one run over all positions', { batch: 2, c: 5, o: 9, h: 3, w: 16, k: [1, 1] }],
+    [
+      'dW over output rows of 13 positions, stride 2: one loop over all, stepping to the next row',
+      { c: 3, o: 9, h: 9, w: 25, k: [3, 3], stride: [2, 2], pad: [1, 1] },
+    ],
+    [
+      'dW over the rows of 16 of a 1×1 conv, which follow one another: one run over all positions',
+      { batch: 2, c: 5, o: 9, h: 3, w: 16, k: [1, 1] },
+    ],
   ])('%s', (_, s) => compare(geometry(s)));
 
   it.each<[string, Shape]>([
     ['partial 5-position and 8-channel blocks, padded', { batch: 2, c: 4, o: 11, h: 9, w: 7, k: [4, 4], pad: [1, 1] }],
-    ['windows not adjacent: stride 2, dilation (1, 2), groups 2', { groups: 2, c: 8, o: 5, h: 13, w: 15, k: [3, 3], stride: [2, 2], dilation: [1, 2], pad: [2, 2] }],
+    [
+      'windows not adjacent: stride 2, dilation (1, 2), groups 2',
+      { groups: 2, c: 8, o: 5, h: 13, w: 15, k: [3, 3], stride: [2, 2], dilation: [1, 2], pad: [2, 2] },
+    ],
     ['blocks wrapping output rows (width 6), 16 channels', { batch: 2, c: 8, o: 16, h: 8, w: 8, k: [3, 3] }],
   ])('windows read in place: %s', (_, s) => {
     expect(readsInPlace(geometry(s))).toBe(true);
@@ -164,7 +190,12 @@ describe('wasm conv kernels equal the js reference', () => {
         k.conv2dBackward(x, w, dy, grads, g, true);
         return grads.dx;
       };
-      expectClose(fromPoisonedHeap(() => run(wasmKernels)), run(jsKernels), 1e-5, 1e-4);
+      expectClose(
+        fromPoisonedHeap(() => run(wasmKernels)),
+        run(jsKernels),
+        1e-5,
+        1e-4,
+      );
     }
   });
 

@@ -61,15 +61,23 @@ describe.each(Object.keys(runners) as (keyof typeof runners)[])('gemm kernel %s'
           for (const accumulate of [false, true]) check(runners[name], { m, n, k, transA, transB, accumulate }, m * 100 + n + k);
   });
 
-  it.each(TRANSPOSITIONS)('transA %s, transB %s: widths leaving 4 columns after the 8-column panels (the 4x4 micro-kernel, stored whole or partly)', (transA, transB) => {
-    for (const m of [4, 5, 8])
-      for (const n of [4, 12, 20])
-        for (const k of [1, 9])
-          for (const accumulate of [false, true]) check(runners[name], { m, n, k, transA, transB, accumulate }, m * 100 + n + k);
-  });
+  it.each(TRANSPOSITIONS)(
+    'transA %s, transB %s: widths leaving 4 columns after the 8-column panels (the 4x4 micro-kernel, stored whole or partly)',
+    (transA, transB) => {
+      for (const m of [4, 5, 8])
+        for (const n of [4, 12, 20])
+          for (const k of [1, 9])
+            for (const accumulate of [false, true]) check(runners[name], { m, n, k, transA, transB, accumulate }, m * 100 + n + k);
+    },
+  );
 
   it('empty sizes: k = 0 gives zeros (or leaves C when accumulating); m or n = 0 writes nothing', () => {
-    for (const [m, n, k] of [[3, 5, 0], [0, 4, 3], [4, 0, 3], [0, 0, 0]])
+    for (const [m, n, k] of [
+      [3, 5, 0],
+      [0, 4, 3],
+      [4, 0, 3],
+      [0, 0, 0],
+    ])
       for (const accumulate of [false, true]) check(runners[name], { m, n, k, transA: false, transB: false, accumulate }, 7);
   });
 });

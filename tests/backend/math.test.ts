@@ -110,15 +110,21 @@ describe('assembly/math.ts', () => {
     },
   );
 
-  it.each(FUNCTIONS)("$name: a value does not depend on its neighbours (exp's shortcut for all-normal vectors gives the bits of its general path)", (f) => {
-    // ordinary values with an extreme one (overflowing, denormal, infinite, NaN) in every other vector
-    const extremes = [100, -95, Infinity, -Infinity, NaN, -88, 88.5, -200];
-    const xs = Array.from({ length: 4096 }, (_, i) => (i % 8 === 5 ? extremes[(i >> 3) % extremes.length] : 40 * Math.sin(i)));
-    const [simd, scalar] = run(f, xs);
-    expect(simd).toEqual(scalar);
-    const [alone] = run(f, xs.filter((_, i) => i % 8 !== 5));
-    expect(simd.filter((_, i) => i % 8 !== 5)).toEqual(alone);
-  });
+  it.each(FUNCTIONS)(
+    "$name: a value does not depend on its neighbours (exp's shortcut for all-normal vectors gives the bits of its general path)",
+    (f) => {
+      // ordinary values with an extreme one (overflowing, denormal, infinite, NaN) in every other vector
+      const extremes = [100, -95, Infinity, -Infinity, NaN, -88, 88.5, -200];
+      const xs = Array.from({ length: 4096 }, (_, i) => (i % 8 === 5 ? extremes[(i >> 3) % extremes.length] : 40 * Math.sin(i)));
+      const [simd, scalar] = run(f, xs);
+      expect(simd).toEqual(scalar);
+      const [alone] = run(
+        f,
+        xs.filter((_, i) => i % 8 !== 5),
+      );
+      expect(simd.filter((_, i) => i % 8 !== 5)).toEqual(alone);
+    },
+  );
 
   it('exp: overflow to +Inf past ln(FLT_MAX), gradual underflow through the denormals to 0, ±Inf and NaN', () => {
     const xs = [88.7228, 88.72284, 88.8, 89, 1000, Infinity, -87.33, -100, -103.27, -103.972, -104, -1000, -Infinity, NaN, 0, -0];
@@ -144,7 +150,25 @@ describe('assembly/math.ts', () => {
   });
 
   it('tanh: x itself for tiny |x| (no cancellation), odd, ±1 for large |x|, NaN for NaN, −0 for −0', () => {
-    const xs = [1e-30, -1e-30, MIN_DENORMAL, 2 ** -13, 1e-7, -1e-5, 0.549306, 0.5493062, -0.55, 9, 20, -44, 1e30, Infinity, -Infinity, NaN, -0];
+    const xs = [
+      1e-30,
+      -1e-30,
+      MIN_DENORMAL,
+      2 ** -13,
+      1e-7,
+      -1e-5,
+      0.549306,
+      0.5493062,
+      -0.55,
+      9,
+      20,
+      -44,
+      1e30,
+      Infinity,
+      -Infinity,
+      NaN,
+      -0,
+    ];
     const [simd, scalar] = run(byName.tanh, xs);
     expect(simd).toEqual(scalar); // toEqual takes any NaN for any NaN
     expect(simd.slice(0, 4)).toEqual(xs.slice(0, 4).map(Math.fround));

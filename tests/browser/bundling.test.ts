@@ -10,13 +10,30 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { expectClose } from '../helpers.js';
-import { describeInChromium, ISOLATION_HEADERS, launchChromium, openPage, REPO, requireBuiltPackage, run, serveDirectory } from './harness.js';
+import {
+  describeInChromium,
+  ISOLATION_HEADERS,
+  launchChromium,
+  openPage,
+  REPO,
+  requireBuiltPackage,
+  run,
+  serveDirectory,
+} from './harness.js';
 import { edgeMap, trainCorr2d } from './notebook.js';
 
-const wasmFiles = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.wasm'));
+const wasmFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.wasm'));
 
 /** Opens the page served from `root` at `path` (with `headers`); checks it fetched no .wasm and logged no problem. */
-async function resultsOf(browser: Browser, root: string, path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+async function resultsOf(
+  browser: Browser,
+  root: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const server = await serveDirectory(root, headers);
   try {
     const { page, problems, requests } = await openPage(browser, server.url + path);
@@ -41,7 +58,10 @@ describeInChromium('wasmconv without configuration, in Chromium', () => {
     await wc.init();
     work = mkdtempSync(join(tmpdir(), 'wasmconv-pack-'));
     let packed: string;
-    [browser, packed] = await Promise.all([launchChromium(), run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], REPO)]);
+    [browser, packed] = await Promise.all([
+      launchChromium(),
+      run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], REPO),
+    ]);
     const [info] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, info.filename);
     packedFiles = info.files.map((f) => f.path);
@@ -83,8 +103,15 @@ describeInChromium('wasmconv without configuration, in Chromium', () => {
     expect(isolated.threads).toBe(2);
     expect(isolated.conv).toEqual(results.conv);
     expect(results.edges).toEqual(Array.from(edgeMap().data));
-    const input = wc.arange(2 * 5 * 6).reshape(1, 2, 5, 6).div(10);
-    const weight = wc.arange(3 * 2 * 3 * 3).reshape(3, 2, 3, 3).div(50).sub(0.3);
+    const input = wc
+      .arange(2 * 5 * 6)
+      .reshape(1, 2, 5, 6)
+      .div(10);
+    const weight = wc
+      .arange(3 * 2 * 3 * 3)
+      .reshape(3, 2, 3, 3)
+      .div(50)
+      .sub(0.3);
     const conv = wc.conv2d(input, weight, wc.tensor([0.1, -0.2, 0.3]), { padding: 1, stride: [1, 2] });
     expect(results.conv.shape).toEqual(conv.shape);
     expectClose(results.conv.data, conv.data, 1e-5, 1e-5);

@@ -139,7 +139,11 @@ export async function run(file: string, args: string[], cwd: string): Promise<st
 
 /** Builds a Vite project with the repository's own vite, as `vite build` would from its root. */
 export function viteBuild(root: string, outDir: string): Promise<string> {
-  return run(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', root, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], REPO);
+  return run(
+    process.execPath,
+    [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', root, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    REPO,
+  );
 }
 
 /** Fails early, with the fix, when the package has not been built (npm test builds it first). */

@@ -137,9 +137,27 @@ describeInChromium('the notebook page in Chromium', () => {
   const convCases = (
     [
       { name: 'plain, with bias', x: [2, 3, 9, 8], w: [4, 3, 3, 3], bias: true, opts: {} },
-      { name: 'strided, padded, dilated, grouped', x: [1, 4, 10, 7], w: [6, 2, 3, 2], bias: false, opts: { stride: 2, padding: [1, 2], dilation: [1, 2], groups: 2 } },
-      { name: "'same' with reflect padding", x: [1, 2, 6, 6], w: [2, 2, 3, 3], bias: true, opts: { padding: 'same', paddingMode: 'reflect' } },
-      { name: 'depthwise 5×5, circular', x: [1, 3, 8, 8], w: [3, 1, 5, 5], bias: false, opts: { padding: 'same', paddingMode: 'circular', groups: 3 } },
+      {
+        name: 'strided, padded, dilated, grouped',
+        x: [1, 4, 10, 7],
+        w: [6, 2, 3, 2],
+        bias: false,
+        opts: { stride: 2, padding: [1, 2], dilation: [1, 2], groups: 2 },
+      },
+      {
+        name: "'same' with reflect padding",
+        x: [1, 2, 6, 6],
+        w: [2, 2, 3, 3],
+        bias: true,
+        opts: { padding: 'same', paddingMode: 'reflect' },
+      },
+      {
+        name: 'depthwise 5×5, circular',
+        x: [1, 3, 8, 8],
+        w: [3, 1, 5, 5],
+        bias: false,
+        opts: { padding: 'same', paddingMode: 'circular', groups: 3 },
+      },
     ] satisfies { name: string; x: number[]; w: number[]; bias: boolean; opts: Conv2dOptions }[]
   ).map((c, i) => ({
     ...c,
@@ -164,7 +182,10 @@ describeInChromium('the notebook page in Chromium', () => {
           const weight = wc.tensor(c.wData, c.w, { requiresGrad: true });
           const bias = c.bias ? wc.tensor(c.bData, [c.w[0]], { requiresGrad: true }) : null;
           const out = wc.conv2d(input, weight, bias, c.opts);
-          out.mul(wc.tensor(c.rData.slice(0, out.size), out.shape)).sum().backward();
+          out
+            .mul(wc.tensor(c.rData.slice(0, out.size), out.shape))
+            .sum()
+            .backward();
           return { shape: [...out.shape], out: flat(out), gx: flat(input.grad), gw: flat(weight.grad), gb: flat(bias?.grad) };
         });
         wc.setBackend('wasm');
@@ -181,7 +202,10 @@ describeInChromium('the notebook page in Chromium', () => {
         const weight = wc.tensor(c.wData, c.w, { requiresGrad: true });
         const bias = c.bias ? wc.tensor(c.bData, [c.w[0]], { requiresGrad: true }) : null;
         const out = wc.conv2d(input, weight, bias, c.opts);
-        out.mul(wc.tensor(c.rData.slice(0, out.size), [...out.shape])).sum().backward();
+        out
+          .mul(wc.tensor(c.rData.slice(0, out.size), [...out.shape]))
+          .sum()
+          .backward();
         const got = inPage.convs[i];
         expect(got.shape, c.name).toEqual(out.shape);
         expectClose(got.out!, out.data, 1e-5, 1e-4);
@@ -219,18 +243,28 @@ describeInChromium('the notebook page in Chromium', () => {
     expectConverged(run, trainConv2d(1, 0.03, 10)); // seeded as the page is
   });
 
-  it.each(['js', 'wasm'] as const)('§2 learns the kernel [-1, 1] on %s, step for step as nn.Corr2d + MSELoss + SGD in Node', async (backend) => {
-    const run = await train(backend);
-    expect(run).toMatchObject({ model: 'corr2d', backend, epochs: 100 });
-    expectConverged(run, trainCorr2d(1, 0.1, 100)); // seeded as the page is
-    expect(run.losses.at(-1)).toBeLessThan(2e-3);
-    expect(await page.textContent('#training .readout')).toContain(`per step on ${backend}`);
-    expect(await page.locator('#training table.runs tbody tr').count()).toBe(backend === 'js' ? 2 : 3);
-  });
+  it.each(['js', 'wasm'] as const)(
+    '§2 learns the kernel [-1, 1] on %s, step for step as nn.Corr2d + MSELoss + SGD in Node',
+    async (backend) => {
+      const run = await train(backend);
+      expect(run).toMatchObject({ model: 'corr2d', backend, epochs: 100 });
+      expectConverged(run, trainCorr2d(1, 0.1, 100)); // seeded as the page is
+      expect(run.losses.at(-1)).toBeLessThan(2e-3);
+      expect(await page.textContent('#training .readout')).toContain(`per step on ${backend}`);
+      expect(await page.locator('#training table.runs tbody tr').count()).toBe(backend === 'js' ? 2 : 3);
+    },
+  );
 
   const examples: Record<string, () => { X: Tensor; K: Tensor }> = {
     notebook: () => ({ X: wc.arange(9).reshape(3, 3), K: wc.arange(4).reshape(2, 2) }),
-    sobel: () => ({ X: wc.arange(20).reshape(4, 5), K: wc.tensor([[1, 0, -1], [2, 0, -2], [1, 0, -1]]) }),
+    sobel: () => ({
+      X: wc.arange(20).reshape(4, 5),
+      K: wc.tensor([
+        [1, 0, -1],
+        [2, 0, -2],
+        [1, 0, -1],
+      ]),
+    }),
     edges: () => ({ X: edgeImage(), K: wc.tensor([[-1, 1]]) }),
   };
 
@@ -265,7 +299,8 @@ describeInChromium('the notebook page in Chromium', () => {
       };
       return { kernel: run.kernel, options: run.options, input: bytes(run.input), weight: bytes(run.weight), output: bytes(run.output) };
     });
-    const tensor = (t: { shape: number[]; base64: string }) => wc.tensor(new Float32Array(new Uint8Array(Buffer.from(t.base64, 'base64')).buffer), t.shape);
+    const tensor = (t: { shape: number[]; base64: string }) =>
+      wc.tensor(new Float32Array(new Uint8Array(Buffer.from(t.base64, 'base64')).buffer), t.shape);
     const [input, weight, output] = [tensor(r.input), tensor(r.weight), tensor(r.output)];
     const expected = onBackend('js', () => wc.conv2d(input, weight, null, r.options));
     expect(output.shape).toEqual(expected.shape);
@@ -273,18 +308,21 @@ describeInChromium('the notebook page in Chromium', () => {
     return { kernel: r.kernel, input: [...input.shape], weight: weight.data };
   }
 
-  it.each(['edge', 'blur', 'sharpen', 'learned'])('§4 runs the %s kernel over the bundled picture as conv2d does in Node', async (kernel) => {
-    await page.selectOption('#picture select[name="kernel"]', kernel);
-    await page.waitForSelector(`#picture[data-state="done"]`);
-    const r = await expectPictureMatchesNode();
-    expect(r.kernel).toBe(kernel);
-    const colour = kernel === 'blur' || kernel === 'sharpen';
-    expect(r.input).toEqual([1, colour ? 3 : 1, 160, 256]);
-    if (kernel === 'learned') {
-      const trained: TrainingRun = JSON.parse((await page.getAttribute('#training', 'data-run'))!);
-      expectClose(r.weight, trained.weight, 0, 0);
-    }
-  });
+  it.each(['edge', 'blur', 'sharpen', 'learned'])(
+    '§4 runs the %s kernel over the bundled picture as conv2d does in Node',
+    async (kernel) => {
+      await page.selectOption('#picture select[name="kernel"]', kernel);
+      await page.waitForSelector(`#picture[data-state="done"]`);
+      const r = await expectPictureMatchesNode();
+      expect(r.kernel).toBe(kernel);
+      const colour = kernel === 'blur' || kernel === 'sharpen';
+      expect(r.input).toEqual([1, colour ? 3 : 1, 160, 256]);
+      if (kernel === 'learned') {
+        const trained: TrainingRun = JSON.parse((await page.getAttribute('#training', 'data-run'))!);
+        expectClose(r.weight, trained.weight, 0, 0);
+      }
+    },
+  );
 
   it('§4 runs on the js backend, and on a picture the user chooses (refusing a file that is none)', async () => {
     await page.check('#picture input[name="picture-backend"][value="js"]');
@@ -293,7 +331,11 @@ describeInChromium('the notebook page in Chromium', () => {
     await page.check('#picture input[name="picture-backend"][value="wasm"]');
 
     // a file that is no picture is refused with a message
-    await page.setInputFiles('#picture input[type="file"]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await page.setInputFiles('#picture input[type="file"]', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a picture'),
+    });
     await page.waitForSelector('#picture[data-state="error"]');
     expect(await page.textContent('#picture .readout')).toContain('could not be read as a picture');
 
@@ -312,7 +354,12 @@ describeInChromium('the notebook page in Chromium', () => {
   it('§5 loads the digits and sets up a new network for each choice of network and optimizer, with its learning rate', async () => {
     await page.waitForSelector('#lenet[data-state="idle"]', { timeout: 20_000 });
     const lrShown = () => page.inputValue('#lenet input[name="lr"]');
-    expect(await lenetStatus()).toMatchObject({ steps: 0, losses: [], targetSteps: 5 * 282, recipe: { architecture: 'relu', optimizer: 'adam', lr: 0.001, batchSize: 32 } });
+    expect(await lenetStatus()).toMatchObject({
+      steps: 0,
+      losses: [],
+      targetSteps: 5 * 282,
+      recipe: { architecture: 'relu', optimizer: 'adam', lr: 0.001, batchSize: 32 },
+    });
     await page.selectOption('#lenet select[name="architecture"]', 'sigmoid');
     expect(await lrShown()).toBe('0.003');
     await page.selectOption('#lenet select[name="optimizer"]', 'sgd');
@@ -340,7 +387,9 @@ describeInChromium('the notebook page in Chromium', () => {
     });
     await page.click('#lenet [data-action="train"]');
     expect(await page.getAttribute('#lenet', 'data-state')).toBe('running');
-    await page.waitForFunction(() => (window as unknown as PageWindow).wasmconvDemo.lenet.status().accuracy.length >= 2, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as PageWindow).wasmconvDemo.lenet.status().accuracy.length >= 2, null, {
+      timeout: 60_000,
+    });
     // Stop, from the keyboard
     await page.focus('#lenet [data-action="train"]');
     await page.keyboard.press('Enter');
@@ -360,7 +409,9 @@ describeInChromium('the notebook page in Chromium', () => {
     expect(run.accuracy.at(-1)!.y).toBeGreaterThan(0.5); // about 0.9 after 200 steps
     expect(run.stepsPerSecond).toBeGreaterThan(0);
     expect(run.examplesPerSecond / run.stepsPerSecond).toBeCloseTo(32, 5);
-    expect(await page.textContent('#lenet .readout')).toMatch(/step \d+\/1410 .* held-out accuracy \d+\.\d% .* steps\/s .* examples\/s .* per step on wasm/);
+    expect(await page.textContent('#lenet .readout')).toMatch(
+      /step \d+\/1410 .* held-out accuracy \d+\.\d% .* steps\/s .* examples\/s .* per step on wasm/,
+    );
 
     const kernelsAfter = await kernelImages();
     kernelsAfter.forEach((image, k) => expect(image, `kernel ${k}`).not.toBe(kernelsBefore[k]));
@@ -404,10 +455,17 @@ describeInChromium('the notebook page in Chromium', () => {
 
   it('§5 reads a digit drawn with the mouse, framed as MNIST’s are, with ten probabilities that sum to 1 and follow the pen', async () => {
     // the top bar of a 7, then its stem
-    await drawOnPad([[0.28, 0.22], [0.72, 0.22]]);
+    await drawOnPad([
+      [0.28, 0.22],
+      [0.72, 0.22],
+    ]);
     const bar = await nextPrediction(null);
     expectProbabilities(bar!.probabilities);
-    await drawOnPad([[0.72, 0.22], [0.62, 0.45], [0.5, 0.8]]);
+    await drawOnPad([
+      [0.72, 0.22],
+      [0.62, 0.45],
+      [0.5, 0.8],
+    ]);
     const seven = await nextPrediction(bar);
     expectProbabilities(seven!.probabilities);
     expect(seven!.probabilities).not.toEqual(bar!.probabilities);
@@ -442,7 +500,12 @@ describeInChromium('the notebook page in Chromium', () => {
     // leave a drawn 7 on the pad for the screenshot
     await page.click('#lenet [data-action="clear"]');
     await nextPrediction(shown);
-    await drawOnPad([[0.28, 0.22], [0.72, 0.22], [0.62, 0.45], [0.5, 0.8]]);
+    await drawOnPad([
+      [0.28, 0.22],
+      [0.72, 0.22],
+      [0.62, 0.45],
+      [0.5, 0.8],
+    ]);
     expectProbabilities((await nextPrediction(null))!.probabilities);
   });
 

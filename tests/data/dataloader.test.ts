@@ -11,8 +11,14 @@ beforeAll(() => wc.init());
 
 /** n items: x row i is [i, i + 0.5] as a [1, 2] tensor, y row i is i. */
 function numbered(n: number): wc.data.TensorDataset {
-  const x = new wc.Tensor(Float32Array.from({ length: 2 * n }, (_, k) => (k >> 1) + (k & 1) * 0.5), [n, 1, 2]);
-  const y = new wc.Tensor(Float32Array.from({ length: n }, (_, i) => i), [n]);
+  const x = new wc.Tensor(
+    Float32Array.from({ length: 2 * n }, (_, k) => (k >> 1) + (k & 1) * 0.5),
+    [n, 1, 2],
+  );
+  const y = new wc.Tensor(
+    Float32Array.from({ length: n }, (_, i) => i),
+    [n],
+  );
   return new wc.data.TensorDataset(x, y);
 }
 
@@ -23,7 +29,11 @@ describe('data.DataLoader', () => {
   it('yields items in order, one per batch by default, stacked into [1, ...]', () => {
     const batches = [...new wc.data.DataLoader(numbered(3))];
     expect(batches.map(([x, y]) => [x.shape, y.shape])).toEqual(new Array(3).fill([[1, 1, 2], [1]]));
-    expect(batches.map(([x]) => Array.from(x.data))).toEqual([[0, 0.5], [1, 1.5], [2, 2.5]]);
+    expect(batches.map(([x]) => Array.from(x.data))).toEqual([
+      [0, 0.5],
+      [1, 1.5],
+      [2, 2.5],
+    ]);
   });
 
   it('makes ⌈n / batchSize⌉ batches, the last one partial, or ⌊n / batchSize⌋ with dropLast; length says how many', () => {
@@ -95,7 +105,9 @@ describe('data.DataLoader', () => {
     const fast = [...new wc.data.DataLoader(ds, opts)];
     const stacked = [...new wc.data.DataLoader(tuples, opts)];
     const singles = [...new wc.data.DataLoader(single, opts)];
-    expect(stacked.map((b) => b.map((t) => [t.shape, Array.from(t.data)]))).toEqual(fast.map((b) => b.map((t) => [t.shape, Array.from(t.data)])));
+    expect(stacked.map((b) => b.map((t) => [t.shape, Array.from(t.data)]))).toEqual(
+      fast.map((b) => b.map((t) => [t.shape, Array.from(t.data)])),
+    );
     expect(singles.map((t) => Array.from(t.data))).toEqual(fast.map(([x]) => Array.from(x.data)));
   });
 
@@ -104,7 +116,13 @@ describe('data.DataLoader', () => {
     const pixels = 784;
     const images = new Float32Array(n * pixels);
     for (let i = 0; i < n; i++) images[i * pixels] = images[(i + 1) * pixels - 1] = i; // an image's first and last pixel: its number
-    const ds = new wc.data.TensorDataset(new wc.Tensor(images, [n, 1, 28, 28]), new wc.Tensor(Float32Array.from({ length: n }, (_, i) => i), [n]));
+    const ds = new wc.data.TensorDataset(
+      new wc.Tensor(images, [n, 1, 28, 28]),
+      new wc.Tensor(
+        Float32Array.from({ length: n }, (_, i) => i),
+        [n],
+      ),
+    );
     const loader = new wc.data.DataLoader(ds, { batchSize: 256, shuffle: true, seed: 0 });
     expect(loader.length).toBe(235);
     const seen = new Uint8Array(n);
@@ -119,7 +137,10 @@ describe('data.DataLoader', () => {
     }
     expect([...shapes]).toEqual(['256,1,28,28 256', '96,1,28,28 96']);
     expect(misplaced, 'images not with their label').toBe(0);
-    expect(seen.every((c) => c === 1), 'every image once').toBe(true);
+    expect(
+      seen.every((c) => c === 1),
+      'every image once',
+    ).toBe(true);
   });
 
   describe('misuse', () => {

@@ -7,7 +7,11 @@ import { expectError } from '../helpers.js';
 
 beforeAll(() => wc.init());
 
-const x = () => new wc.Tensor(Float32Array.from({ length: 24 }, (_, i) => i), [4, 2, 3]);
+const x = () =>
+  new wc.Tensor(
+    Float32Array.from({ length: 24 }, (_, i) => i),
+    [4, 2, 3],
+  );
 const y = () => new wc.Tensor(Float32Array.of(10, 11, 12, 13), [4]);
 
 describe('data.TensorDataset', () => {

@@ -38,7 +38,9 @@ describe('parseJson', () => {
   it('refuses exactly what JSON.parse refuses, with a RangeError naming the text', () => {
     const nearJson = fc.oneof(
       fc.string({ unit: fc.constantFrom(...'{}[]":,0123456789-+.eE \\/ntrufalsbu\t\n'.split('')), maxLength: 24 }),
-      fc.tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.string({ maxLength: 2 })).map(([t, at, s]) => t.slice(0, at % (t.length + 1)) + s + t.slice(at % (t.length + 1))),
+      fc
+        .tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.string({ maxLength: 2 }))
+        .map(([t, at, s]) => t.slice(0, at % (t.length + 1)) + s + t.slice(at % (t.length + 1))),
     );
     fc.assert(
       fc.property(nearJson, (text) => {

@@ -83,7 +83,10 @@ describe('saveSafetensors and loadSafetensors', () => {
     const header = headerText(bytes);
     const order = ['10', '2', 'B', 'a', 'b', 'back\\slash', 'ctl\u0001', 'new\nline', 'q"uote', 'é', '\uFFFD', '\u{1F600}'];
     const positions = order.map((n) => header.indexOf(`${JSON.stringify(n)}:`));
-    expect(positions.every((p, k) => p > 0 && (k === 0 || p > positions[k - 1])), header).toBe(true);
+    expect(
+      positions.every((p, k) => p > 0 && (k === 0 || p > positions[k - 1])),
+      header,
+    ).toBe(true);
     expect(header).toContain('"ctl\\u0001":');
     expect(header).toContain('"new\\nline":');
     const back = wc.loadSafetensors(bytes);
@@ -105,34 +108,90 @@ describe('loadSafetensors dtypes, from hand-made bytes', () => {
 
   it('F16: every class of value exactly, NaN payloads and signs kept', () => {
     const halves = [0x3c00, 0xc000, 0x0001, 0x03ff, 0x8001, 0x0400, 0x7bff, 0x7c00, 0xfc00, 0x8000, 0x0000, 0x7e01, 0xfd00];
-    const x = load1('F16', [halves.length], bytesOf(halves, 2, (v, at, h) => v.setUint16(at, h, true)));
-    expect(Array.from(x.data.slice(0, 11))).toEqual([1, -2, 2 ** -24, 1023 * 2 ** -24, -(2 ** -24), 2 ** -14, 65504, Infinity, -Infinity, -0, 0]);
+    const x = load1(
+      'F16',
+      [halves.length],
+      bytesOf(halves, 2, (v, at, h) => v.setUint16(at, h, true)),
+    );
+    expect(Array.from(x.data.slice(0, 11))).toEqual([
+      1,
+      -2,
+      2 ** -24,
+      1023 * 2 ** -24,
+      -(2 ** -24),
+      2 ** -14,
+      65504,
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+    ]);
     expect(bits(x).slice(11)).toEqual([0x7fc02000, 0xffa00000]);
   });
 
   it('BF16: the top half of a float32, exactly', () => {
-    const x = load1('BF16', [4], bytesOf([0x3f80, 0xc2f7, 0x0001, 0x7fc1], 2, (v, at, h) => v.setUint16(at, h, true)));
+    const x = load1(
+      'BF16',
+      [4],
+      bytesOf([0x3f80, 0xc2f7, 0x0001, 0x7fc1], 2, (v, at, h) => v.setUint16(at, h, true)),
+    );
     expect(bits(x)).toEqual([0x3f800000, 0xc2f70000, 0x00010000, 0x7fc10000]);
   });
 
   it('F64: rounded to the nearest float32, ties to even, overflowing to infinity', () => {
     const values = [0.1, 1 + 2 ** -24, 1 + 3 * 2 ** -24, 1e-40, 1e-50, 1e39, -1e39, -0, 2 ** 24 + 1];
-    const x = load1('F64', [values.length], bytesOf(values, 8, (v, at, d) => v.setFloat64(at, d, true)));
+    const x = load1(
+      'F64',
+      [values.length],
+      bytesOf(values, 8, (v, at, d) => v.setFloat64(at, d, true)),
+    );
     expect(Array.from(x.data)).toEqual([Math.fround(0.1), 1, 1 + 2 ** -22, Math.fround(1e-40), 0, Infinity, -Infinity, -0, 2 ** 24]);
   });
 
   it('integers: exact to 2^24, then rounded once to the nearest float32 (I64 and U64 not through float64)', () => {
     const trap = 2n ** 60n + 2n ** 36n + 1n; // just above halfway: rounds up, where float64 would first round it to halfway
-    const i64 = load1('I64', [6], bytesOf([0n, -1n, 2n ** 24n + 1n, trap, -trap, -(2n ** 63n)], 8, (v, at, b) => v.setBigInt64(at, b, true)));
+    const i64 = load1(
+      'I64',
+      [6],
+      bytesOf([0n, -1n, 2n ** 24n + 1n, trap, -trap, -(2n ** 63n)], 8, (v, at, b) => v.setBigInt64(at, b, true)),
+    );
     expect(Array.from(i64.data)).toEqual([0, -1, 2 ** 24, 2 ** 60 + 2 ** 37, -(2 ** 60 + 2 ** 37), -(2 ** 63)]);
-    const u64 = load1('U64', [3], bytesOf([2n ** 64n - 1n, trap, 2n ** 53n + 1n], 8, (v, at, b) => v.setBigUint64(at, b, true)));
+    const u64 = load1(
+      'U64',
+      [3],
+      bytesOf([2n ** 64n - 1n, trap, 2n ** 53n + 1n], 8, (v, at, b) => v.setBigUint64(at, b, true)),
+    );
     expect(Array.from(u64.data)).toEqual([2 ** 64, 2 ** 60 + 2 ** 37, 2 ** 53]);
-    const i32 = load1('I32', [3], bytesOf([-(2 ** 31), 2 ** 24 + 3, 2 ** 31 - 1], 4, (v, at, n) => v.setInt32(at, n, true)));
+    const i32 = load1(
+      'I32',
+      [3],
+      bytesOf([-(2 ** 31), 2 ** 24 + 3, 2 ** 31 - 1], 4, (v, at, n) => v.setInt32(at, n, true)),
+    );
     expect(Array.from(i32.data)).toEqual([-(2 ** 31), 2 ** 24 + 4, 2 ** 31]);
-    const u32 = load1('U32', [1], bytesOf([2 ** 32 - 1], 4, (v, at, n) => v.setUint32(at, n, true)));
+    const u32 = load1(
+      'U32',
+      [1],
+      bytesOf([2 ** 32 - 1], 4, (v, at, n) => v.setUint32(at, n, true)),
+    );
     expect(Array.from(u32.data)).toEqual([2 ** 32]);
-    expect(Array.from(load1('I16', [2], bytesOf([-32768, 32767], 2, (v, at, n) => v.setInt16(at, n, true))).data)).toEqual([-32768, 32767]);
-    expect(Array.from(load1('U16', [1], bytesOf([65535], 2, (v, at, n) => v.setUint16(at, n, true))).data)).toEqual([65535]);
+    expect(
+      Array.from(
+        load1(
+          'I16',
+          [2],
+          bytesOf([-32768, 32767], 2, (v, at, n) => v.setInt16(at, n, true)),
+        ).data,
+      ),
+    ).toEqual([-32768, 32767]);
+    expect(
+      Array.from(
+        load1(
+          'U16',
+          [1],
+          bytesOf([65535], 2, (v, at, n) => v.setUint16(at, n, true)),
+        ).data,
+      ),
+    ).toEqual([65535]);
     expect(Array.from(load1('I8', [3], [0x80, 0xff, 0x7f]).data)).toEqual([-128, -1, 127]);
     expect(Array.from(load1('U8', [3], [0, 128, 255]).data)).toEqual([0, 128, 255]);
     expect(Array.from(load1('BOOL', [4], [0, 1, 2, 255]).data)).toEqual([0, 1, 1, 1]);
@@ -142,7 +201,10 @@ describe('loadSafetensors dtypes, from hand-made bytes', () => {
     const f32 = bytesOf([1.5, -2], 4, (v, at, x) => v.setFloat32(at, x, true));
     const f64 = bytesOf([0.25], 8, (v, at, x) => v.setFloat64(at, x, true));
     // b's data first although a comes first in the header: the header's order does not matter
-    const file = fileOf({ a: { dtype: 'F64', shape: [], data_offsets: [8, 16] }, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, [...f32, ...f64]);
+    const file = fileOf({ a: { dtype: 'F64', shape: [], data_offsets: [8, 16] }, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, [
+      ...f32,
+      ...f64,
+    ]);
     const back = wc.loadSafetensors(file);
     expect(Array.from(back.a.data)).toEqual([0.25]);
     expect(back.a.shape).toEqual([]);
@@ -160,14 +222,29 @@ describe('malformed files are refused before anything is read', () => {
   }
 
   it('refuses what is not bytes', () => {
-    for (const bad of ['file', 8, null, undefined, [1, 2, 3], new Float32Array(4), new DataView(new ArrayBuffer(8))]) refused(bad, TypeError);
+    for (const bad of ['file', 8, null, undefined, [1, 2, 3], new Float32Array(4), new DataView(new ArrayBuffer(8))])
+      refused(bad, TypeError);
   });
 
   it.each([
     ['an empty file', new Uint8Array(0)],
     ['7 bytes', new Uint8Array(7)],
-    ['a header length over 100 MB', (() => { const f = fileOf('{}'); new DataView(f.buffer).setBigUint64(0, 100_000_001n, true); return f; })()],
-    ['a header length of 2^64 − 1', (() => { const f = fileOf('{}'); new DataView(f.buffer).setBigUint64(0, 2n ** 64n - 1n, true); return f; })()],
+    [
+      'a header length over 100 MB',
+      (() => {
+        const f = fileOf('{}');
+        new DataView(f.buffer).setBigUint64(0, 100_000_001n, true);
+        return f;
+      })(),
+    ],
+    [
+      'a header length of 2^64 − 1',
+      (() => {
+        const f = fileOf('{}');
+        new DataView(f.buffer).setBigUint64(0, 2n ** 64n - 1n, true);
+        return f;
+      })(),
+    ],
     ['a header length past the end of the file', fileOf('{}').subarray(0, 9)],
     ['a file truncated inside the data', fileOf({ a: f32([2], 0, 8) }, eight).slice(0, -4)],
     ['a header that is not UTF-8', fileOf('{"ab":1}').map((b, i) => (i === 10 ? 0xff : b))],
@@ -193,7 +270,10 @@ describe('malformed files are refused before anything is read', () => {
     ['offsets that do not start at 0', fileOf({ a: f32([1], 4, 8) }, eight)],
     ['a gap between tensors', fileOf({ a: f32([1], 0, 4), b: f32([0], 8, 8) }, eight)],
     ['data not fully covered', fileOf({ a: f32([1], 0, 4) }, eight)],
-    ['a name given twice', fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', eight)],
+    [
+      'a name given twice',
+      fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', eight),
+    ],
     ['__metadata__ given twice', fileOf('{"__metadata__":{},"__metadata__":{}}')],
     ['a metadata key given twice', fileOf('{"__metadata__":{"k":"1","k":"2"}}')],
     ['a field given twice', fileOf('{"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}', eight)],
@@ -224,7 +304,11 @@ describe('malformed files are refused before anything is read', () => {
   });
 
   it('fuzz: random mutations of a valid file load or throw our RangeError/TypeError, nothing else', () => {
-    const tensors = { 'conv.weight': wc.tensor(randomData(54, 4), [6, 1, 3, 3]), 'conv.bias': wc.tensor(randomData(6, 5)), n: wc.tensor(3) };
+    const tensors = {
+      'conv.weight': wc.tensor(randomData(54, 4), [6, 1, 3, 3]),
+      'conv.bias': wc.tensor(randomData(6, 5)),
+      n: wc.tensor(3),
+    };
     const valid = wc.saveSafetensors(tensors, { format: 'pt' });
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) }),

@@ -42,7 +42,10 @@ describe.each(BACKENDS)('activation layers on %s', (backend) => {
     }
     const net = new Net();
     expect(net.namedChildren().map(([n]) => n)).toEqual(['lin', 'act']);
-    net.forward(wc.ones([3, 4])).sum().backward();
+    net
+      .forward(wc.ones([3, 4]))
+      .sum()
+      .backward();
     // 9 outputs, each tanh(0.5·1 − 1·1), each weight's input 1: dW = 9·(1 − tanh²(−0.5)) for both taps
     const d = 9 * (1 - Math.tanh(-0.5) ** 2);
     expectClose(net.lin.weight.grad!.data, [d, d], 1e-6, 1e-6);

@@ -14,7 +14,11 @@ const { BatchNorm2d } = wc.nn;
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** A batch [N, C, H, W] with per-channel means and spreads that differ from step to step. */
-const batch = (shape: number[], seed: number) => wc.tensor(randomData(size(shape), seed).map((v, i) => (2 + seed) * v + (i % 3) + seed), shape);
+const batch = (shape: number[], seed: number) =>
+  wc.tensor(
+    randomData(size(shape), seed).map((v, i) => (2 + seed) * v + (i % 3) + seed),
+    shape,
+  );
 
 /** The per-channel mean and unbiased variance of x [N, C, H, W], in float64. */
 function batchStats(x: ArrayLike<number>, [n, c, h, w]: readonly number[]): { mean: number[]; unbiased: number[] } {
@@ -66,9 +70,20 @@ describe.each(BACKENDS)('nn.BatchNorm2d on %s', (backend) => {
       const x = batch([2, 2, 3, 3], 10 + step);
       bn.forward(x);
       seen.push(batchStats(x.data, x.shape));
-      const average = (f: (s: { mean: number[]; unbiased: number[] }) => number[]) => [0, 1].map((c) => seen.reduce((a, s) => a + f(s)[c], 0) / step);
-      expectClose(bn.running_mean!.data, average((s) => s.mean), 1e-6, 1e-5);
-      expectClose(bn.running_var!.data, average((s) => s.unbiased), 1e-6, 1e-5);
+      const average = (f: (s: { mean: number[]; unbiased: number[] }) => number[]) =>
+        [0, 1].map((c) => seen.reduce((a, s) => a + f(s)[c], 0) / step);
+      expectClose(
+        bn.running_mean!.data,
+        average((s) => s.mean),
+        1e-6,
+        1e-5,
+      );
+      expectClose(
+        bn.running_var!.data,
+        average((s) => s.unbiased),
+        1e-6,
+        1e-5,
+      );
     }
   });
 
@@ -158,7 +173,11 @@ describe.each(BACKENDS)('nn.BatchNorm2d on %s', (backend) => {
       expectError(() => new BatchNorm2d(2, { momentum: '0.1' as unknown as number }), TypeError, 'BatchNorm2d: momentum');
       expectError(() => new BatchNorm2d(2, { affine: 1 as unknown as boolean }), TypeError, 'BatchNorm2d: affine');
       expectError(() => new BatchNorm2d(2, { trackRunningStats: 'no' as unknown as boolean }), TypeError, 'BatchNorm2d: trackRunningStats');
-      expectError(() => new BatchNorm2d(2, { track_running_stats: false } as wc.nn.BatchNorm2dOptions), TypeError, 'BatchNorm2d: unknown option');
+      expectError(
+        () => new BatchNorm2d(2, { track_running_stats: false } as wc.nn.BatchNorm2dOptions),
+        TypeError,
+        'BatchNorm2d: unknown option',
+      );
     });
 
     it('refuses a wrong channel count, a wrong rank and one value per channel in training, leaving every buffer', () => {

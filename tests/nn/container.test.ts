@@ -17,14 +17,32 @@ const stack = () =>
     new BatchNorm2d(6),
     new Conv2d(6, 16, 5, { seed: 2 }),
     new BatchNorm2d(16, { affine: false }),
-    new Sequential(new Conv2d(16, 4, 3, { stride: 2, dilation: 2, groups: 4, bias: false, seed: 3 }), new BatchNorm2d(4, { momentum: null })),
+    new Sequential(
+      new Conv2d(16, 4, 3, { stride: 2, dilation: 2, groups: 4, bias: false, seed: 3 }),
+      new BatchNorm2d(4, { momentum: null }),
+    ),
   );
 
 // print(list(net.state_dict().keys())) in PyTorch 1.13 for the same architecture
 const TORCH_KEYS = [
-  '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '2.weight', '2.bias',
-  '3.running_mean', '3.running_var', '3.num_batches_tracked', '4.0.weight', '4.1.weight', '4.1.bias', '4.1.running_mean',
-  '4.1.running_var', '4.1.num_batches_tracked',
+  '0.weight',
+  '0.bias',
+  '1.weight',
+  '1.bias',
+  '1.running_mean',
+  '1.running_var',
+  '1.num_batches_tracked',
+  '2.weight',
+  '2.bias',
+  '3.running_mean',
+  '3.running_var',
+  '3.num_batches_tracked',
+  '4.0.weight',
+  '4.1.weight',
+  '4.1.bias',
+  '4.1.running_mean',
+  '4.1.running_var',
+  '4.1.num_batches_tracked',
 ];
 
 const images = (n: number, seed: number) => wc.tensor(randomData(n * 28 * 28, seed), [n, 1, 28, 28]);
@@ -35,7 +53,17 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
   it("names its children '0', '1', … so stateDict keys are PyTorch's, nested Sequentials included ('4.1.running_mean')", () => {
     const net = stack();
     expect(Object.keys(net.stateDict())).toEqual(TORCH_KEYS);
-    expect(net.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias', '4.0.weight', '4.1.weight', '4.1.bias']);
+    expect(net.namedParameters().map(([n]) => n)).toEqual([
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '2.weight',
+      '2.bias',
+      '4.0.weight',
+      '4.1.weight',
+      '4.1.bias',
+    ]);
     expect(net.namedChildren().map(([n]) => n)).toEqual(['0', '1', '2', '3', '4']);
     class Net extends Module {
       readonly features = new Sequential(new Conv2d(1, 2, 3), new BatchNorm2d(2));
@@ -43,7 +71,15 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
         return this.features.forward(x);
       }
     }
-    expect(Object.keys(new Net().stateDict())).toEqual(['features.0.weight', 'features.0.bias', 'features.1.weight', 'features.1.bias', 'features.1.running_mean', 'features.1.running_var', 'features.1.num_batches_tracked']);
+    expect(Object.keys(new Net().stateDict())).toEqual([
+      'features.0.weight',
+      'features.0.bias',
+      'features.1.weight',
+      'features.1.bias',
+      'features.1.running_mean',
+      'features.1.running_var',
+      'features.1.num_batches_tracked',
+    ]);
   });
 
   it('forward runs the modules in order; gradients reach every parameter', () => {
@@ -70,7 +106,12 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
     expect(net[0]).toBe(a);
     expect([...net]).toEqual([a, b, c]);
     expect(new Sequential().length).toBe(0);
-    expect(stack().at(4).namedParameters().map(([n]) => n)).toEqual(['0.weight', '1.weight', '1.bias']);
+    expect(
+      stack()
+        .at(4)
+        .namedParameters()
+        .map(([n]) => n),
+    ).toEqual(['0.weight', '1.weight', '1.bias']);
   });
 
   it('loadStateDict round trip, buffers included: a fresh stack computes the same in eval', () => {
@@ -131,10 +172,19 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
   it("prints every layer of a CNN as PyTorch's print(net) does (the output of PyTorch 1.13 for the same stack)", () => {
     const { nn } = wc;
     const net = new Sequential(
-      new Conv2d(1, 6, 5, { padding: 2 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }),
-      new Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
-      new nn.Linear(400, 120), new nn.Tanh(), new nn.Dropout(0.25), new nn.Linear(120, 10, { bias: false }),
-      new nn.BatchNorm2d(3), new nn.CrossEntropyLoss(),
+      new Conv2d(1, 6, 5, { padding: 2 }),
+      new nn.Sigmoid(),
+      new nn.AvgPool2d(2, { stride: 2 }),
+      new Conv2d(6, 16, 5),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2, { stride: 2 }),
+      new nn.Flatten(),
+      new nn.Linear(400, 120),
+      new nn.Tanh(),
+      new nn.Dropout(0.25),
+      new nn.Linear(120, 10, { bias: false }),
+      new nn.BatchNorm2d(3),
+      new nn.CrossEntropyLoss(),
     );
     expect(net.toString()).toBe(
       [
@@ -171,7 +221,11 @@ describe.each(BACKENDS)('nn.Sequential on %s', (backend) => {
   });
 
   it('misuse: non-Module arguments, and indices out of range or not integers, are refused with Sequential:', () => {
-    expectError(() => new Sequential(new BatchNorm2d(1), wc.ones([1]) as unknown as wc.nn.Module), TypeError, 'Sequential: argument 1 must be a Module');
+    expectError(
+      () => new Sequential(new BatchNorm2d(1), wc.ones([1]) as unknown as wc.nn.Module),
+      TypeError,
+      'Sequential: argument 1 must be a Module',
+    );
     expectError(() => new Sequential((() => 1) as unknown as wc.nn.Module), TypeError, 'Sequential: argument 0');
     const net = new Sequential(new BatchNorm2d(1), new BatchNorm2d(1));
     expectError(() => net.at(2), RangeError, 'Sequential: index 2 is out of range for 2 modules');

@@ -60,7 +60,13 @@ describe.each(BACKENDS)('nn.Conv2d on %s', (backend) => {
       [new wc.nn.Conv2d(2, 4, 3, { padding: 'same', paddingMode: 'circular', seed: 4 }), [2, 5, 6]],
       [new wc.nn.Conv2d(2, 4, 3, { padding: [1, 2], paddingMode: 'replicate', seed: 5 }), [1, 2, 5, 6]],
     ] as const) {
-      const x = wc.tensor(randomData(xShape.reduce((p: number, d: number) => p * d, 1), 2), [...xShape]);
+      const x = wc.tensor(
+        randomData(
+          xShape.reduce((p: number, d: number) => p * d, 1),
+          2,
+        ),
+        [...xShape],
+      );
       const y = conv.forward(x);
       const { stride, padding, dilation, groups, paddingMode } = conv;
       const wt = wc.tensor(conv.weight.data, [...conv.weight.shape], { requiresGrad: true });
@@ -105,14 +111,34 @@ describe.each(BACKENDS)('nn.Conv2d on %s', (backend) => {
 
 describe('nn.Conv2d misuse', () => {
   it.each<[string, () => unknown, RegExp | string, ErrorConstructor]>([
-    ['inChannels not divisible by groups', () => new wc.nn.Conv2d(3, 4, 3, { groups: 2 }), 'Conv2d: inChannels 3 must be divisible by groups 2', RangeError],
-    ['outChannels not divisible by groups', () => new wc.nn.Conv2d(4, 3, 3, { groups: 2 }), 'Conv2d: outChannels 3 must be divisible by groups 2', RangeError],
-    ["'same' with a stride", () => new wc.nn.Conv2d(1, 1, 3, { padding: 'same', stride: 2 }), "Conv2d: padding 'same' is not supported for strided convolutions (stride [2,2])", RangeError],
+    [
+      'inChannels not divisible by groups',
+      () => new wc.nn.Conv2d(3, 4, 3, { groups: 2 }),
+      'Conv2d: inChannels 3 must be divisible by groups 2',
+      RangeError,
+    ],
+    [
+      'outChannels not divisible by groups',
+      () => new wc.nn.Conv2d(4, 3, 3, { groups: 2 }),
+      'Conv2d: outChannels 3 must be divisible by groups 2',
+      RangeError,
+    ],
+    [
+      "'same' with a stride",
+      () => new wc.nn.Conv2d(1, 1, 3, { padding: 'same', stride: 2 }),
+      "Conv2d: padding 'same' is not supported for strided convolutions (stride [2,2])",
+      RangeError,
+    ],
     ['kernelSize 0', () => new wc.nn.Conv2d(1, 1, 0), 'Conv2d: kernelSize must be >= 1, got 0', RangeError],
     ['inChannels 0', () => new wc.nn.Conv2d(0, 1, 3), 'Conv2d: inChannels must be >= 1, got 0', RangeError],
     ['a fractional outChannels', () => new wc.nn.Conv2d(1, 1.5, 3), /^Conv2d: outChannels must be an integer/, TypeError],
     ['a non-boolean bias', () => new wc.nn.Conv2d(1, 1, 3, { bias: 1 as never }), 'Conv2d: bias must be a boolean, got 1', TypeError],
-    ['an unknown paddingMode', () => new wc.nn.Conv2d(1, 1, 3, { paddingMode: 'zero' as never }), /^Conv2d: paddingMode must be one of/, RangeError],
+    [
+      'an unknown paddingMode',
+      () => new wc.nn.Conv2d(1, 1, 3, { paddingMode: 'zero' as never }),
+      /^Conv2d: paddingMode must be one of/,
+      RangeError,
+    ],
     ['a bad seed', () => new wc.nn.Conv2d(1, 1, 3, { seed: 0.5 }), /^Conv2d: seed must be a safe integer or a bigint/, TypeError],
     ['options that are not an object', () => new wc.nn.Conv2d(1, 1, 3, 'same' as never), /^Conv2d: options must be an object/, TypeError],
   ])('rejects %s', (_, call, message, type) => {
@@ -122,6 +148,8 @@ describe('nn.Conv2d misuse', () => {
 
   it('reports a channel mismatch at forward as conv2d does', () => {
     const conv = new wc.nn.Conv2d(3, 4, 3);
-    expect(() => conv.forward(wc.zeros([1, 2, 5, 5]))).toThrow('conv2d: input has 2 channels but weight expects 3 (weight [4,3,3,3], groups 1)');
+    expect(() => conv.forward(wc.zeros([1, 2, 5, 5]))).toThrow(
+      'conv2d: input has 2 channels but weight expects 3 (weight [4,3,3,3], groups 1)',
+    );
   });
 });

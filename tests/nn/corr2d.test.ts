@@ -54,11 +54,15 @@ describe.each(BACKENDS)('nn.Corr2d on %s', (backend) => {
   });
 
   it('gradients of input, weight and bias', () => {
-    const arb = fc
-      .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }))
-      .chain(([h, w]) =>
-        fc.record({ h: fc.constant(h), w: fc.constant(w), kh: fc.integer({ min: 1, max: h }), kw: fc.integer({ min: 1, max: w }), seed: fc.integer({ min: 1, max: 1 << 30 }) }),
-      );
+    const arb = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 })).chain(([h, w]) =>
+      fc.record({
+        h: fc.constant(h),
+        w: fc.constant(w),
+        kh: fc.integer({ min: 1, max: h }),
+        kw: fc.integer({ min: 1, max: w }),
+        seed: fc.integer({ min: 1, max: 1 << 30 }),
+      }),
+    );
     fc.assert(
       fc.property(arb, ({ h, w, kh, kw, seed }) => {
         let layer!: wc.nn.Corr2d;
@@ -82,7 +86,13 @@ describe.each(BACKENDS)('nn.Corr2d on %s', (backend) => {
   });
 
   it('stateDict and loadStateDict round-trip weight and bias', () => {
-    const a = new Corr2d(wc.tensor([[1, 2], [3, 4]]), { bias: true });
+    const a = new Corr2d(
+      wc.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      { bias: true },
+    );
     a.bias!.data[0] = -2;
     const b = new Corr2d([2, 2], { bias: true });
     b.loadStateDict(a.stateDict());

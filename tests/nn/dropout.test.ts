@@ -20,7 +20,10 @@ describe.each(BACKENDS)('nn.Dropout on %s', (backend) => {
     const net = new Net();
     expect(net.drop.p).toBe(0.25);
     expect(net.parameters()).toEqual([]);
-    const x = wc.tensor(randomData(400, 1).map((v) => v + 2), [20, 20]);
+    const x = wc.tensor(
+      randomData(400, 1).map((v) => v + 2),
+      [20, 20],
+    );
     wc.manualSeed(5);
     const y = net.forward(x);
     wc.manualSeed(5);

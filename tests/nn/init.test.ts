@@ -52,14 +52,22 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
 
   it('calculateGain gives torch.nn.init.calculate_gain, in PyTorch and camelCase spellings', () => {
     const gains: [wc.nn.init.Nonlinearity, number | undefined, number][] = [
-      ['linear', undefined, 1], ['conv2d', undefined, 1], ['conv_transpose2d', undefined, 1], ['convTranspose2d', undefined, 1],
-      ['sigmoid', undefined, 1], ['tanh', undefined, 5 / 3], ['relu', undefined, Math.SQRT2], ['selu', undefined, 0.75],
-      ['leaky_relu', undefined, Math.sqrt(2 / (1 + 0.01 ** 2))], ['leakyRelu', 0.2, Math.sqrt(2 / 1.04)], ['leaky_relu', 0, Math.SQRT2],
+      ['linear', undefined, 1],
+      ['conv2d', undefined, 1],
+      ['conv_transpose2d', undefined, 1],
+      ['convTranspose2d', undefined, 1],
+      ['sigmoid', undefined, 1],
+      ['tanh', undefined, 5 / 3],
+      ['relu', undefined, Math.SQRT2],
+      ['selu', undefined, 0.75],
+      ['leaky_relu', undefined, Math.sqrt(2 / (1 + 0.01 ** 2))],
+      ['leakyRelu', 0.2, Math.sqrt(2 / 1.04)],
+      ['leaky_relu', 0, Math.SQRT2],
     ];
     for (const [name, param, gain] of gains) expect(init.calculateGain(name, param), name).toBeCloseTo(gain, 14);
   });
 
-  it("xavierUniform draws U(−a, a), a = gain·√(6/(fanIn + fanOut)), in place, returning the tensor", () => {
+  it('xavierUniform draws U(−a, a), a = gain·√(6/(fanIn + fanOut)), in place, returning the tensor', () => {
     const t = convWeight();
     expect(init.xavierUniform(t, { gain: 2 })).toBe(t);
     const a = 2 * Math.sqrt(6 / (FAN_IN + FAN_OUT));
@@ -92,7 +100,7 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
     for (const mode of ['fan_out', 'fanOut'] as const) {
       expectMoments(init.kaimingNormal(convWeight(), { mode, nonlinearity: 'relu' }), 2 / FAN_OUT, NORMAL);
     }
-    expectMoments(init.kaimingNormal(convWeight(), { nonlinearity: 'tanh', mode: 'fanIn' }), (25 / 9) / FAN_IN, NORMAL);
+    expectMoments(init.kaimingNormal(convWeight(), { nonlinearity: 'tanh', mode: 'fanIn' }), 25 / 9 / FAN_IN, NORMAL);
     expectMoments(init.kaimingNormal(convWeight(), { a: 0.2, nonlinearity: 'leakyRelu' }), 2 / 1.04 / FAN_IN, NORMAL);
   });
 
@@ -115,7 +123,12 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
   });
 
   it('draws from the global generator (manualSeed) or a { seed }: the same seed gives the same values on both backends', () => {
-    const draw = () => [init.kaimingUniform(wc.zeros([8, 3, 3, 3])), init.xavierNormal(wc.zeros([5, 7])), init.normal(wc.zeros([9])), init.uniform(wc.zeros([9]))];
+    const draw = () => [
+      init.kaimingUniform(wc.zeros([8, 3, 3, 3])),
+      init.xavierNormal(wc.zeros([5, 7])),
+      init.normal(wc.zeros([9])),
+      init.uniform(wc.zeros([9])),
+    ];
     wc.manualSeed(7);
     const first = draw().map((t) => [...t.data]);
     for (const other of ['js', 'wasm'] as const) {
@@ -133,7 +146,12 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
 
   it('records no graph: a parameter stays a leaf that requires grad, and gradients flow as before', () => {
     const p = new wc.nn.Parameter(wc.zeros([4, 3]));
-    for (const f of [(t: Tensor) => init.xavierUniform(t), (t: Tensor) => init.kaimingNormal(t), (t: Tensor) => init.constant(t, 1), (t: Tensor) => init.normal(t)]) {
+    for (const f of [
+      (t: Tensor) => init.xavierUniform(t),
+      (t: Tensor) => init.kaimingNormal(t),
+      (t: Tensor) => init.constant(t, 1),
+      (t: Tensor) => init.normal(t),
+    ]) {
       expect(f(p)).toBe(p);
       expect(p.gradFn).toBeNull();
       expect(p.isLeaf).toBe(true);
@@ -151,15 +169,31 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
 
   describe("misuse: errors starting with the initialiser's name", () => {
     it('refuses fewer than 2 dimensions for the fan-based ones', () => {
-      expectError(() => init.xavierUniform(wc.zeros([5])), RangeError, 'xavierUniform: fan in and fan out need a tensor of 2 or more dimensions');
+      expectError(
+        () => init.xavierUniform(wc.zeros([5])),
+        RangeError,
+        'xavierUniform: fan in and fan out need a tensor of 2 or more dimensions',
+      );
       expectError(() => init.xavierNormal(wc.tensor(1)), RangeError, 'xavierNormal:');
       expectError(() => init.kaimingUniform(wc.zeros([5])), RangeError, 'kaimingUniform:');
       expectError(() => init.kaimingNormal(wc.zeros([5])), RangeError, 'kaimingNormal:');
     });
     it('refuses unknown nonlinearities and modes', () => {
-      expectError(() => init.kaimingNormal(wc.zeros([2, 2]), { nonlinearity: 'gelu' as wc.nn.init.Nonlinearity }), RangeError, 'kaimingNormal: unsupported nonlinearity "gelu"');
-      expectError(() => init.kaimingUniform(wc.zeros([2, 2]), { mode: 'fan_avg' as wc.nn.init.FanMode }), RangeError, "kaimingUniform: mode must be 'fan_in' or 'fan_out'");
-      expectError(() => init.kaimingUniform(wc.zeros([2, 2]), { mode: 1 as unknown as wc.nn.init.FanMode }), TypeError, 'kaimingUniform: mode');
+      expectError(
+        () => init.kaimingNormal(wc.zeros([2, 2]), { nonlinearity: 'gelu' as wc.nn.init.Nonlinearity }),
+        RangeError,
+        'kaimingNormal: unsupported nonlinearity "gelu"',
+      );
+      expectError(
+        () => init.kaimingUniform(wc.zeros([2, 2]), { mode: 'fan_avg' as wc.nn.init.FanMode }),
+        RangeError,
+        "kaimingUniform: mode must be 'fan_in' or 'fan_out'",
+      );
+      expectError(
+        () => init.kaimingUniform(wc.zeros([2, 2]), { mode: 1 as unknown as wc.nn.init.FanMode }),
+        TypeError,
+        'kaimingUniform: mode',
+      );
       expectError(() => init.calculateGain('swish' as wc.nn.init.Nonlinearity), RangeError, 'calculateGain:');
       expectError(() => init.calculateGain('leaky_relu', Number.NaN), RangeError, 'calculateGain:');
     });
@@ -180,7 +214,11 @@ describe.each(BACKENDS)('nn.init on %s', (backend) => {
       expectError(() => init.uniform(wc.zeros([2]), { a: 1, b: 0 }), RangeError, 'uniform: a must be <= b');
       expectError(() => init.normal(wc.zeros([2]), { std: -1 }), RangeError, 'normal: std');
       expectError(() => init.xavierUniform(wc.zeros([2, 2]), { gain: Infinity }), RangeError, 'xavierUniform: gain');
-      expectError(() => init.kaimingUniform(wc.zeros([2, 2]), { negative_slope: 0.1 } as wc.nn.init.KaimingOptions), TypeError, 'kaimingUniform: unknown option');
+      expectError(
+        () => init.kaimingUniform(wc.zeros([2, 2]), { negative_slope: 0.1 } as wc.nn.init.KaimingOptions),
+        TypeError,
+        'kaimingUniform: unknown option',
+      );
       expectError(() => init.uniform(wc.zeros([2]), { seed: 1.5 }), TypeError, 'uniform: seed');
     });
     it('a refused call leaves the tensor as it was', () => {

@@ -49,7 +49,13 @@ describe.each(BACKENDS)('nn.Linear on %s', (backend) => {
   it('forwards through linear for inputs of rank 1 to 3 and back-propagates into weight and bias', () => {
     const fc = new wc.nn.Linear(6, 4, { seed: 1 });
     for (const shape of [[6], [5, 6], [2, 3, 6]]) {
-      const x = wc.tensor(randomData(shape.reduce((a, b) => a * b, 1), 2), shape);
+      const x = wc.tensor(
+        randomData(
+          shape.reduce((a, b) => a * b, 1),
+          2,
+        ),
+        shape,
+      );
       const wt = wc.tensor(fc.weight.data, [4, 6], { requiresGrad: true });
       const bt = wc.tensor(fc.bias!.data, [4], { requiresGrad: true });
       const y = fc.forward(x);

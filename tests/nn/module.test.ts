@@ -53,7 +53,10 @@ describe.each(BACKENDS)('nn.Module on %s', (backend) => {
 
   it('zeroGrad sets every parameter gradient to null', () => {
     const net = new Net();
-    net.forward(wc.ones([2, 3])).sum().backward();
+    net
+      .forward(wc.ones([2, 3]))
+      .sum()
+      .backward();
     expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
@@ -134,7 +137,14 @@ describe('nn.Module: buffers, children, modules, apply, train and eval', () => {
   it("stateDict holds registered buffers after each module's parameters, under dotted names; parameters() leaves them out", () => {
     const t = new Tree();
     expect(Object.keys(t.stateDict())).toEqual([
-      'a.weight', 'a.running_mean', 'a.count', 'list.0.w', 'list.0.b', 'list.1.weight', 'list.1.running_mean', 'list.1.count',
+      'a.weight',
+      'a.running_mean',
+      'a.count',
+      'list.0.w',
+      'list.0.b',
+      'list.1.weight',
+      'list.1.running_mean',
+      'list.1.count',
     ]);
     expect(t.namedBuffers().map(([n]) => n)).toEqual(['a.running_mean', 'a.count', 'list.1.running_mean', 'list.1.count']);
     expect(t.parameters()).toHaveLength(4);

@@ -15,7 +15,14 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
     const max = new wc.nn.MaxPool2d(3, { padding: [1, 0], dilation: 2, ceilMode: true });
     expect([max.kernelSize, max.stride, max.padding, max.dilation, max.ceilMode]).toEqual([[3, 3], [3, 3], [1, 0], [2, 2], true]);
     const avg = new wc.nn.AvgPool2d([2, 4], { stride: 1 });
-    expect([avg.kernelSize, avg.stride, avg.padding, avg.ceilMode, avg.countIncludePad, avg.divisorOverride]).toEqual([[2, 4], [1, 1], [0, 0], false, true, null]);
+    expect([avg.kernelSize, avg.stride, avg.padding, avg.ceilMode, avg.countIncludePad, avg.divisorOverride]).toEqual([
+      [2, 4],
+      [1, 1],
+      [0, 0],
+      false,
+      true,
+      null,
+    ]);
     const avg2 = new wc.nn.AvgPool2d(3, { stride: null, padding: 1, countIncludePad: false, divisorOverride: 5 });
     expect([avg2.stride, avg2.countIncludePad, avg2.divisorOverride]).toEqual([[3, 3], false, 5]);
     expect(new wc.nn.AdaptiveAvgPool2d(5).outputSize).toEqual([5, 5]);
@@ -36,14 +43,26 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
 
   it('forward is the functional op with the layer’s options, on [N, C, H, W] and [C, H, W], gradients included', () => {
     const cases: [wc.nn.Module, (x: wc.Tensor) => wc.Tensor][] = [
-      [new wc.nn.MaxPool2d([3, 2], { stride: [2, 1], padding: 1, ceilMode: true }), (x) => wc.maxPool2d(x, [3, 2], { stride: [2, 1], padding: 1, ceilMode: true })],
+      [
+        new wc.nn.MaxPool2d([3, 2], { stride: [2, 1], padding: 1, ceilMode: true }),
+        (x) => wc.maxPool2d(x, [3, 2], { stride: [2, 1], padding: 1, ceilMode: true }),
+      ],
       [new wc.nn.MaxPool2d(2, { dilation: [1, 2] }), (x) => wc.maxPool2d(x, 2, { dilation: [1, 2] })],
-      [new wc.nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }), (x) => wc.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false })],
+      [
+        new wc.nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }),
+        (x) => wc.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false }),
+      ],
       [new wc.nn.AvgPool2d(2, { divisorOverride: 3, ceilMode: true }), (x) => wc.avgPool2d(x, 2, { divisorOverride: 3, ceilMode: true })],
       [new wc.nn.AdaptiveAvgPool2d([null, 3]), (x) => wc.adaptiveAvgPool2d(x, [null, 3])],
     ];
-    for (const shape of [[2, 3, 7, 8], [3, 7, 8]]) {
-      const data = randomData(shape.reduce((a, b) => a * b, 1), 2);
+    for (const shape of [
+      [2, 3, 7, 8],
+      [3, 7, 8],
+    ]) {
+      const data = randomData(
+        shape.reduce((a, b) => a * b, 1),
+        2,
+      );
       for (const [layer, op] of cases) {
         const [a, b] = [wc.tensor(data, shape, { requiresGrad: true }), wc.tensor(data, shape, { requiresGrad: true })];
         const [ya, yb] = [(layer.forward as (x: wc.Tensor) => wc.Tensor)(a), op(b)];
@@ -71,11 +90,18 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
     const a2 = conv2.forward(p1);
     const p2 = pool2.forward(a2);
     const y = head.forward(p2);
-    expect([p1.shape, p2.shape, y.shape]).toEqual([[64, 6, 14, 14], [64, 16, 5, 5], [64, 16, 1, 1]]);
+    expect([p1.shape, p2.shape, y.shape]).toEqual([
+      [64, 6, 14, 14],
+      [64, 16, 5, 5],
+      [64, 16, 1, 1],
+    ]);
     wc.mseLoss(y, wc.zeros([64, 16, 1, 1])).backward();
     // the same network from the functional ops with the same weights
     const w1 = wc.tensor(conv1.weight.data, [...conv1.weight.shape], { requiresGrad: true });
-    const f = wc.adaptiveAvgPool2d(wc.avgPool2d(wc.conv2d(wc.maxPool2d(wc.conv2d(x, w1, conv1.bias, { padding: 2 }), 2), conv2.weight, conv2.bias), 2, { stride: 2 }), 1);
+    const f = wc.adaptiveAvgPool2d(
+      wc.avgPool2d(wc.conv2d(wc.maxPool2d(wc.conv2d(x, w1, conv1.bias, { padding: 2 }), 2), conv2.weight, conv2.bias), 2, { stride: 2 }),
+      1,
+    );
     expectClose(f.data, y.data, 0, 0);
     wc.mseLoss(f, wc.zeros([64, 16, 1, 1])).backward();
     expect(conv1.weight.grad!.data.some((v) => v !== 0)).toBe(true);
@@ -89,9 +115,9 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
       'MaxPool2d(kernel_size=(3, 2), stride=(2, 1), padding=1, dilation=2, ceil_mode=True)',
     );
     expect(String(new wc.nn.AvgPool2d(2))).toBe('AvgPool2d(kernel_size=2, stride=2, padding=0)');
-    expect(String(new wc.nn.AvgPool2d([3, 2], { stride: 1, padding: [1, 0], ceilMode: true, countIncludePad: false, divisorOverride: 3 }))).toBe(
-      'AvgPool2d(kernel_size=(3, 2), stride=1, padding=(1, 0))',
-    );
+    expect(
+      String(new wc.nn.AvgPool2d([3, 2], { stride: 1, padding: [1, 0], ceilMode: true, countIncludePad: false, divisorOverride: 3 })),
+    ).toBe('AvgPool2d(kernel_size=(3, 2), stride=1, padding=(1, 0))');
     expect(String(new wc.nn.AdaptiveAvgPool2d(5))).toBe('AdaptiveAvgPool2d(output_size=5)');
     expect(String(new wc.nn.AdaptiveAvgPool2d([null, 7]))).toBe('AdaptiveAvgPool2d(output_size=(None, 7))');
     expect(String(new wc.nn.Sequential(new wc.nn.MaxPool2d(2)))).toBe(
@@ -109,7 +135,11 @@ describe.each(BACKENDS)('pooling layers on %s', (backend) => {
     expectError(() => new wc.nn.AvgPool2d(3, { dilation: 2 } as never), TypeError, 'AvgPool2d: unknown option "dilation"');
     expectError(() => new wc.nn.AdaptiveAvgPool2d(0), RangeError, 'AdaptiveAvgPool2d: outputSize must be >= 1');
     expectError(() => new wc.nn.AdaptiveAvgPool2d([2, 2.5]), TypeError, 'AdaptiveAvgPool2d: outputSize[1] must be an integer');
-    expectError(() => new wc.nn.AdaptiveAvgPool2d(undefined as never), TypeError, 'AdaptiveAvgPool2d: outputSize must be a number or a pair');
+    expectError(
+      () => new wc.nn.AdaptiveAvgPool2d(undefined as never),
+      TypeError,
+      'AdaptiveAvgPool2d: outputSize must be a number or a pair',
+    );
     // what only the input can tell is the op's to refuse, when forward runs
     expectError(() => new wc.nn.MaxPool2d(3).forward(wc.ones([1, 1, 2, 2])), RangeError, 'maxPool2d: kernel [3,3]');
   });

@@ -99,17 +99,28 @@ describe.each(BACKENDS)('activations on %s', (backend) => {
     expect(x.grad!.data[4]).toBeLessThanOrEqual(2 ** -24);
   });
 
-  it.each(NAMES)('%s at LeNet sizes ([256, 6, 28, 28] and [64, 16, 10, 10]) through backward(): the float64 definition, zero-started', (name) => {
-    const { fn, f, df } = OPS[name];
-    for (const shape of [[256, 6, 28, 28], [64, 16, 10, 10]]) {
-      const x = wc.tensor(values(name, size(shape), 11), shape, { requiresGrad: true });
-      const y = fn(x);
-      const dy = randomData(y.size, 12);
-      y.backward(wc.tensor(dy, shape));
-      expectClose(y.data, each(x.data, f), 1e-7, 1e-6);
-      expectClose(x.grad!.data, each(x.data, (v, i) => df(v) * dy[i]), 1e-6, 1e-5);
-    }
-  });
+  it.each(NAMES)(
+    '%s at LeNet sizes ([256, 6, 28, 28] and [64, 16, 10, 10]) through backward(): the float64 definition, zero-started',
+    (name) => {
+      const { fn, f, df } = OPS[name];
+      for (const shape of [
+        [256, 6, 28, 28],
+        [64, 16, 10, 10],
+      ]) {
+        const x = wc.tensor(values(name, size(shape), 11), shape, { requiresGrad: true });
+        const y = fn(x);
+        const dy = randomData(y.size, 12);
+        y.backward(wc.tensor(dy, shape));
+        expectClose(y.data, each(x.data, f), 1e-7, 1e-6);
+        expectClose(
+          x.grad!.data,
+          each(x.data, (v, i) => df(v) * dy[i]),
+          1e-6,
+          1e-5,
+        );
+      }
+    },
+  );
 
   it.each(NAMES)('%s: gradients accumulate, onto a second use of the input and across backward calls', (name) => {
     const { fn, df } = OPS[name];
@@ -121,7 +132,12 @@ describe.each(BACKENDS)('activations on %s', (backend) => {
     const once = each(x.data, (v) => 4 * df(v));
     expectClose(x.grad!.data, once, 1e-6, 1e-5);
     y.backward(wc.ones([n]));
-    expectClose(x.grad!.data, once.map((v) => 2 * v), 1e-6, 1e-5);
+    expectClose(
+      x.grad!.data,
+      once.map((v) => 2 * v),
+      1e-6,
+      1e-5,
+    );
   });
 
   it.each(NAMES)('%s of an empty tensor is empty, with an empty gradient', (name) => {

@@ -32,8 +32,12 @@ function channelStats(x: ArrayLike<number>, [n, c, h, w]: readonly number[]) {
 
 /** y = (x − μ)/√(σ² + eps)·γ + β per channel, μ, σ² the batch's (training) or the given running ones. */
 function batchNormRef(
-  x: ArrayLike<number>, shape: readonly number[], w: ArrayLike<number> | null, b: ArrayLike<number> | null,
-  stats: { mean: ArrayLike<number>; variance: ArrayLike<number> } | null, eps = 1e-5,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  w: ArrayLike<number> | null,
+  b: ArrayLike<number> | null,
+  stats: { mean: ArrayLike<number>; variance: ArrayLike<number> } | null,
+  eps = 1e-5,
 ): Float64Array {
   const [, c, h, ww] = shape;
   const { mean, variance } = stats ?? (({ mean: m, biased }) => ({ mean: m, variance: biased }))(channelStats(x, shape));
@@ -43,7 +47,12 @@ function batchNormRef(
   });
 }
 
-const shapeArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }));
+const shapeArb = fc.tuple(
+  fc.integer({ min: 1, max: 3 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 3 }),
+  fc.integer({ min: 1, max: 5 }),
+);
 
 describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
@@ -57,8 +66,11 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
         fc.property(shapeArb, fc.integer({ min: 1, max: 1 << 30 }), (shape, seed) => {
           const [n, c, h, w] = shape;
           fc.pre(n * h * w > 1);
-          const inputs: { shape: number[]; data: Float32Array }[] = [{ shape, data: randomData(size(shape), seed).map((v) => 2 * v + 0.5) }];
-          if (affine) inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
+          const inputs: { shape: number[]; data: Float32Array }[] = [
+            { shape, data: randomData(size(shape), seed).map((v) => 2 * v + 0.5) },
+          ];
+          if (affine)
+            inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
           gradcheck({
             inputs,
             op: (x, wt, bs) => wc.batchNorm2d(x, null, null, wt ?? null, bs ?? null, { training: true }),
@@ -77,7 +89,8 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
           const mean = randomData(c, seed + 3);
           const variance = randomData(c, seed + 4).map((v) => v + 1.5);
           const inputs: { shape: number[]; data: Float32Array }[] = [{ shape, data: randomData(size(shape), seed) }];
-          if (affine) inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
+          if (affine)
+            inputs.push({ shape: [c], data: randomData(c, seed + 1).map((v) => v + 1.5) }, { shape: [c], data: randomData(c, seed + 2) });
           gradcheck({
             inputs,
             op: (x, wt, bs) => wc.batchNorm2d(x, wc.tensor(mean), wc.tensor(variance), wt ?? null, bs ?? null),
@@ -155,7 +168,11 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
     const c = shape[1];
     const xd = randomData(size(shape), 21).map((v) => 2 * v + 1);
     const x = wc.tensor(xd, shape, { requiresGrad: true });
-    const w = wc.tensor(randomData(c, 22).map((v) => v + 1.5), [c], { requiresGrad: true });
+    const w = wc.tensor(
+      randomData(c, 22).map((v) => v + 1.5),
+      [c],
+      { requiresGrad: true },
+    );
     const b = wc.tensor(randomData(c, 23), [c], { requiresGrad: true });
     const rm = wc.zeros([c]);
     const rv = wc.ones([c]);
@@ -163,8 +180,18 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
     const x64 = Float64Array.from(xd);
     const s = channelStats(x64, shape);
     expectClose(y.data, batchNormRef(x64, shape, w.data, b.data, null), 2e-5, 1e-4);
-    expectClose(rm.data, s.mean.map((m) => 0.1 * m), 1e-7, 1e-5);
-    expectClose(rv.data, s.unbiased.map((v) => 0.9 + 0.1 * v), 1e-7, 1e-5);
+    expectClose(
+      rm.data,
+      s.mean.map((m) => 0.1 * m),
+      1e-7,
+      1e-5,
+    );
+    expectClose(
+      rv.data,
+      s.unbiased.map((v) => 0.9 + 0.1 * v),
+      1e-7,
+      1e-5,
+    );
     const dy = randomData(y.size, 24);
     y.backward(wc.tensor(dy, shape));
     // dx = γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, in float64
@@ -199,8 +226,18 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
       y.backward(dy);
       const once = [x.grad!.data.slice(), w.grad!.data.slice()];
       y.backward(dy);
-      expectClose(x.grad!.data, once[0].map((v) => 2 * v), 1e-6, 1e-6);
-      expectClose(w.grad!.data, once[1].map((v) => 2 * v), 1e-6, 1e-6);
+      expectClose(
+        x.grad!.data,
+        once[0].map((v) => 2 * v),
+        1e-6,
+        1e-6,
+      );
+      expectClose(
+        w.grad!.data,
+        once[1].map((v) => 2 * v),
+        1e-6,
+        1e-6,
+      );
     }
   });
 
@@ -247,7 +284,11 @@ describe.each(BACKENDS)('batchNorm2d on %s', (backend) => {
 
 describe('batch norm kernels: wasm SIMD equals its scalar reference and the js backend', () => {
   const scalar = batchNormWith('scalar');
-  const dimsArb = fc.record({ batch: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 5 }), plane: fc.integer({ min: 1, max: 19 }) });
+  const dimsArb = fc.record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    channels: fc.integer({ min: 1, max: 5 }),
+    plane: fc.integer({ min: 1, max: 19 }),
+  });
 
   /** Every kernel of a case: both forwards, and the backward with the gradients `wanted` picks, zero-started or accumulating. */
   function runAll(k: BatchNormKernels, d: ChannelDims, seed: number, wanted: number, training: boolean, zeroed: boolean) {
@@ -260,7 +301,11 @@ describe('batch norm kernels: wasm SIMD equals its scalar reference and the js b
     const norm = { mean: randomData(d.channels, seed + 4), invstd: randomData(d.channels, seed + 5).map((v) => v + 1.5) };
     const evalOut = k.batchNormEval(x, norm, weight, null, d);
     const start = (len: number, s: number) => (zeroed ? new Float32Array(len) : randomData(len, s));
-    const grads = { dx: wanted & 1 ? start(n, seed + 6) : null, dw: wanted & 2 ? start(d.channels, seed + 7) : null, db: wanted & 4 ? start(d.channels, seed + 8) : null };
+    const grads = {
+      dx: wanted & 1 ? start(n, seed + 6) : null,
+      dw: wanted & 2 ? start(d.channels, seed + 7) : null,
+      db: wanted & 4 ? start(d.channels, seed + 8) : null,
+    };
     k.batchNormBackward(x, dy, weight, training ? train.stats : norm, grads, d, training, zeroed);
     const { mean, invstd, varSum } = train.stats;
     return [train.out, mean, invstd, varSum, evalOut, grads.dx ?? [], grads.dw ?? [], grads.db ?? []].map((a) => Float32Array.from(a));
@@ -268,16 +313,39 @@ describe('batch norm kernels: wasm SIMD equals its scalar reference and the js b
 
   it('statistics, both forwards and the backward (any subset of dx, dw, db; training and eval) agree on random shapes', () => {
     fc.assert(
-      fc.property(dimsArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), fc.boolean(), (d, seed, wanted, training, zeroed) => {
-        const simd = fromPoisonedHeap(() => runAll(onBackend('wasm', () => kernels('test')), d, seed, wanted, training, zeroed));
-        const ref = fromPoisonedHeap(() => runAll(scalar, d, seed, wanted, training, zeroed));
-        const js = runAll(onBackend('js', () => kernels('test')), d, seed, wanted, training, zeroed);
-        for (const [i, want] of js.entries()) {
-          expect(simd[i].some(Number.isNaN), `output ${i} has NaN (unwritten)`).toBe(false);
-          expectClose(simd[i], want, 1e-5, 1e-4);
-          expectClose(ref[i], want, 1e-5, 1e-4);
-        }
-      }),
+      fc.property(
+        dimsArb,
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        fc.boolean(),
+        (d, seed, wanted, training, zeroed) => {
+          const simd = fromPoisonedHeap(() =>
+            runAll(
+              onBackend('wasm', () => kernels('test')),
+              d,
+              seed,
+              wanted,
+              training,
+              zeroed,
+            ),
+          );
+          const ref = fromPoisonedHeap(() => runAll(scalar, d, seed, wanted, training, zeroed));
+          const js = runAll(
+            onBackend('js', () => kernels('test')),
+            d,
+            seed,
+            wanted,
+            training,
+            zeroed,
+          );
+          for (const [i, want] of js.entries()) {
+            expect(simd[i].some(Number.isNaN), `output ${i} has NaN (unwritten)`).toBe(false);
+            expectClose(simd[i], want, 1e-5, 1e-4);
+            expectClose(ref[i], want, 1e-5, 1e-4);
+          }
+        },
+      ),
       { seed: FC_SEED, numRuns: 200 },
     );
   });
@@ -289,7 +357,12 @@ describe('batch norm kernels: wasm SIMD equals its scalar reference and the js b
     for (const k of [onBackend('wasm', () => kernels('test')), onBackend('js', () => kernels('test'))]) {
       const { stats } = k.batchNormTrain(x, null, null, 1e-5, d);
       expectClose(stats.mean, want.mean, 0, 2 ** -23);
-      expectClose(stats.varSum, want.biased.map((v) => v * 256 * 784), 0, 1e-5);
+      expectClose(
+        stats.varSum,
+        want.biased.map((v) => v * 256 * 784),
+        0,
+        1e-5,
+      );
     }
   });
 });

@@ -25,7 +25,11 @@ interface Case {
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 const outSize = (c: Case, d: 0 | 1) =>
-  (c.x[2 + d] - 1) * (c.stride?.[d] ?? 1) - 2 * (c.padding?.[d] ?? 0) + (c.dilation?.[d] ?? 1) * (c.w[2 + d] - 1) + (c.outputPadding?.[d] ?? 0) + 1;
+  (c.x[2 + d] - 1) * (c.stride?.[d] ?? 1) -
+  2 * (c.padding?.[d] ?? 0) +
+  (c.dilation?.[d] ?? 1) * (c.w[2 + d] - 1) +
+  (c.outputPadding?.[d] ?? 0) +
+  1;
 
 const anyCase = fc
   .record({
@@ -43,21 +47,19 @@ const anyCase = fc
     outputPadding: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
     bias: fc.boolean(),
   })
-  .map(
-    (r): Case => ({
-      x: [r.n, r.groups * r.cg, r.h, r.w],
-      w: [r.groups * r.cg, r.og, r.kh, r.kw],
-      bias: r.bias,
-      stride: r.stride,
-      padding: r.padding,
-      dilation: r.dilation,
-      groups: r.groups,
-      outputPadding: [
-        Math.min(r.outputPadding[0], Math.max(r.stride[0], r.dilation[0]) - 1),
-        Math.min(r.outputPadding[1], Math.max(r.stride[1], r.dilation[1]) - 1),
-      ],
-    }),
-  )
+  .map((r): Case => ({
+    x: [r.n, r.groups * r.cg, r.h, r.w],
+    w: [r.groups * r.cg, r.og, r.kh, r.kw],
+    bias: r.bias,
+    stride: r.stride,
+    padding: r.padding,
+    dilation: r.dilation,
+    groups: r.groups,
+    outputPadding: [
+      Math.min(r.outputPadding[0], Math.max(r.stride[0], r.dilation[0]) - 1),
+      Math.min(r.outputPadding[1], Math.max(r.stride[1], r.dilation[1]) - 1),
+    ],
+  }))
   .filter((c) => outSize(c, 0) >= 1 && outSize(c, 1) >= 1);
 
 function options(c: Case): wc.ConvTranspose2dOptions {
@@ -85,8 +87,18 @@ describe.each(BACKENDS)('convTranspose2d on %s', (backend) => {
   it('agrees with TF.js conv2dTranspose (groups 1, dilation 1) on random cases', () => {
     fc.assert(
       fc.property(
-        anyCase.map((c): Case => ({ ...c, x: [c.x[0], c.w[0] / (c.groups ?? 1), c.x[2], c.x[3]], w: [c.w[0] / (c.groups ?? 1), c.w[1], c.w[2], c.w[3]], groups: 1, dilation: [1, 1] }))
-          .map((c): Case => ({ ...c, outputPadding: [Math.min(c.outputPadding![0], c.stride![0] - 1), Math.min(c.outputPadding![1], c.stride![1] - 1)] }))
+        anyCase
+          .map((c): Case => ({
+            ...c,
+            x: [c.x[0], c.w[0] / (c.groups ?? 1), c.x[2], c.x[3]],
+            w: [c.w[0] / (c.groups ?? 1), c.w[1], c.w[2], c.w[3]],
+            groups: 1,
+            dilation: [1, 1],
+          }))
+          .map((c): Case => ({
+            ...c,
+            outputPadding: [Math.min(c.outputPadding![0], c.stride![0] - 1), Math.min(c.outputPadding![1], c.stride![1] - 1)],
+          }))
           .filter((c) => outSize(c, 0) >= 1 && outSize(c, 1) >= 1),
         fc.integer({ min: 1, max: 1000 }),
         (c, seed) => {
@@ -102,7 +114,10 @@ describe.each(BACKENDS)('convTranspose2d on %s', (backend) => {
   });
 
   it.each<[string, Case]>([
-    ['stride 2 with outputPadding 1 and bias', { x: [2, 3, 3, 4], w: [3, 2, 3, 3], stride: [2, 2], padding: [1, 1], outputPadding: [1, 0], bias: true }],
+    [
+      'stride 2 with outputPadding 1 and bias',
+      { x: [2, 3, 3, 4], w: [3, 2, 3, 3], stride: [2, 2], padding: [1, 1], outputPadding: [1, 0], bias: true },
+    ],
     ['groups 2', { x: [1, 4, 3, 3], w: [4, 3, 2, 3], groups: 2, stride: [1, 2], bias: true }],
     ['dilation with stride', { x: [1, 2, 4, 3], w: [2, 1, 3, 2], dilation: [2, 3], stride: [2, 1], padding: [1, 2] }],
     ['outputPadding below dilation at stride 1', { x: [1, 1, 3, 3], w: [1, 2, 2, 2], dilation: [3, 2], outputPadding: [2, 1] }],
@@ -127,7 +142,7 @@ describe.each(BACKENDS)('convTranspose2d on %s', (backend) => {
         const xData = randomData(z.size, seed + 7);
         const { stride, padding, dilation, groups } = options(c);
         const conv = wc.conv2d(wc.tensor(xData, [...z.shape]), wt, null, { stride, padding, dilation, groups });
-        expect(conv.shape).toEqual(c.x.map((d, i) => (i < 2 ? d : d + Math.floor((c.outputPadding![i - 2]) / c.stride![i - 2]))));
+        expect(conv.shape).toEqual(c.x.map((d, i) => (i < 2 ? d : d + Math.floor(c.outputPadding![i - 2] / c.stride![i - 2]))));
         // conv2d may see extra output rows (outputPadding >= stride); they pair with nothing
         let lhs = 0;
         const [, , ch, cw] = conv.shape;
@@ -161,7 +176,11 @@ describe('convTranspose2d: wasm equals js', () => {
         const { x, w, b } = data(c, seed);
         const run = (backend: wc.BackendName) =>
           onBackend(backend, () => {
-            const ts = [wc.tensor(x, c.x, { requiresGrad: true }), wc.tensor(w, c.w, { requiresGrad: true }), wc.tensor(b, [b.length], { requiresGrad: true })];
+            const ts = [
+              wc.tensor(x, c.x, { requiresGrad: true }),
+              wc.tensor(w, c.w, { requiresGrad: true }),
+              wc.tensor(b, [b.length], { requiresGrad: true }),
+            ];
             const y = wc.convTranspose2d(ts[0], ts[1], c.bias ? ts[2] : null, options(c));
             y.backward(wc.tensor(randomData(y.size, seed + 4), [...y.shape]));
             return [y.data, ...ts.map((t) => t.grad?.data ?? new Float32Array())];
@@ -177,14 +196,49 @@ describe('convTranspose2d: wasm equals js', () => {
 describe('convTranspose2d misuse', () => {
   const x = () => wc.zeros([1, 4, 3, 3]);
   it.each<[string, () => unknown, RegExp | string, ErrorConstructor]>([
-    ['a channel mismatch', () => wc.convTranspose2d(x(), wc.zeros([3, 2, 2, 2])), 'convTranspose2d: input has 4 channels but weight expects 3 (weight [3,2,2,2], groups 1)', RangeError],
-    ['groups that do not divide the input channels', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { groups: 3 }), /^convTranspose2d: groups 3 must divide the 4 input channels/, RangeError],
-    ['outputPadding not below stride or dilation', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { stride: 2, outputPadding: [0, 2] }), /^convTranspose2d: outputPadding must be smaller than stride or dilation, got outputPadding \[0,2\], stride \[2,2\], dilation \[1,1\]/, RangeError],
-    ['padding that leaves no output', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { padding: 2 }), /^convTranspose2d: the output would be \[0,0\]/, RangeError],
-    ['a bias of the wrong length', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), wc.zeros([2]), { groups: 2 }), 'convTranspose2d: bias must have shape [4] (one per output channel), got [2]', RangeError],
-    ['a string padding', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { padding: 'same' as never }), /^convTranspose2d: padding must be an integer/, TypeError],
+    [
+      'a channel mismatch',
+      () => wc.convTranspose2d(x(), wc.zeros([3, 2, 2, 2])),
+      'convTranspose2d: input has 4 channels but weight expects 3 (weight [3,2,2,2], groups 1)',
+      RangeError,
+    ],
+    [
+      'groups that do not divide the input channels',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { groups: 3 }),
+      /^convTranspose2d: groups 3 must divide the 4 input channels/,
+      RangeError,
+    ],
+    [
+      'outputPadding not below stride or dilation',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { stride: 2, outputPadding: [0, 2] }),
+      /^convTranspose2d: outputPadding must be smaller than stride or dilation, got outputPadding \[0,2\], stride \[2,2\], dilation \[1,1\]/,
+      RangeError,
+    ],
+    [
+      'padding that leaves no output',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { padding: 2 }),
+      /^convTranspose2d: the output would be \[0,0\]/,
+      RangeError,
+    ],
+    [
+      'a bias of the wrong length',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), wc.zeros([2]), { groups: 2 }),
+      'convTranspose2d: bias must have shape [4] (one per output channel), got [2]',
+      RangeError,
+    ],
+    [
+      'a string padding',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { padding: 'same' as never }),
+      /^convTranspose2d: padding must be an integer/,
+      TypeError,
+    ],
     ['weight of rank 2', () => wc.convTranspose2d(x(), wc.zeros([4, 2])), /^convTranspose2d: weight must be 4-D/, RangeError],
-    ['negative outputPadding', () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { outputPadding: -1 }), 'convTranspose2d: outputPadding must be >= 0, got -1', RangeError],
+    [
+      'negative outputPadding',
+      () => wc.convTranspose2d(x(), wc.zeros([4, 2, 2, 2]), null, { outputPadding: -1 }),
+      'convTranspose2d: outputPadding must be >= 0, got -1',
+      RangeError,
+    ],
   ])('rejects %s', (_, call, message, type) => {
     expect(call).toThrow(type);
     expect(call).toThrow(message);

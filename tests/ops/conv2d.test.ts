@@ -50,11 +50,7 @@ function data(c: ConvCase, seed: number) {
 /** Forward against the float64 reference and every gradient against its finite differences. */
 function checkCase(c: ConvCase, seed = 1): void {
   const { x, w, b } = data(c, seed);
-  const inputs = [
-    { shape: c.x, data: x },
-    { shape: c.w, data: w },
-    ...(c.bias ? [{ shape: [c.w[0]], data: b }] : []),
-  ];
+  const inputs = [{ shape: c.x, data: x }, { shape: c.w, data: w }, ...(c.bias ? [{ shape: [c.w[0]], data: b }] : [])];
   gradcheck({
     atol: 1e-4,
     rtol: 1e-4,
@@ -127,7 +123,12 @@ describe.each(BACKENDS)('conv2d on %s', (backend) => {
         const want = tfConv2d(x, c.x, w, c.w, tfOpts);
         expect(y.shape).toEqual(want.shape);
         const plane = y.shape[2] * y.shape[3];
-        expectClose(y.data, want.data.map((v, i) => v + b[Math.floor(i / plane) % c.w[0]]), 1e-4, 1e-4);
+        expectClose(
+          y.data,
+          want.data.map((v, i) => v + b[Math.floor(i / plane) % c.w[0]]),
+          1e-4,
+          1e-4,
+        );
         const dy = randomData(y.size, seed + 3);
         y.backward(wc.tensor(dy, [...y.shape]));
         const db = Array.from({ length: c.w[0] }, (_, o) => {
@@ -146,11 +147,20 @@ describe.each(BACKENDS)('conv2d on %s', (backend) => {
   });
 
   it('agrees with TF.js depthwiseConv2d for groups == C (channel multiplier 1 and 2)', () => {
-    for (const [c, m, stride, dilation] of [[3, 1, [1, 1], [1, 1]], [2, 2, [2, 1], [1, 1]], [4, 1, [1, 1], [2, 2]]] as const) {
+    for (const [c, m, stride, dilation] of [
+      [3, 1, [1, 1], [1, 1]],
+      [2, 2, [2, 1], [1, 1]],
+      [4, 1, [1, 1], [2, 2]],
+    ] as const) {
       const xs = [2, c, 7, 6];
       const ws = [c * m, 1, 3, 2];
       const { x, w } = data({ x: xs, w: ws }, 9);
-      const y = wc.conv2d(wc.tensor(x, xs), wc.tensor(w, ws), null, { groups: c, stride: [...stride], dilation: [...dilation], padding: 1 });
+      const y = wc.conv2d(wc.tensor(x, xs), wc.tensor(w, ws), null, {
+        groups: c,
+        stride: [...stride],
+        dilation: [...dilation],
+        padding: 1,
+      });
       const want = tfDepthwiseConv2d(x, xs, w, ws, { stride: [...stride], dilation: [...dilation], padding: 1 });
       expect(y.shape).toEqual(want.shape);
       expectClose(y.data, want.data, 1e-4, 1e-4);
@@ -189,9 +199,36 @@ describe.each(BACKENDS)('conv2d on %s', (backend) => {
   });
 
   it("reproduces d2l's multi-input-channel example [[56, 72], [104, 120]]", () => {
-    const x = wc.tensor([[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]);
-    const k = wc.tensor([[[[0, 1], [2, 3]], [[1, 2], [3, 4]]]]);
-    expect(wc.conv2d(x, k).toArray()).toEqual([[[56, 72], [104, 120]]]);
+    const x = wc.tensor([
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    ]);
+    const k = wc.tensor([
+      [
+        [
+          [0, 1],
+          [2, 3],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ]);
+    expect(wc.conv2d(x, k).toArray()).toEqual([
+      [
+        [56, 72],
+        [104, 120],
+      ],
+    ]);
   });
 
   it('handles an empty batch', () => {
@@ -207,7 +244,11 @@ describe('conv2d: wasm equals js', () => {
         const dy = randomData(size(reference(c, x, w, null).shape), seed + 5);
         const run = (backend: wc.BackendName) =>
           onBackend(backend, () => {
-            const ts = [wc.tensor(x, c.x, { requiresGrad: true }), wc.tensor(w, c.w, { requiresGrad: true }), wc.tensor(b, [c.w[0]], { requiresGrad: true })];
+            const ts = [
+              wc.tensor(x, c.x, { requiresGrad: true }),
+              wc.tensor(w, c.w, { requiresGrad: true }),
+              wc.tensor(b, [c.w[0]], { requiresGrad: true }),
+            ];
             const y = wc.conv2d(ts[0], ts[1], c.bias ? ts[2] : null, options(c));
             y.backward(wc.tensor(dy, [...y.shape]));
             return [y.data, ...ts.map((t) => t.grad?.data ?? new Float32Array())];
@@ -225,28 +266,93 @@ describe('conv2d misuse', () => {
   const w = () => wc.zeros([4, 2, 3, 3]);
 
   it.each<[string, () => unknown, RegExp | string, ErrorConstructor]>([
-    ['input of rank 2', () => wc.conv2d(wc.zeros([5, 5]), w()), /^conv2d: input must be 3-D or 4-D \[N, C, H, W\] or \[C, H, W\], got shape \[5,5\]/, RangeError],
+    [
+      'input of rank 2',
+      () => wc.conv2d(wc.zeros([5, 5]), w()),
+      /^conv2d: input must be 3-D or 4-D \[N, C, H, W\] or \[C, H, W\], got shape \[5,5\]/,
+      RangeError,
+    ],
     ['weight of rank 3', () => wc.conv2d(x(), wc.zeros([4, 2, 3])), /^conv2d: weight must be 4-D/, RangeError],
-    ['a channel mismatch', () => wc.conv2d(x(), wc.zeros([4, 3, 3, 3])), 'conv2d: input has 2 channels but weight expects 3 (weight [4,3,3,3], groups 1)', RangeError],
-    ['groups that do not divide the output channels', () => wc.conv2d(x(), wc.zeros([3, 1, 3, 3]), null, { groups: 2 }), /^conv2d: groups 2 must divide the 3 output channels/, RangeError],
-    ['groups that do not divide the input channels', () => wc.conv2d(wc.zeros([1, 3, 5, 5]), wc.zeros([4, 1, 3, 3]), null, { groups: 2 }), /^conv2d: input has 3 channels but weight expects 2/, RangeError],
-    ['a kernel larger than the padded input', () => wc.conv2d(x(), wc.zeros([4, 2, 7, 3])), 'conv2d: kernel [7,3] (dilated [7,3]) is larger than the padded input [5,5]', RangeError],
-    ['a dilated kernel larger than the input', () => wc.conv2d(x(), w(), null, { dilation: 3 }), /^conv2d: kernel \[3,3\] \(dilated \[7,7\]\)/, RangeError],
+    [
+      'a channel mismatch',
+      () => wc.conv2d(x(), wc.zeros([4, 3, 3, 3])),
+      'conv2d: input has 2 channels but weight expects 3 (weight [4,3,3,3], groups 1)',
+      RangeError,
+    ],
+    [
+      'groups that do not divide the output channels',
+      () => wc.conv2d(x(), wc.zeros([3, 1, 3, 3]), null, { groups: 2 }),
+      /^conv2d: groups 2 must divide the 3 output channels/,
+      RangeError,
+    ],
+    [
+      'groups that do not divide the input channels',
+      () => wc.conv2d(wc.zeros([1, 3, 5, 5]), wc.zeros([4, 1, 3, 3]), null, { groups: 2 }),
+      /^conv2d: input has 3 channels but weight expects 2/,
+      RangeError,
+    ],
+    [
+      'a kernel larger than the padded input',
+      () => wc.conv2d(x(), wc.zeros([4, 2, 7, 3])),
+      'conv2d: kernel [7,3] (dilated [7,3]) is larger than the padded input [5,5]',
+      RangeError,
+    ],
+    [
+      'a dilated kernel larger than the input',
+      () => wc.conv2d(x(), w(), null, { dilation: 3 }),
+      /^conv2d: kernel \[3,3\] \(dilated \[7,7\]\)/,
+      RangeError,
+    ],
     ['stride 0', () => wc.conv2d(x(), w(), null, { stride: 0 }), 'conv2d: stride must be >= 1, got 0', RangeError],
     ['dilation [1, 0]', () => wc.conv2d(x(), w(), null, { dilation: [1, 0] }), 'conv2d: dilation[1] must be >= 1, got 0', RangeError],
     ['negative padding', () => wc.conv2d(x(), w(), null, { padding: -1 }), 'conv2d: padding must be >= 0, got -1', RangeError],
-    ["'same' with stride 2", () => wc.conv2d(x(), w(), null, { padding: 'same', stride: [1, 2] }), "conv2d: padding 'same' is not supported for strided convolutions (stride [1,2])", RangeError],
-    ['an unknown padding string', () => wc.conv2d(x(), w(), null, { padding: 'full' as never }), /^conv2d: padding must be a number, a pair, 'same' or 'valid', got "full"/, RangeError],
+    [
+      "'same' with stride 2",
+      () => wc.conv2d(x(), w(), null, { padding: 'same', stride: [1, 2] }),
+      "conv2d: padding 'same' is not supported for strided convolutions (stride [1,2])",
+      RangeError,
+    ],
+    [
+      'an unknown padding string',
+      () => wc.conv2d(x(), w(), null, { padding: 'full' as never }),
+      /^conv2d: padding must be a number, a pair, 'same' or 'valid', got "full"/,
+      RangeError,
+    ],
     ['a fractional stride', () => wc.conv2d(x(), w(), null, { stride: 1.5 }), /^conv2d: stride must be an integer/, TypeError],
     ['groups 0', () => wc.conv2d(x(), w(), null, { groups: 0 }), 'conv2d: groups must be >= 1, got 0', RangeError],
-    ['a bias of the wrong length', () => wc.conv2d(x(), w(), wc.zeros([3])), 'conv2d: bias must have shape [4] (one per output channel), got [3]', RangeError],
+    [
+      'a bias of the wrong length',
+      () => wc.conv2d(x(), w(), wc.zeros([3])),
+      'conv2d: bias must have shape [4] (one per output channel), got [3]',
+      RangeError,
+    ],
     ['a bias that is not a tensor', () => wc.conv2d(x(), w(), [1, 2, 3, 4] as never), /^conv2d: bias must be a Tensor or null/, TypeError],
-    ['an unknown paddingMode', () => wc.conv2d(x(), w(), null, { paddingMode: 'mirror' as never }), /^conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"/, RangeError],
-    ['reflect padding as large as the input', () => wc.conv2d(wc.zeros([1, 2, 2, 5]), w(), null, { padding: 2, paddingMode: 'reflect' }), /^conv2d: paddingMode 'reflect' cannot pad input \[1,2,2,5\]/, RangeError],
-    ['circular padding larger than the input', () => wc.conv2d(wc.zeros([1, 2, 2, 5]), w(), null, { padding: 3, paddingMode: 'circular' }), /^conv2d: paddingMode 'circular' cannot pad/, RangeError],
+    [
+      'an unknown paddingMode',
+      () => wc.conv2d(x(), w(), null, { paddingMode: 'mirror' as never }),
+      /^conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"/,
+      RangeError,
+    ],
+    [
+      'reflect padding as large as the input',
+      () => wc.conv2d(wc.zeros([1, 2, 2, 5]), w(), null, { padding: 2, paddingMode: 'reflect' }),
+      /^conv2d: paddingMode 'reflect' cannot pad input \[1,2,2,5\]/,
+      RangeError,
+    ],
+    [
+      'circular padding larger than the input',
+      () => wc.conv2d(wc.zeros([1, 2, 2, 5]), w(), null, { padding: 3, paddingMode: 'circular' }),
+      /^conv2d: paddingMode 'circular' cannot pad/,
+      RangeError,
+    ],
     ['options that are not an object', () => wc.conv2d(x(), w(), null, 3 as never), 'conv2d: options must be an object, got 3', TypeError],
     ['an input that is not a tensor', () => wc.conv2d([[1]] as never, w()), /^conv2d: input must be a Tensor/, TypeError],
-    ['an empty spatial size', () => wc.conv2d(wc.zeros([1, 2, 0, 5]), w()), /^conv2d: input must have non-zero channels, height and width/, RangeError],
+    [
+      'an empty spatial size',
+      () => wc.conv2d(wc.zeros([1, 2, 0, 5]), w()),
+      /^conv2d: input must have non-zero channels, height and width/,
+      RangeError,
+    ],
   ])('rejects %s', (_, call, message, type) => {
     for (const backend of BACKENDS) {
       onBackend(backend, () => {

@@ -99,8 +99,14 @@ describe('corr2d kernels against the float64 oracle', () => {
     });
   }
 
-  it('non-square kernels: the notebook\'s 1x2 and its transpose, 2x3, 5x1', () => {
-    for (const [kh, kw] of [[1, 2], [2, 1], [2, 3], [5, 1], [1, 5]]) {
+  it("non-square kernels: the notebook's 1x2 and its transpose, 2x3, 5x1", () => {
+    for (const [kh, kw] of [
+      [1, 2],
+      [2, 1],
+      [2, 3],
+      [5, 1],
+      [1, 5],
+    ]) {
       checkForwardKernels({ h: 6 + kh, w: 11 + kw, kh, kw }, kh * 7 + kw);
     }
   });
@@ -130,7 +136,10 @@ describe('corr2d kernels against the float64 oracle', () => {
         for (let i = 0; i < oh; i++) padded.set(g.subarray(i * ow, (i + 1) * ow), (i + kh - 1) * (ow + 2 * kw - 2) + kw - 1);
         const full = reference(padded, k.slice().reverse(), { h: oh + 2 * kh - 2, w: ow + 2 * kw - 2, kh, kw });
         const expected = plusPrior(full, prior);
-        for (const [name, kernels] of [['wasm', wasmCorr2d], ['js', jsCorr2d]] as const) {
+        for (const [name, kernels] of [
+          ['wasm', wasmCorr2d],
+          ['js', jsCorr2d],
+        ] as const) {
           const dx = prior.slice();
           kernels.corr2dGradInput(g, k, dx, dims);
           expectWithinBound(dx, expected, kh * kw + 1, `${name} corr2dGradInput on ${JSON.stringify(dims)}`);
@@ -149,7 +158,10 @@ describe.each(BACKENDS)('wc.corr2d on %s', (backend) => {
     const V = wc.arange(4).reshape(2, 2);
     const y = wc.corr2d(X, V);
     expect(y.shape).toEqual([2, 2]);
-    expect(y.toArray()).toEqual([[19, 25], [37, 43]]);
+    expect(y.toArray()).toEqual([
+      [19, 25],
+      [37, 43],
+    ]);
   });
 
   it("finds the notebook's vertical edges with the kernel [[-1, 1]]", () => {
@@ -166,7 +178,10 @@ describe.each(BACKENDS)('wc.corr2d on %s', (backend) => {
 
   it('gives sum(x * k) for a kernel the size of the input', () => {
     const x = wc.arange(6).reshape(2, 3);
-    const k = wc.tensor([[1, -1, 2], [0.5, 3, -2]]);
+    const k = wc.tensor([
+      [1, -1, 2],
+      [0.5, 3, -2],
+    ]);
     expect(wc.corr2d(x, k).toArray()).toEqual([[0 - 1 + 4 + 1.5 + 12 - 10]]);
   });
 
@@ -196,7 +211,10 @@ describe.each(BACKENDS)('wc.corr2d on %s', (backend) => {
     const k = wc.ones([2, 2]);
     const y = wc.corr2d(x, k);
     expect(x.toArray()).toEqual(wc.arange(12).reshape(3, 4).toArray());
-    expect(k.toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(k.toArray()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(y.data).not.toBe(x.data);
   });
 
@@ -212,7 +230,18 @@ describe.each(BACKENDS)('wc.corr2d on %s', (backend) => {
       ['an empty kernel (no rows)', () => wc.corr2d(m([3, 3]), m([0, 2])), RangeError],
       ['an empty kernel (no columns)', () => wc.corr2d(m([3, 3]), m([2, 0])), RangeError],
       ['an empty input', () => wc.corr2d(m([0, 3]), m([1, 1])), RangeError],
-      ['nested arrays as input', () => wc.corr2d([[1, 2], [3, 4]] as never, m([1, 1])), TypeError],
+      [
+        'nested arrays as input',
+        () =>
+          wc.corr2d(
+            [
+              [1, 2],
+              [3, 4],
+            ] as never,
+            m([1, 1]),
+          ),
+        TypeError,
+      ],
       ['a number as kernel', () => wc.corr2d(m([2, 2]), 1 as never), TypeError],
       ['null as input', () => wc.corr2d(null as never, m([1, 1])), TypeError],
       ['a missing kernel', () => (wc.corr2d as (x: wc.Tensor) => wc.Tensor)(m([2, 2])), TypeError],
@@ -226,7 +255,10 @@ describe.each(BACKENDS)('wc.corr2d on %s', (backend) => {
 
     it('changes nothing for the next valid call', () => {
       expect(() => wc.corr2d(m([2, 2]), m([3, 3]))).toThrowError(RangeError);
-      expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([[19, 25], [37, 43]]);
+      expect(wc.corr2d(wc.arange(9).reshape(3, 3), wc.arange(4).reshape(2, 2)).toArray()).toEqual([
+        [19, 25],
+        [37, 43],
+      ]);
     });
   });
 });

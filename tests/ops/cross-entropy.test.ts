@@ -25,7 +25,12 @@ interface RefOptions {
  * F.cross_entropy in float64, composed as PyTorch 1.13 composes it: input [C], [N, C] or
  * [N, C, d...]; target class indices (one per position) or probabilities (input's shape).
  */
-function crossEntropyRef(x: ArrayLike<number>, shape: readonly number[], target: { indices: number[] } | { probs: ArrayLike<number> }, o: RefOptions): number[] {
+function crossEntropyRef(
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  target: { indices: number[] } | { probs: ArrayLike<number> },
+  o: RefOptions,
+): number[] {
   const classDim = shape.length === 1 ? 0 : 1;
   const C = shape[classDim];
   const inner = size(shape.slice(classDim + 1));
@@ -42,7 +47,8 @@ function crossEntropyRef(x: ArrayLike<number>, shape: readonly number[], target:
   const reduce = (l: number[], mean: number) => (o.reduction === 'none' ? l : o.reduction === 'sum' ? [sum(l)] : [sum(l) / mean]);
   if ('probs' in target) {
     // cross_entropy_loss_prob_target: −Σ_c w_c·t'_c·lsm_c, the mean over positions
-    const t = (p: number, c: number) => (o.labelSmoothing > 0 ? target.probs[at(p, c)] * (1 - o.labelSmoothing) + o.labelSmoothing / C : target.probs[at(p, c)]);
+    const t = (p: number, c: number) =>
+      o.labelSmoothing > 0 ? target.probs[at(p, c)] * (1 - o.labelSmoothing) + o.labelSmoothing / C : target.probs[at(p, c)];
     const l = Array.from({ length: P }, (_, p) => -sum(Array.from({ length: C }, (_, c) => w(c) * t(p, c) * lsm(p, c))));
     return reduce(l, P);
   }
@@ -96,37 +102,43 @@ describe.each(BACKENDS)('crossEntropy on %s', (backend) => {
     const weight = Array.from({ length: C }, (_, c) => Math.fround(0.5 + 0.3 * c));
     const positionsShape = shape.length === 1 ? [] : [shape[0], ...shape.slice(2)];
 
-    it.each(REDUCTIONS)("class indices, reduction '%s': every combination of weights, smoothing and an ignoreIndex present, value and input gradient", (reduction) => {
-      for (const weighted of [false, true]) {
-        for (const labelSmoothing of [0, 0.3, 1]) {
-          for (const ignoreIndex of [-100, 1]) {
-            const indices = indicesFor(P, C, P > 1 ? ignoreIndex : null);
-            const opts = { reduction, labelSmoothing, ignoreIndex, weight: weighted ? wc.tensor(weight) : null };
+    it.each(REDUCTIONS)(
+      "class indices, reduction '%s': every combination of weights, smoothing and an ignoreIndex present, value and input gradient",
+      (reduction) => {
+        for (const weighted of [false, true]) {
+          for (const labelSmoothing of [0, 0.3, 1]) {
+            for (const ignoreIndex of [-100, 1]) {
+              const indices = indicesFor(P, C, P > 1 ? ignoreIndex : null);
+              const opts = { reduction, labelSmoothing, ignoreIndex, weight: weighted ? wc.tensor(weight) : null };
+              gradcheck({
+                inputs: [{ shape, data: randomData(size(shape), C + P).map((v) => 2 * v) }],
+                op: (x) => wc.crossEntropy(x, wc.tensor(indices, positionsShape), opts),
+                ref: (x) => crossEntropyRef(x, shape, { indices }, { ...opts, weight: weighted ? weight : null }),
+              });
+            }
+          }
+        }
+      },
+    );
+
+    it.each(REDUCTIONS)(
+      "class probabilities, reduction '%s': weights and smoothing, value and the gradients in input and target",
+      (reduction) => {
+        for (const weighted of [false, true]) {
+          for (const labelSmoothing of [0, 0.3]) {
+            const opts = { reduction, labelSmoothing, weight: weighted ? wc.tensor(weight) : null };
             gradcheck({
-              inputs: [{ shape, data: randomData(size(shape), C + P).map((v) => 2 * v) }],
-              op: (x) => wc.crossEntropy(x, wc.tensor(indices, positionsShape), opts),
-              ref: (x) => crossEntropyRef(x, shape, { indices }, { ...opts, weight: weighted ? weight : null }),
+              inputs: [
+                { shape, data: randomData(size(shape), 17).map((v) => 2 * v) },
+                { shape, data: probsFor(shape, 18) },
+              ],
+              op: (x, t) => wc.crossEntropy(x, t, opts),
+              ref: (x, t) => crossEntropyRef(x, shape, { probs: t }, { ...opts, ignoreIndex: -100, weight: weighted ? weight : null }),
             });
           }
         }
-      }
-    });
-
-    it.each(REDUCTIONS)("class probabilities, reduction '%s': weights and smoothing, value and the gradients in input and target", (reduction) => {
-      for (const weighted of [false, true]) {
-        for (const labelSmoothing of [0, 0.3]) {
-          const opts = { reduction, labelSmoothing, weight: weighted ? wc.tensor(weight) : null };
-          gradcheck({
-            inputs: [
-              { shape, data: randomData(size(shape), 17).map((v) => 2 * v) },
-              { shape, data: probsFor(shape, 18) },
-            ],
-            op: (x, t) => wc.crossEntropy(x, t, opts),
-            ref: (x, t) => crossEntropyRef(x, shape, { probs: t }, { ...opts, ignoreIndex: -100, weight: weighted ? weight : null }),
-          });
-        }
-      }
-    });
+      },
+    );
   });
 
   it('class indices as a Tensor, an Int32Array, a Uint8Array or a number[] give the same loss and gradient', () => {
@@ -181,7 +193,8 @@ describe.each(BACKENDS)('crossEntropy on %s', (backend) => {
     const data = probsFor([3, 4], 9);
     const x = wc.tensor(data, [3, 4], { requiresGrad: true });
     wc.crossEntropy(x, x, { reduction: 'sum', labelSmoothing: 0.2 }).backward();
-    const f = (v: Float64Array) => crossEntropyRef(v, [3, 4], { probs: v }, { reduction: 'sum', labelSmoothing: 0.2, ignoreIndex: -100, weight: null })[0];
+    const f = (v: Float64Array) =>
+      crossEntropyRef(v, [3, 4], { probs: v }, { reduction: 'sum', labelSmoothing: 0.2, ignoreIndex: -100, weight: null })[0];
     const eps = 1e-5;
     const numeric = Array.from(data, (_, i) => {
       const plus = Float64Array.from(data);
@@ -225,9 +238,19 @@ describe.each(BACKENDS)('crossEntropy on %s', (backend) => {
     const a = Float32Array.from(fresh.grad!.data);
     fresh.grad = null;
     wc.crossEntropy(fresh, probs).backward();
-    expectClose(once, a.map((v, i) => v + fresh.grad!.data[i]), 1e-7, 1e-6);
+    expectClose(
+      once,
+      a.map((v, i) => v + fresh.grad!.data[i]),
+      1e-7,
+      1e-6,
+    );
     loss.backward();
-    expectClose(x.grad!.data, once.map((v) => 2 * v), 1e-7, 1e-6);
+    expectClose(
+      x.grad!.data,
+      once.map((v) => 2 * v),
+      1e-7,
+      1e-6,
+    );
   });
 
   describe('misuse: a TypeError or RangeError naming crossEntropy, and nothing computed', () => {
@@ -254,7 +277,11 @@ describe.each(BACKENDS)('crossEntropy on %s', (backend) => {
       ['an unknown reduction', RangeError, () => wc.crossEntropy(x(), [0, 1, 2], { reduction: 'avg' as Reduction })],
       ['a misspelt option', TypeError, () => wc.crossEntropy(x(), [0, 1, 2], { label_smoothing: 0.1 } as CrossEntropyOptions)],
       ['ignoreIndex not an integer', TypeError, () => wc.crossEntropy(x(), [0, 1, 2], { ignoreIndex: 0.5 })],
-      ['ignoreIndex >= 0 with probabilities (PyTorch refuses it)', RangeError, () => wc.crossEntropy(x(), wc.ones([3, 4]), { ignoreIndex: 0 })],
+      [
+        'ignoreIndex >= 0 with probabilities (PyTorch refuses it)',
+        RangeError,
+        () => wc.crossEntropy(x(), wc.ones([3, 4]), { ignoreIndex: 0 }),
+      ],
       ['a 0-d input', RangeError, () => wc.crossEntropy(wc.tensor(1), [0])],
       ['an input with no classes', RangeError, () => wc.crossEntropy(wc.zeros([3, 0]), [0, 0, 0])],
       ['an input that is not a tensor', TypeError, () => wc.crossEntropy([[1, 2]] as unknown as Tensor, [0])],

@@ -49,7 +49,17 @@ function geometry(d: DwCase): ConvGeometry {
   const [dh, dw] = d.dilation ?? [1, 1];
   const [kh, kw] = d.k;
   const window = {
-    c: 1, h: d.h, w: d.w, kh, kw, strideH: sh, strideW: sw, padTop: ph, padLeft: pw, dilationH: dh, dilationW: dw,
+    c: 1,
+    h: d.h,
+    w: d.w,
+    kh,
+    kw,
+    strideH: sh,
+    strideW: sw,
+    padTop: ph,
+    padLeft: pw,
+    dilationH: dh,
+    dilationW: dw,
     outH: slidingOutSize(d.h, kh, sh, ph, dh),
     outW: slidingOutSize(d.w, kw, sw, pw, dw),
   };
@@ -58,10 +68,16 @@ function geometry(d: DwCase): ConvGeometry {
 
 /** Cases that stress the tiles: widths 1..37, the 3×3 path, strides, dilations, large pads, C = 1 with m > 1. */
 const CASES: [string, DwCase][] = [
-  ['3×3 pad 1 (the fast 3×3 kernel), odd height, width 37 = 16 + 16 + 4 + 1', { n: 2, c: 3, m: 1, h: 7, w: 37, k: [3, 3], padding: [1, 1] }],
+  [
+    '3×3 pad 1 (the fast 3×3 kernel), odd height, width 37 = 16 + 16 + 4 + 1',
+    { n: 2, c: 3, m: 1, h: 7, w: 37, k: [3, 3], padding: [1, 1] },
+  ],
   ['5×5 pad 2 with channel multiplier 2, width 28 = 16 + 12', { n: 1, c: 2, m: 2, h: 6, w: 28, k: [5, 5], padding: [2, 2] }],
   ['one input channel, six output channels (C = 1, groups 1)', { n: 3, c: 1, m: 6, h: 9, w: 10, k: [5, 5], padding: [2, 2] }],
-  ['seven output channels per input channel (3 + 3 + 1, in pairs 2 + 2 + 2 + 1), width 29 = 12 + 12 + 4 + 1, 5×4 kernel', { n: 1, c: 2, m: 7, h: 5, w: 29, k: [5, 4], padding: [2, 1] }],
+  [
+    'seven output channels per input channel (3 + 3 + 1, in pairs 2 + 2 + 2 + 1), width 29 = 12 + 12 + 4 + 1, 5×4 kernel',
+    { n: 1, c: 2, m: 7, h: 5, w: 29, k: [5, 4], padding: [2, 1] },
+  ],
   ['the notebook edge kernel 1×2 on a 6×8 image, no padding (read in place)', { n: 1, c: 1, m: 1, h: 6, w: 8, k: [1, 2] }],
   ['stride 2 (scalar kernel) with padding', { n: 1, c: 2, m: 1, h: 9, w: 11, k: [3, 3], stride: [2, 2], padding: [1, 1] }],
   ['stride [1, 3] and dilation [2, 1]', { n: 1, c: 2, m: 2, h: 10, w: 13, k: [3, 2], stride: [1, 3], dilation: [2, 1], padding: [2, 0] }],
@@ -105,8 +121,18 @@ describe.each(BACKENDS)('depthwise conv2d on %s', (backend) => {
       fc.property(dwCase, fc.integer({ min: 1, max: 1000 }), (d, seed) => {
         const { g, x, w, dy } = randomOperands(d, seed);
         const bias = randomData(g.outChannels, seed + 3);
-        const direct = { y: k.depthwiseConv2d(x, w, bias, g), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
-        const gemm = { y: k.conv2d(x, w, bias, null, g), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
+        const direct = {
+          y: k.depthwiseConv2d(x, w, bias, g),
+          dx: new Float32Array(x.length),
+          dw: new Float32Array(w.length),
+          db: new Float32Array(g.outChannels),
+        };
+        const gemm = {
+          y: k.conv2d(x, w, bias, null, g),
+          dx: new Float32Array(x.length),
+          dw: new Float32Array(w.length),
+          db: new Float32Array(g.outChannels),
+        };
         k.depthwiseConv2dBackward(x, w, dy, direct, g, true);
         k.conv2dGradInput(dy, w, gemm.dx, g);
         k.conv2dGradWeight(x, dy, gemm.dw, g);

@@ -19,28 +19,31 @@ function nonZero(n: number, seed: number): Float32Array {
 describe.each(BACKENDS)('dropout on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
 
-  it.each([0.1, 0.5, 0.8])('p = %s on [256, 6, 28, 28]: keeps 1 − p of the values (within 5σ), each x·fround(1/(1 − p)), the rest 0; the gradient is dy·mask', (p) => {
-    const shape = [256, 6, 28, 28];
-    const n = 256 * 6 * 28 * 28;
-    const x = wc.tensor(nonZero(n, 3), shape, { requiresGrad: true });
-    const y = wc.dropout(x, p, true, { seed: 7 });
-    const scale = Math.fround(1 / Math.fround(1 - p));
-    let kept = 0;
-    for (let i = 0; i < n; i++) {
-      if (y.data[i] !== 0) {
-        kept++;
-        if (y.data[i] !== Math.fround(x.data[i] * scale)) expect.fail(`value ${i}: ${y.data[i]}, expected ${x.data[i]}·${scale}`);
+  it.each([0.1, 0.5, 0.8])(
+    'p = %s on [256, 6, 28, 28]: keeps 1 − p of the values (within 5σ), each x·fround(1/(1 − p)), the rest 0; the gradient is dy·mask',
+    (p) => {
+      const shape = [256, 6, 28, 28];
+      const n = 256 * 6 * 28 * 28;
+      const x = wc.tensor(nonZero(n, 3), shape, { requiresGrad: true });
+      const y = wc.dropout(x, p, true, { seed: 7 });
+      const scale = Math.fround(1 / Math.fround(1 - p));
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        if (y.data[i] !== 0) {
+          kept++;
+          if (y.data[i] !== Math.fround(x.data[i] * scale)) expect.fail(`value ${i}: ${y.data[i]}, expected ${x.data[i]}·${scale}`);
+        }
       }
-    }
-    const sigma = Math.sqrt(n * p * (1 - p));
-    expect(Math.abs(kept - n * (1 - p))).toBeLessThan(5 * sigma);
-    const dy = nonZero(n, 4);
-    y.backward(wc.tensor(dy, shape));
-    for (let i = 0; i < n; i++) {
-      const want = y.data[i] === 0 ? 0 : Math.fround(dy[i] * scale);
-      if (x.grad!.data[i] !== want) expect.fail(`gradient ${i}: ${x.grad!.data[i]}, expected ${want}`);
-    }
-  });
+      const sigma = Math.sqrt(n * p * (1 - p));
+      expect(Math.abs(kept - n * (1 - p))).toBeLessThan(5 * sigma);
+      const dy = nonZero(n, 4);
+      y.backward(wc.tensor(dy, shape));
+      for (let i = 0; i < n; i++) {
+        const want = y.data[i] === 0 ? 0 : Math.fround(dy[i] * scale);
+        if (x.grad!.data[i] !== want) expect.fail(`gradient ${i}: ${x.grad!.data[i]}, expected ${want}`);
+      }
+    },
+  );
 
   it('the same seed gives the same mask on both backends; the global generator is reproducible after manualSeed and moves on between calls', () => {
     const x = wc.tensor(nonZero(1001, 5), [7, 11, 13]);

@@ -28,7 +28,10 @@ function expectUlps(got: Float32Array, exact: ArrayLike<number>, ulps: number): 
 const data = (shape: Shape, seed: number) => wc.tensor(randomData(sizeOf(shape), seed), shape);
 /** Values in ±[0.5, 1.5): safe divisors. */
 const divisor = (shape: Shape, seed: number) =>
-  wc.tensor(randomData(sizeOf(shape), seed).map((v) => Math.sign(v || 1) * (0.5 + Math.abs(v))), shape);
+  wc.tensor(
+    randomData(sizeOf(shape), seed).map((v) => Math.sign(v || 1) * (0.5 + Math.abs(v))),
+    shape,
+  );
 
 const BINARY = {
   add: (x: number, y: number) => x + y,
@@ -44,16 +47,31 @@ const SHAPE_PAIRS: [Shape, Shape][] = [
   [[5], [5]],
   [[9], [9]],
   [[17], [17]],
-  [[2, 4], [2, 4]],
-  [[3, 1], [1, 4]],
+  [
+    [2, 4],
+    [2, 4],
+  ],
+  [
+    [3, 1],
+    [1, 4],
+  ],
   [[2, 3, 5], [5]],
-  [[2, 3, 5], [3, 1]],
-  [[4, 1, 3], [1, 5, 1]],
+  [
+    [2, 3, 5],
+    [3, 1],
+  ],
+  [
+    [4, 1, 3],
+    [1, 5, 1],
+  ],
   [[7], []],
   [[], [2, 2]],
   [[], []],
   [[1], [9]],
-  [[0, 3], [1, 3]],
+  [
+    [0, 3],
+    [1, 3],
+  ],
 ];
 
 describe.each(BACKENDS)('elementwise forward on %s', (backend) => {
@@ -74,26 +92,53 @@ describe.each(BACKENDS)('elementwise forward on %s', (backend) => {
       const a = data([3, 7], 5);
       const y = a[op](s);
       expect(y.shape).toEqual([3, 7]);
-      expectUlps(y.data, Array.from(a.data, (x) => BINARY[op](x, s)), 2);
+      expectUlps(
+        y.data,
+        Array.from(a.data, (x) => BINARY[op](x, s)),
+        2,
+      );
     });
   });
 
   it('neg flips every sign, zeros included', () => {
     const y = wc.tensor([1.5, -2, 0, -0, Infinity]).neg();
     expect(Array.from(y.data)).toEqual([-1.5, 2, -0, 0, -Infinity]);
-    expectUlps(wc.neg(data([9], 6)).data, Array.from(data([9], 6).data, (x) => -x), 0);
+    expectUlps(
+      wc.neg(data([9], 6)).data,
+      Array.from(data([9], 6).data, (x) => -x),
+      0,
+    );
   });
 
   it('square is x * x, correctly rounded', () => {
     const a = data([2, 9], 7);
-    expectUlps(a.square().data, Array.from(a.data, (x) => x * x), 0);
-    expectUlps(wc.square(a).data, Array.from(a.data, (x) => x * x), 0);
+    expectUlps(
+      a.square().data,
+      Array.from(a.data, (x) => x * x),
+      0,
+    );
+    expectUlps(
+      wc.square(a).data,
+      Array.from(a.data, (x) => x * x),
+      0,
+    );
   });
 
   it.each([2, 3, 0.5, -1, -2.5, 0, 1])('pow with exponent %s on positive bases, within 2 ulp', (p) => {
-    const a = wc.tensor(randomData(11, 8).map((v) => 0.1 + Math.abs(v) * 4), [11]);
-    expectUlps(a.pow(p).data, Array.from(a.data, (x) => x ** p), 2);
-    expectUlps(wc.pow(a, p).data, Array.from(a.data, (x) => x ** p), 2);
+    const a = wc.tensor(
+      randomData(11, 8).map((v) => 0.1 + Math.abs(v) * 4),
+      [11],
+    );
+    expectUlps(
+      a.pow(p).data,
+      Array.from(a.data, (x) => x ** p),
+      2,
+    );
+    expectUlps(
+      wc.pow(a, p).data,
+      Array.from(a.data, (x) => x ** p),
+      2,
+    );
   });
 
   it("pow's special values follow IEEE (and PyTorch)", () => {

@@ -22,17 +22,14 @@ const OPS = Object.keys(BINARY) as (keyof typeof BINARY)[];
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-
 /** A pair of shapes that broadcast: each drops some leading dims of `out` and sets some dims to 1. */
-const broadcastPair = fc
-  .array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 })
-  .chain((out) =>
-    fc.record({
-      a: shapeFrom(out),
-      b: shapeFrom(out),
-      seed: fc.integer({ min: 1, max: 1 << 30 }),
-    }),
-  );
+const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }).chain((out) =>
+  fc.record({
+    a: shapeFrom(out),
+    b: shapeFrom(out),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+  }),
+);
 
 function shapeFrom(out: number[]): fc.Arbitrary<number[]> {
   return fc

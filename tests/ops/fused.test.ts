@@ -26,13 +26,63 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "LeNet's conv1 block at batch 64 (depthwise path, sigmoid, 2×2 average pooling)", x: [64, 1, 28, 28], w: [6, 1, 5, 5], conv: { padding: 2 }, f: 'sigmoid', pool: { kind: 'avg', kernelSize: 2, options: { stride: 2 } } },
-  { name: "LeNet's conv2 block at batch 64 (GEMM path, sigmoid, 2×2 average pooling)", x: [64, 6, 14, 14], w: [16, 6, 5, 5], conv: {}, f: 'sigmoid', pool: { kind: 'avg', kernelSize: 2, options: { stride: 2 } } },
-  { name: 'the modern LeNet block (relu, 2×2 max pooling)', x: [16, 6, 14, 14], w: [16, 6, 5, 5], conv: {}, f: 'relu', pool: { kind: 'max', kernelSize: 2, options: { stride: 2 } } },
-  { name: 'tanh, 3×3 max pooling at stride 2 with padding 1 and ceil mode, odd sizes', x: [3, 5, 11, 9], w: [7, 5, 3, 3], conv: { padding: 1 }, f: 'tanh', pool: { kind: 'max', kernelSize: 3, options: { stride: 2, padding: 1, ceilMode: true } } },
-  { name: 'average pooling without the padding in its divisor, a strided grouped conv', x: [2, 4, 13, 13], w: [6, 2, 3, 3], conv: { stride: 2, groups: 2 }, f: 'relu', pool: { kind: 'avg', kernelSize: 3, options: { stride: 1, padding: 1, countIncludePad: false } } },
-  { name: 'no pooling, no bias, depthwise with multiplier 2', x: [4, 3, 9, 10], w: [6, 1, 3, 3], conv: { groups: 3, padding: 'same' }, f: 'sigmoid', pool: null, bias: false },
-  { name: 'an unbatched input [C, H, W]', x: [3, 8, 8], w: [4, 3, 3, 3], conv: { padding: 1 }, f: 'tanh', pool: { kind: 'avg', kernelSize: 2, options: { divisorOverride: 3 } } },
+  {
+    name: "LeNet's conv1 block at batch 64 (depthwise path, sigmoid, 2×2 average pooling)",
+    x: [64, 1, 28, 28],
+    w: [6, 1, 5, 5],
+    conv: { padding: 2 },
+    f: 'sigmoid',
+    pool: { kind: 'avg', kernelSize: 2, options: { stride: 2 } },
+  },
+  {
+    name: "LeNet's conv2 block at batch 64 (GEMM path, sigmoid, 2×2 average pooling)",
+    x: [64, 6, 14, 14],
+    w: [16, 6, 5, 5],
+    conv: {},
+    f: 'sigmoid',
+    pool: { kind: 'avg', kernelSize: 2, options: { stride: 2 } },
+  },
+  {
+    name: 'the modern LeNet block (relu, 2×2 max pooling)',
+    x: [16, 6, 14, 14],
+    w: [16, 6, 5, 5],
+    conv: {},
+    f: 'relu',
+    pool: { kind: 'max', kernelSize: 2, options: { stride: 2 } },
+  },
+  {
+    name: 'tanh, 3×3 max pooling at stride 2 with padding 1 and ceil mode, odd sizes',
+    x: [3, 5, 11, 9],
+    w: [7, 5, 3, 3],
+    conv: { padding: 1 },
+    f: 'tanh',
+    pool: { kind: 'max', kernelSize: 3, options: { stride: 2, padding: 1, ceilMode: true } },
+  },
+  {
+    name: 'average pooling without the padding in its divisor, a strided grouped conv',
+    x: [2, 4, 13, 13],
+    w: [6, 2, 3, 3],
+    conv: { stride: 2, groups: 2 },
+    f: 'relu',
+    pool: { kind: 'avg', kernelSize: 3, options: { stride: 1, padding: 1, countIncludePad: false } },
+  },
+  {
+    name: 'no pooling, no bias, depthwise with multiplier 2',
+    x: [4, 3, 9, 10],
+    w: [6, 1, 3, 3],
+    conv: { groups: 3, padding: 'same' },
+    f: 'sigmoid',
+    pool: null,
+    bias: false,
+  },
+  {
+    name: 'an unbatched input [C, H, W]',
+    x: [3, 8, 8],
+    w: [4, 3, 3, 3],
+    conv: { padding: 1 },
+    f: 'tanh',
+    pool: { kind: 'avg', kernelSize: 2, options: { divisorOverride: 3 } },
+  },
 ];
 
 /** The output and the gradients of x, w, b from fresh leaves, fused or through the three ops. */
@@ -46,7 +96,11 @@ function run(c: Case, fused: boolean, start: 'zeros' | 'filled'): Float32Array[]
   if (fused) y = convActPool(x, w, b, c.conv, c.f, c.pool);
   else {
     const a = ACTS[c.f](wc.conv2d(x, w, b, c.conv));
-    y = !c.pool ? a : c.pool.kind === 'max' ? wc.maxPool2d(a, c.pool.kernelSize, c.pool.options) : wc.avgPool2d(a, c.pool.kernelSize, c.pool.options);
+    y = !c.pool
+      ? a
+      : c.pool.kind === 'max'
+        ? wc.maxPool2d(a, c.pool.kernelSize, c.pool.options)
+        : wc.avgPool2d(a, c.pool.kernelSize, c.pool.options);
   }
   y.backward(wc.tensor(randomData(y.size, 4), [...y.shape]));
   return [y.data, ...leaves.map((t) => t.grad!.data)];
@@ -61,7 +115,7 @@ function expectSameBits(got: Float32Array[], want: Float32Array[]): void {
 }
 
 describe.each(BACKENDS)('convActPool on %s', (backend) => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: the three ops\' output and gradients, bit for bit', (_, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))("%s: the three ops' output and gradients, bit for bit", (_, c) => {
     onBackend(backend, () => {
       for (const start of ['zeros', 'filled'] as const) expectSameBits(run(c, true, start), run(c, false, start));
     });
@@ -84,9 +138,26 @@ describe.each(BACKENDS)('convActPool on %s', (backend) => {
   it('refuses what conv2d and the pooling refuse, under their names, before computing anything', () => {
     onBackend(backend, () => {
       const spy = vi.spyOn(kernels('test'), 'convActPool');
-      expectError(() => convActPool(wc.ones([1, 2, 8, 8]), wc.ones([4, 3, 3, 3]), null, {}, 'relu', null), RangeError, 'conv2d: input has 2 channels');
-      expectError(() => convActPool(wc.ones([1, 1, 4, 4]), wc.ones([1, 1, 3, 3]), null, {}, 'relu', { kind: 'max', kernelSize: 3 }), RangeError, 'maxPool2d:');
-      expectError(() => convActPool(wc.ones([1, 1, 8, 8]), wc.ones([1, 1, 3, 3]), null, {}, 'relu', { kind: 'avg', kernelSize: 2, options: { padding: 2 } }), RangeError, 'avgPool2d: padding');
+      expectError(
+        () => convActPool(wc.ones([1, 2, 8, 8]), wc.ones([4, 3, 3, 3]), null, {}, 'relu', null),
+        RangeError,
+        'conv2d: input has 2 channels',
+      );
+      expectError(
+        () => convActPool(wc.ones([1, 1, 4, 4]), wc.ones([1, 1, 3, 3]), null, {}, 'relu', { kind: 'max', kernelSize: 3 }),
+        RangeError,
+        'maxPool2d:',
+      );
+      expectError(
+        () =>
+          convActPool(wc.ones([1, 1, 8, 8]), wc.ones([1, 1, 3, 3]), null, {}, 'relu', {
+            kind: 'avg',
+            kernelSize: 2,
+            options: { padding: 2 },
+          }),
+        RangeError,
+        'avgPool2d: padding',
+      );
       expect(spy).not.toHaveBeenCalled();
     });
   });
@@ -94,7 +165,14 @@ describe.each(BACKENDS)('convActPool on %s', (backend) => {
   it('a padding mode other than zeros runs the three ops (no fusion), with their results', () => {
     onBackend(backend, () => {
       const spy = vi.spyOn(kernels('test'), 'convActPool');
-      const c: Case = { name: '', x: [2, 3, 8, 8], w: [4, 3, 3, 3], conv: { padding: 1, paddingMode: 'reflect' }, f: 'relu', pool: { kind: 'max', kernelSize: 2 } };
+      const c: Case = {
+        name: '',
+        x: [2, 3, 8, 8],
+        w: [4, 3, 3, 3],
+        conv: { padding: 1, paddingMode: 'reflect' },
+        f: 'relu',
+        pool: { kind: 'max', kernelSize: 2 },
+      };
       expectSameBits(run(c, true, 'zeros'), run(c, false, 'zeros'));
       expect(spy).not.toHaveBeenCalled();
     });
@@ -103,7 +181,10 @@ describe.each(BACKENDS)('convActPool on %s', (backend) => {
 
 describe.each(BACKENDS)('convActPool on %s frees what it saved after backward(), as PyTorch does', (backend) => {
   const c = CASES[2]; // max pooling: the activation and the argmax are saved
-  const leaves = () => [wc.tensor(randomData(size(c.x), 1), c.x, { requiresGrad: true }), wc.tensor(randomData(size(c.w), 2), c.w, { requiresGrad: true })];
+  const leaves = () => [
+    wc.tensor(randomData(size(c.x), 1), c.x, { requiresGrad: true }),
+    wc.tensor(randomData(size(c.w), 2), c.w, { requiresGrad: true }),
+  ];
 
   it('a second backward through the same graph is refused, with how to keep it, and nothing is added', () => {
     onBackend(backend, () => {
@@ -111,7 +192,11 @@ describe.each(BACKENDS)('convActPool on %s frees what it saved after backward(),
       const y = convActPool(x, w, null, c.conv, c.f, c.pool).sum();
       y.backward();
       const before = w.grad!.data.slice();
-      expectError(() => y.backward(), RangeError, 'backward: the graph reaches a maxPool2d whose saved values an earlier backward() freed; pass { retainGraph: true }');
+      expectError(
+        () => y.backward(),
+        RangeError,
+        'backward: the graph reaches a maxPool2d whose saved values an earlier backward() freed; pass { retainGraph: true }',
+      );
       expect(w.grad!.data).toEqual(before);
     });
   });
@@ -137,7 +222,10 @@ describe.each(BACKENDS)('convActPool on %s frees what it saved after backward(),
       const grad = w.grad;
       for (let i = 0; i < 3; i++) {
         w.grad = null;
-        convActPool(x, w, null, c.conv, c.f, c.pool).mul(i + 2).sum().backward();
+        convActPool(x, w, null, c.conv, c.f, c.pool)
+          .mul(i + 2)
+          .sum()
+          .backward();
       }
       expect(first.data).toEqual(outBefore);
       expect(grad!.data).toEqual(gradBefore);
@@ -147,7 +235,12 @@ describe.each(BACKENDS)('convActPool on %s frees what it saved after backward(),
 
 describe('nn.Sequential fuses Conv2d → activation → pooling', () => {
   const { nn } = wc;
-  const block = () => [new nn.Conv2d(1, 6, 5, { padding: 2, seed: 1 }), new nn.Sigmoid(), new nn.AvgPool2d(2, { stride: 2 }), new nn.Flatten()];
+  const block = () => [
+    new nn.Conv2d(1, 6, 5, { padding: 2, seed: 1 }),
+    new nn.Sigmoid(),
+    new nn.AvgPool2d(2, { stride: 2 }),
+    new nn.Flatten(),
+  ];
 
   it.each(BACKENDS)('on %s: the fused op runs, and the stack computes what its layers compute one by one', (backend) => {
     onBackend(backend, () => {

@@ -81,7 +81,14 @@ describe.each(BACKENDS)('kernelToMatrix on %s', (backend) => {
     const r = wc.tensor(randomData(4 * 4, 3), [4, 4]);
     const k1 = wc.tensor(randomData(6, 4), [2, 3], { requiresGrad: true });
     const k2 = wc.tensor(k1.data, [2, 3], { requiresGrad: true });
-    run(() => wc.matmul(wc.kernelToMatrix(k1, [5, 6]), x.reshape(30, 1)).reshape(4, 4).mul(r).sum().backward());
+    run(() =>
+      wc
+        .matmul(wc.kernelToMatrix(k1, [5, 6]), x.reshape(30, 1))
+        .reshape(4, 4)
+        .mul(r)
+        .sum()
+        .backward(),
+    );
     run(() => wc.corr2d(x, k2).mul(r).sum().backward());
     expectClose(k1.grad!.data, k2.grad!.data, 1e-5, 1e-5);
   });
@@ -98,7 +105,11 @@ describe('kernelToMatrix rejects misuse', () => {
     expectError(() => wc.kernelToMatrix(wc.ones([1, 2, 2]), [3, 3]), RangeError, 'kernelToMatrix: kernel must be 2-D [kh, kw]');
     expectError(() => wc.kernelToMatrix(k(), [3, 3, 1] as never), RangeError, 'kernelToMatrix: inputSize must be [H, W], got 3 values');
     expectError(() => wc.kernelToMatrix(k(), [0, 3]), RangeError, 'kernelToMatrix: inputSize[0] must be >= 1');
-    expectError(() => wc.kernelToMatrix(k(), [1, 3]), RangeError, 'kernelToMatrix: kernel [2,2] must be non-empty and fit inside the input [1,3]');
+    expectError(
+      () => wc.kernelToMatrix(k(), [1, 3]),
+      RangeError,
+      'kernelToMatrix: kernel [2,2] must be non-empty and fit inside the input [1,3]',
+    );
     expectError(() => wc.kernelToMatrix(wc.ones([0, 2]), [3, 3]), RangeError, 'kernelToMatrix: kernel [0,2] must be non-empty');
   });
 });

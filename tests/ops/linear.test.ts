@@ -14,7 +14,12 @@ beforeAll(() => wc.init());
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** y[r, o] = Σ_i x[r, i] w[o, i] + b[o] in float64. */
-function linearRef(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, { rows, inFeatures: n, outFeatures: m }: LinearDims) {
+function linearRef(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  b: ArrayLike<number> | null,
+  { rows, inFeatures: n, outFeatures: m }: LinearDims,
+) {
   const y = new Float64Array(rows * m);
   for (let r = 0; r < rows; r++)
     for (let o = 0; o < m; o++) {
@@ -26,7 +31,12 @@ function linearRef(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<numb
 }
 
 /** The gradients of sum(y · dy) in float64: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy. */
-function linearGradsRef(x: ArrayLike<number>, w: ArrayLike<number>, dy: ArrayLike<number>, { rows, inFeatures: n, outFeatures: m }: LinearDims) {
+function linearGradsRef(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  { rows, inFeatures: n, outFeatures: m }: LinearDims,
+) {
   const dx = new Float64Array(rows * n);
   const dw = new Float64Array(m * n);
   const db = new Float64Array(m);
@@ -46,7 +56,15 @@ describe.each(BACKENDS)('linear on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
 
   it('maps [..., in] to [..., out] for inputs of rank 1 to 4, with and without bias (finite differences)', () => {
-    const cases: [number[], number][] = [[[5], 3], [[1], 1], [[3, 5], 1], [[5, 3], 5], [[2, 3, 5], 3], [[3, 1, 2, 5], 4], [[2, 9], 13]];
+    const cases: [number[], number][] = [
+      [[5], 3],
+      [[1], 1],
+      [[3, 5], 1],
+      [[5, 3], 5],
+      [[2, 3, 5], 3],
+      [[3, 1, 2, 5], 4],
+      [[2, 9], 13],
+    ];
     for (const [xs, out] of cases) {
       const n = xs[xs.length - 1];
       const d = { rows: size(xs) / n, inFeatures: n, outFeatures: out };
@@ -69,7 +87,11 @@ describe.each(BACKENDS)('linear on %s', (backend) => {
 
   it("LeNet's three layers at batch 64 and 256 through backward() from fresh leaves, then accumulating", () => {
     for (const batch of [64, 256]) {
-      for (const [n, m] of [[400, 120], [120, 84], [84, 10]]) {
+      for (const [n, m] of [
+        [400, 120],
+        [120, 84],
+        [84, 10],
+      ]) {
         const d = { rows: batch, inFeatures: n, outFeatures: m };
         const xd = randomData(batch * n, n);
         const wd = randomData(m * n, m).map((v) => v / Math.sqrt(n));
@@ -86,9 +108,24 @@ describe.each(BACKENDS)('linear on %s', (backend) => {
         expectClose(w.grad!.data, want.dw, 1e-4, 1e-5);
         expectClose(b.grad!.data, want.db, 1e-5, 1e-5);
         y.backward(wc.tensor(dy, [batch, m]));
-        expectClose(x.grad!.data, want.dx.map((v) => 2 * v), 2e-5, 1e-5);
-        expectClose(w.grad!.data, want.dw.map((v) => 2 * v), 2e-4, 1e-5);
-        expectClose(b.grad!.data, want.db.map((v) => 2 * v), 2e-5, 1e-5);
+        expectClose(
+          x.grad!.data,
+          want.dx.map((v) => 2 * v),
+          2e-5,
+          1e-5,
+        );
+        expectClose(
+          w.grad!.data,
+          want.dw.map((v) => 2 * v),
+          2e-4,
+          1e-5,
+        );
+        expectClose(
+          b.grad!.data,
+          want.db.map((v) => 2 * v),
+          2e-5,
+          1e-5,
+        );
       }
     }
   });
@@ -108,19 +145,31 @@ describe.each(BACKENDS)('linear on %s', (backend) => {
     wc.linear(x, x).sum().backward();
     // d/dx Σ_{r,o} Σ_i x[r,i] x[o,i] = 2 Σ_o x[o, i] for every row
     const col = [0, 1, 2].map((i) => [0, 1, 2].reduce((s, o) => s + x.data[o * 3 + i], 0));
-    expectClose(x.grad!.data, [0, 1, 2].flatMap(() => col.map((v) => 2 * v)), 1e-6, 1e-6);
+    expectClose(
+      x.grad!.data,
+      [0, 1, 2].flatMap(() => col.map((v) => 2 * v)),
+      1e-6,
+      1e-6,
+    );
     const v = wc.tensor(randomData(3, 5), [3], { requiresGrad: true });
     const w = wc.tensor(randomData(9, 6), [3, 3]);
     wc.linear(v, w, v).sum().backward();
     // y = W·v + v: dy/dv summed = Wᵀ·1 + 1
-    expectClose(v.grad!.data, [0, 1, 2].map((i) => 1 + [0, 1, 2].reduce((s, o) => s + w.data[o * 3 + i], 0)), 1e-6, 1e-6);
+    expectClose(
+      v.grad!.data,
+      [0, 1, 2].map((i) => 1 + [0, 1, 2].reduce((s, o) => s + w.data[o * 3 + i], 0)),
+      1e-6,
+      1e-6,
+    );
   });
 
   it('handles empty sizes: no rows, no input features (the bias alone), no output features', () => {
     expect(wc.linear(wc.zeros([0, 3]), wc.ones([2, 3]), wc.ones([2])).shape).toEqual([0, 2]);
     expect(Array.from(wc.linear(wc.zeros([2, 0]), wc.zeros([3, 0]), wc.tensor([1, 2, 3])).data)).toEqual([1, 2, 3, 1, 2, 3]);
     const w = wc.zeros([3, 0], { requiresGrad: true });
-    wc.linear(wc.zeros([2, 0]), w).sum().backward();
+    wc.linear(wc.zeros([2, 0]), w)
+      .sum()
+      .backward();
     expect(w.grad!.shape).toEqual([3, 0]);
     expect(wc.linear(wc.ones([2, 3]), wc.zeros([0, 3])).shape).toEqual([2, 0]);
   });
@@ -143,8 +192,7 @@ describe.each(BACKENDS)('linear on %s', (backend) => {
 describe('the linear kernels, wasm against js', () => {
   const sizes: LinearDims[] = [];
   for (const rows of [1, 3, 4, 5, 9])
-    for (const inFeatures of [1, 3, 8, 13])
-      for (const outFeatures of [1, 5, 8, 12, 17]) sizes.push({ rows, inFeatures, outFeatures });
+    for (const inFeatures of [1, 3, 8, 13]) for (const outFeatures of [1, 5, 8, 12, 17]) sizes.push({ rows, inFeatures, outFeatures });
 
   it('forward with and without bias writes every entry', () => {
     for (const d of sizes) {
@@ -153,7 +201,12 @@ describe('the linear kernels, wasm against js', () => {
       const b = randomData(d.outFeatures, 3);
       for (const bias of [b, null]) {
         const want = linearRef(x, w, bias, d);
-        expectClose(fromPoisonedHeap(() => wasmKernels.linear(x, w, bias, d)), want, 1e-5, 1e-5);
+        expectClose(
+          fromPoisonedHeap(() => wasmKernels.linear(x, w, bias, d)),
+          want,
+          1e-5,
+          1e-5,
+        );
         expectClose(jsKernels.linear(x, w, bias, d), want, 1e-5, 1e-5);
       }
     }
@@ -177,7 +230,13 @@ describe('the linear kernels, wasm against js', () => {
           for (const got of [fromPoisonedHeap(() => run(wasmKernels)), run(jsKernels)]) {
             for (const g of ['dx', 'dw', 'db'] as const) {
               if (!(which as readonly string[]).includes(g)) expect(got[g]).toBeNull();
-              else expectClose(got[g]!, want[g].map((v, i) => v + (zeroed ? 0 : starts[g][i])), 1e-5, 1e-5);
+              else
+                expectClose(
+                  got[g]!,
+                  want[g].map((v, i) => v + (zeroed ? 0 : starts[g][i])),
+                  1e-5,
+                  1e-5,
+                );
             }
           }
         }

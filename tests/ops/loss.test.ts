@@ -83,7 +83,12 @@ describe.each(BACKENDS)('mseLoss on %s', (backend) => {
     loss.backward(wc.tensor(3));
     const want = Array.from(xd, (v, i) => (2 * 3 * (v - yd[i])) / n);
     expectClose(x.grad!.data, want, 1e-9, 1e-5);
-    expectClose(y.grad!.data, want.map((v) => -v), 1e-9, 1e-5);
+    expectClose(
+      y.grad!.data,
+      want.map((v) => -v),
+      1e-9,
+      1e-5,
+    );
   });
 
   it('an empty input gives NaN for mean and 0 for sum, as PyTorch', () => {

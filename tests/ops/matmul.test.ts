@@ -11,7 +11,15 @@ describe.each(BACKENDS)('matmul on %s', (backend) => {
   beforeAll(() => wc.setBackend(backend));
 
   it('multiplies [m, k] by [k, n] like the float64 definition, for sizes around the tile', () => {
-    for (const [m, k, n] of [[1, 1, 1], [2, 3, 4], [5, 7, 9], [4, 8, 8], [13, 1, 6], [3, 17, 2], [30, 12, 6]]) {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [2, 3, 4],
+      [5, 7, 9],
+      [4, 8, 8],
+      [13, 1, 6],
+      [3, 17, 2],
+      [30, 12, 6],
+    ]) {
       const a = randomData(m * k, m);
       const b = randomData(k * n, n);
       const c = wc.matmul(wc.tensor(a, [m, k]), wc.tensor(b, [k, n]));
@@ -26,11 +34,18 @@ describe.each(BACKENDS)('matmul on %s', (backend) => {
   });
 
   it('has gradients dA = dC·Bᵀ and dB = Aᵀ·dC (finite differences)', () => {
-    for (const [m, k, n] of [[3, 5, 2], [1, 4, 7], [6, 1, 5]]) {
+    for (const [m, k, n] of [
+      [3, 5, 2],
+      [1, 4, 7],
+      [6, 1, 5],
+    ]) {
       gradcheck({
         atol: 1e-4,
         rtol: 1e-4,
-        inputs: [{ shape: [m, k], data: randomData(m * k, 11) }, { shape: [k, n], data: randomData(k * n, 12) }],
+        inputs: [
+          { shape: [m, k], data: randomData(m * k, 11) },
+          { shape: [k, n], data: randomData(k * n, 12) },
+        ],
         op: (a, b) => wc.matmul(a, b),
         ref: (a, b) => matmulRef(a, b, m, k, n),
       });

@@ -70,11 +70,26 @@ describe.each(BACKENDS)('pad on %s', (backend) => {
 
   it.each(MODES)("matches padRef in mode '%s' on [H,W], [C,H,W], [N,C,H,W] and 5-D inputs, with negative pads", (mode) => {
     const cases: [number[], Pads][] = [
-      [[3, 4], [1, 2, 2, 1]],
-      [[2, 3, 5], [2, 0, 0, 2]],
-      [[2, 3, 4, 5], [-1, 2, 1, -2]],
-      [[2, 1, 2, 3, 4], [0, -1, -1, 2]],
-      [[1, 1, 4, 4], [0, 0, 0, 0]],
+      [
+        [3, 4],
+        [1, 2, 2, 1],
+      ],
+      [
+        [2, 3, 5],
+        [2, 0, 0, 2],
+      ],
+      [
+        [2, 3, 4, 5],
+        [-1, 2, 1, -2],
+      ],
+      [
+        [2, 1, 2, 3, 4],
+        [0, -1, -1, 2],
+      ],
+      [
+        [1, 1, 4, 4],
+        [0, 0, 0, 0],
+      ],
     ];
     for (const [shape, pads] of cases) {
       const x = randomData(size(shape), 3);
@@ -141,9 +156,18 @@ describe.each(BACKENDS)('pad on %s', (backend) => {
 
   it.each(MODES)("gradients of mode '%s' match finite differences (fixed cases)", (mode) => {
     const cases: [number[], Pads][] = [
-      [[2, 3, 4], [2, 1, 1, 2]],
-      [[1, 2, 4, 3], [-1, 2, 2, -1]],
-      [[3, 3], [1, 1, 1, 1]],
+      [
+        [2, 3, 4],
+        [2, 1, 1, 2],
+      ],
+      [
+        [1, 2, 4, 3],
+        [-1, 2, 2, -1],
+      ],
+      [
+        [3, 3],
+        [1, 1, 1, 1],
+      ],
     ];
     for (const [shape, pads] of cases) {
       run(() =>
@@ -263,7 +287,11 @@ describe('pad rejects misuse like PyTorch, before touching any kernel', () => {
     expect(wc.pad(x(), [2, 2, 2, 2], 'reflect').shape).toEqual([1, 1, 7, 7]);
   });
   it('circular needs every pad <= the size (left after cropping)', () => {
-    expectError(() => wc.pad(x(), [4, 0, 0, 0], 'circular'), RangeError, 'pad: circular padding (4, 0) causes wrapping around more than once');
+    expectError(
+      () => wc.pad(x(), [4, 0, 0, 0], 'circular'),
+      RangeError,
+      'pad: circular padding (4, 0) causes wrapping around more than once',
+    );
     expectError(() => wc.pad(x(), [0, 4, 0, -1], 'circular'), RangeError, 'pad: circular padding (0, 4)');
     expectError(() => wc.pad(x(), [0, 0, 2, -2], 'circular'), RangeError, 'pad: circular padding (2, -2)');
     expect(wc.pad(x(), [3, 3, 3, 3], 'circular').shape).toEqual([1, 1, 9, 9]);
@@ -283,7 +311,9 @@ describe('pad rejects misuse like PyTorch, before touching any kernel', () => {
     const t = x();
     expect(() => wc.pad(t, [5, 5, 5, 5], 'reflect')).toThrow();
     expect(Array.from(t.data)).toEqual(arange(9));
-    expect(Array.from(wc.pad(t, [1, 1, 1, 1], 'replicate').data)).toEqual(Array.from(padRef(arange(9), [1, 1, 3, 3], [1, 1, 1, 1], 'replicate').data));
+    expect(Array.from(wc.pad(t, [1, 1, 1, 1], 'replicate').data)).toEqual(
+      Array.from(padRef(arange(9), [1, 1, 3, 3], [1, 1, 1, 1], 'replicate').data),
+    );
   });
 });
 

@@ -27,7 +27,12 @@ beforeAll(() => wc.init());
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** A case's options as the ops take them. */
-const maxOpts = (o: PoolRefOptions): wc.MaxPool2dOptions => ({ stride: o.stride, padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode });
+const maxOpts = (o: PoolRefOptions): wc.MaxPool2dOptions => ({
+  stride: o.stride,
+  padding: o.padding,
+  dilation: o.dilation,
+  ceilMode: o.ceilMode,
+});
 const avgOpts = (o: PoolRefOptions): wc.AvgPool2dOptions => ({
   stride: o.stride,
   padding: o.padding,
@@ -40,8 +45,16 @@ const avgOpts = (o: PoolRefOptions): wc.AvgPool2dOptions => ({
 const MAX_CASES: [string, number[], PoolRefOptions][] = [
   ['2×2 at its default stride 2 (the SIMD path), odd height and width 7 = 4 + 3 windows', [2, 3, 7, 15], { kernel: [2, 2] }],
   ['3×3 stride 1 padding 1', [2, 2, 5, 5], { kernel: [3, 3], stride: [1, 1], padding: [1, 1] }],
-  ['3×3 stride 2 padding 1, ceil mode (a last window past the input)', [1, 3, 6, 6], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true }],
-  ['kernel [2, 3] stride [1, 2] padding [1, 1] dilation [2, 1]', [2, 1, 5, 7], { kernel: [2, 3], stride: [1, 2], padding: [1, 1], dilation: [2, 1] }],
+  [
+    '3×3 stride 2 padding 1, ceil mode (a last window past the input)',
+    [1, 3, 6, 6],
+    { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true },
+  ],
+  [
+    'kernel [2, 3] stride [1, 2] padding [1, 1] dilation [2, 1]',
+    [2, 1, 5, 7],
+    { kernel: [2, 3], stride: [1, 2], padding: [1, 1], dilation: [2, 1] },
+  ],
   ['kernel 3 dilation 2 ceil mode on 5×5', [1, 2, 5, 5], { kernel: [3, 3], stride: [2, 2], dilation: [2, 2], ceilMode: true }],
   ['kernel 5 padding 2 stride 3, ceil mode', [1, 1, 5, 5], { kernel: [5, 5], stride: [3, 3], padding: [2, 2], ceilMode: true }],
   ['kernel [1, 3] stride [3, 1], ceil mode', [1, 2, 5, 3], { kernel: [1, 3], stride: [3, 1], ceilMode: true }],
@@ -54,10 +67,26 @@ const AVG_CASES: [string, number[], PoolRefOptions][] = [
   ['2×2 at its default stride 2 (the SIMD path), odd height and width', [2, 3, 7, 15], { kernel: [2, 2] }],
   ['2×2 with divisorOverride 3 (the SIMD path)', [1, 2, 6, 9], { kernel: [2, 2], divisorOverride: 3 }],
   ['3×3 stride 1 padding 1, countIncludePad (the default)', [2, 2, 5, 5], { kernel: [3, 3], stride: [1, 1], padding: [1, 1] }],
-  ['3×3 stride 1 padding 1 without countIncludePad', [2, 2, 5, 5], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], countIncludePad: false }],
-  ['3×3 stride 2 padding 1 ceil mode, countIncludePad (the last window clipped to the padding)', [1, 2, 6, 6], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true }],
-  ['3×3 stride 2 padding 1 ceil mode without countIncludePad', [1, 2, 7, 6], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true, countIncludePad: false }],
-  ['kernel [3, 2] stride [2, 1] padding [1, 1] divisorOverride −2', [2, 1, 5, 3], { kernel: [3, 2], stride: [2, 1], padding: [1, 1], divisorOverride: -2 }],
+  [
+    '3×3 stride 1 padding 1 without countIncludePad',
+    [2, 2, 5, 5],
+    { kernel: [3, 3], stride: [1, 1], padding: [1, 1], countIncludePad: false },
+  ],
+  [
+    '3×3 stride 2 padding 1 ceil mode, countIncludePad (the last window clipped to the padding)',
+    [1, 2, 6, 6],
+    { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true },
+  ],
+  [
+    '3×3 stride 2 padding 1 ceil mode without countIncludePad',
+    [1, 2, 7, 6],
+    { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true, countIncludePad: false },
+  ],
+  [
+    'kernel [3, 2] stride [2, 1] padding [1, 1] divisorOverride −2',
+    [2, 1, 5, 3],
+    { kernel: [3, 2], stride: [2, 1], padding: [1, 1], divisorOverride: -2 },
+  ],
   ['kernel 5 padding 2 stride 3 ceil mode on 5×5', [1, 1, 5, 5], { kernel: [5, 5], stride: [3, 3], padding: [2, 2], ceilMode: true }],
   ['1×1 on a 1×1 image', [1, 1, 1, 1], { kernel: [1, 1] }],
   ['2×2 on a 1×1 image in ceil mode', [1, 1, 1, 1], { kernel: [2, 2], ceilMode: true }],
@@ -123,7 +152,11 @@ describe.each(BACKENDS)('pooling on %s', (backend) => {
   });
 
   it('pools an empty batch [0, C, H, W] into an empty output, with an empty gradient (PyTorch allows a batch of 0)', () => {
-    for (const op of [(x: wc.Tensor) => wc.maxPool2d(x, 2), (x: wc.Tensor) => wc.avgPool2d(x, 3, { padding: 1 }), (x: wc.Tensor) => wc.adaptiveAvgPool2d(x, [2, 7])]) {
+    for (const op of [
+      (x: wc.Tensor) => wc.maxPool2d(x, 2),
+      (x: wc.Tensor) => wc.avgPool2d(x, 3, { padding: 1 }),
+      (x: wc.Tensor) => wc.adaptiveAvgPool2d(x, [2, 7]),
+    ]) {
       const x = wc.zeros([0, 3, 5, 6]);
       x.requiresGrad = true;
       const y = op(x);
@@ -150,21 +183,60 @@ describe.each(BACKENDS)('pooling on %s', (backend) => {
       ],
     ]);
     // ties between later taps: the first of them in scan order, in the SIMD and the scalar kernels alike
-    const t = wc.tensor([[[0, 3, 3, 1, 1, 1, 5, 9], [3, 3, 1, 0, 5, 5, 9, 9]]], undefined, { requiresGrad: true });
+    const t = wc.tensor(
+      [
+        [
+          [0, 3, 3, 1, 1, 1, 5, 9],
+          [3, 3, 1, 0, 5, 5, 9, 9],
+        ],
+      ],
+      undefined,
+      { requiresGrad: true },
+    );
     const z = wc.maxPool2d(t, 2);
     expect(Array.from(z.data)).toEqual([3, 3, 5, 9]);
     z.backward(wc.tensor([[[1, 2, 3, 4]]]));
-    expect(t.grad!.toArray()).toEqual([[[0, 1, 2, 0, 0, 0, 0, 4], [0, 0, 0, 0, 3, 0, 0, 0]]]);
+    expect(t.grad!.toArray()).toEqual([
+      [
+        [0, 1, 2, 0, 0, 0, 0, 4],
+        [0, 0, 0, 0, 3, 0, 0, 0],
+      ],
+    ]);
   });
 
   it('maxPool2d propagates NaN as PyTorch does: the output is NaN and the gradient goes to the last NaN of the window', () => {
-    const x = wc.tensor([[[NaN, 1, 7, NaN], [2, NaN, NaN, 3]]], undefined, { requiresGrad: true });
-    for (const k of [[2, 2], [2, 4]] as Pair[]) {
+    const x = wc.tensor(
+      [
+        [
+          [NaN, 1, 7, NaN],
+          [2, NaN, NaN, 3],
+        ],
+      ],
+      undefined,
+      { requiresGrad: true },
+    );
+    for (const k of [
+      [2, 2],
+      [2, 4],
+    ] as Pair[]) {
       x.grad = null;
       const y = wc.maxPool2d(x, k);
       expect(y.data.every(Number.isNaN)).toBe(true);
       y.backward(wc.ones(y.shape));
-      const want = k[1] === 2 ? [[[0, 0, 0, 0], [0, 1, 1, 0]]] : [[[0, 0, 0, 0], [0, 0, 1, 0]]];
+      const want =
+        k[1] === 2
+          ? [
+              [
+                [0, 0, 0, 0],
+                [0, 1, 1, 0],
+              ],
+            ]
+          : [
+              [
+                [0, 0, 0, 0],
+                [0, 0, 1, 0],
+              ],
+            ];
       expect(x.grad!.toArray()).toEqual(want);
     }
   });
@@ -229,9 +301,15 @@ describe.each(BACKENDS)('pooling on %s', (backend) => {
     const data = randomData(size(shape), 9);
     const ops: [(x: wc.Tensor) => wc.Tensor, (dy: Float32Array, shape: number[]) => Float64Array][] = [
       [(x) => wc.maxPool2d(x, 2), (dy) => maxPoolGradRef(dy, maxPoolRef(data, shape, { kernel: [2, 2] }), shape)],
-      [(x) => wc.maxPool2d(x, 3, { stride: 1, padding: 1 }), (dy) => maxPoolGradRef(dy, maxPoolRef(data, shape, { kernel: [3, 3], stride: [1, 1], padding: [1, 1] }), shape)],
+      [
+        (x) => wc.maxPool2d(x, 3, { stride: 1, padding: 1 }),
+        (dy) => maxPoolGradRef(dy, maxPoolRef(data, shape, { kernel: [3, 3], stride: [1, 1], padding: [1, 1] }), shape),
+      ],
       [(x) => wc.avgPool2d(x, 2), (dy) => avgPoolGradRef(dy, shape, { kernel: [2, 2] })],
-      [(x) => wc.avgPool2d(x, 3, { stride: 2, padding: 1 }), (dy) => avgPoolGradRef(dy, shape, { kernel: [3, 3], stride: [2, 2], padding: [1, 1] })],
+      [
+        (x) => wc.avgPool2d(x, 3, { stride: 2, padding: 1 }),
+        (dy) => avgPoolGradRef(dy, shape, { kernel: [3, 3], stride: [2, 2], padding: [1, 1] }),
+      ],
       [(x) => wc.adaptiveAvgPool2d(x, [3, 7]), (dy) => adaptiveAvgPoolGradRef(dy, shape, [3, 7])],
     ];
     for (const [op, gradRef] of ops) {
@@ -240,7 +318,12 @@ describe.each(BACKENDS)('pooling on %s', (backend) => {
       const dy = randomData(y1.size, 10);
       const weight = wc.tensor(dy, [...y1.shape]);
       y1.mul(weight).sum().add(y2.mul(weight).sum()).backward();
-      expectClose(x.grad!.data, gradRef(dy, shape).map((v) => 2 * v), 1e-5, 1e-5);
+      expectClose(
+        x.grad!.data,
+        gradRef(dy, shape).map((v) => 2 * v),
+        1e-5,
+        1e-5,
+      );
     }
   });
 });
@@ -262,7 +345,11 @@ describe.each(BACKENDS)('pooling at LeNet sizes on %s, through the public API', 
     const max = maxPoolRef(data, shape, o);
     const runs = [
       { op: (x: wc.Tensor) => wc.maxPool2d(x, 2), ref: max, grad: (dy: Float32Array) => maxPoolGradRef(dy, max, shape) },
-      { op: (x: wc.Tensor) => wc.avgPool2d(x, 2), ref: avgPoolRef(data, shape, o), grad: (dy: Float32Array) => avgPoolGradRef(dy, shape, o) },
+      {
+        op: (x: wc.Tensor) => wc.avgPool2d(x, 2),
+        ref: avgPoolRef(data, shape, o),
+        grad: (dy: Float32Array) => avgPoolGradRef(dy, shape, o),
+      },
     ];
     for (const { op, ref, grad } of runs) {
       const x = wc.tensor(data, shape, { requiresGrad: true });
@@ -278,7 +365,10 @@ describe.each(BACKENDS)('pooling at LeNet sizes on %s, through the public API', 
   it('adaptiveAvgPool2d on [64, 16, 10, 10] to 3×3 and to 1×1 matches the float64 reference', () => {
     const shape = [64, 16, 10, 10];
     const data = randomData(size(shape), 13);
-    for (const out of [[3, 3], [1, 1]] as Pair[]) {
+    for (const out of [
+      [3, 3],
+      [1, 1],
+    ] as Pair[]) {
       const x = wc.tensor(data, shape, { requiresGrad: true });
       const y = wc.adaptiveAvgPool2d(x, out);
       expectClose(y.data, adaptiveAvgPoolRef(data, shape, out).data, 1e-6, 1e-5);
@@ -326,12 +416,28 @@ type PoolParams = typeof poolCase extends fc.Arbitrary<infer T> ? T : never;
 
 /** The geometry of a random case (padding cut to half the kernel; dilation 1 unless `dilated`), or null when no window fits. */
 function geometryOf(r: PoolParams, dilated: boolean): WindowGeometry | null {
-  const [kh, kw, sh, sw, ph, pw] = r.lenet ? [2, 2, 2, 2, 0, 0] : [r.kh, r.kw, r.sh, r.sw, Math.min(r.ph, r.kh >> 1), Math.min(r.pw, r.kw >> 1)];
+  const [kh, kw, sh, sw, ph, pw] = r.lenet
+    ? [2, 2, 2, 2, 0, 0]
+    : [r.kh, r.kw, r.sh, r.sw, Math.min(r.ph, r.kh >> 1), Math.min(r.pw, r.kw >> 1)];
   const [dh, dw] = dilated && !r.lenet ? [r.dh, r.dw] : [1, 1];
   const outH = pooledOutSize(r.h, kh, sh, ph, dh, r.ceilMode);
   const outW = pooledOutSize(r.w, kw, sw, pw, dw, r.ceilMode);
   if (outH < 1 || outW < 1) return null;
-  return { c: r.planes, h: r.h, w: r.w, kh, kw, strideH: sh, strideW: sw, padTop: ph, padLeft: pw, dilationH: dh, dilationW: dw, outH, outW };
+  return {
+    c: r.planes,
+    h: r.h,
+    w: r.w,
+    kh,
+    kw,
+    strideH: sh,
+    strideW: sw,
+    padTop: ph,
+    padLeft: pw,
+    dilationH: dh,
+    dilationW: dw,
+    outH,
+    outW,
+  };
 }
 
 const jsKernels = () => onBackend('js', () => kernels('test'));
@@ -373,12 +479,14 @@ const maxPass = (x: Float32Array, g: WindowGeometry, zeroed: boolean) => (k: Poo
 };
 
 /** Avg pooling forward and backward on kernels k. */
-const avgPass = (x: Float32Array, g: WindowGeometry, d: AvgPoolDivisor, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
-  const out = k.avgPool2d(x, g, d);
-  const dx = grad();
-  k.avgPool2dBackward(dy, dx, g, d, zeroed);
-  return [out, dx];
-};
+const avgPass =
+  (x: Float32Array, g: WindowGeometry, d: AvgPoolDivisor, zeroed: boolean) =>
+  (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
+    const out = k.avgPool2d(x, g, d);
+    const dx = grad();
+    k.avgPool2dBackward(dy, dx, g, d, zeroed);
+    return [out, dx];
+  };
 
 describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned heap', () => {
   const variants: [string, () => PoolKernels][] = [
@@ -413,11 +521,12 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
   });
 
   /** Adaptive pooling forward and backward on kernels k. */
-  const adaptivePass = (x: Float32Array, g: AdaptivePoolGeometry, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
-    const dx = grad();
-    k.adaptiveAvgPool2dBackward(dy, dx, g, zeroed);
-    return [k.adaptiveAvgPool2d(x, g), dx];
-  };
+  const adaptivePass =
+    (x: Float32Array, g: AdaptivePoolGeometry, zeroed: boolean) => (k: PoolKernels, dy: Float32Array, grad: () => Float32Array) => {
+      const dx = grad();
+      k.adaptiveAvgPool2dBackward(dy, dx, g, zeroed);
+      return [k.adaptiveAvgPool2d(x, g), dx];
+    };
 
   it('adaptive avg pooling: forward, and the backward from zeros and onto filled gradients (property)', () => {
     const adaptive = fc.record({
@@ -445,7 +554,10 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
   const CHUNKED: [string, WindowGeometry][] = [
     ['2×2 stride 2 on LeNet’s [64, 6, 28, 28] (the 2×2 kernels, 6 chunks)', window(64 * 6, 28, 28, 2, 2, 0)],
     ['2×2 stride 2 on LeNet’s [64, 16, 10, 10] (rows of 5 windows: one step overlapping the last)', window(64 * 16, 10, 10, 2, 2, 0)],
-    ['2×2 stride 2 on 3 planes of 301×299, each larger than a chunk (odd sizes: a row and a column outside every window)', window(3, 301, 299, 2, 2, 0)],
+    [
+      '2×2 stride 2 on 3 planes of 301×299, each larger than a chunk (odd sizes: a row and a column outside every window)',
+      window(3, 301, 299, 2, 2, 0),
+    ],
     ['3×3 stride 2 padding 1 ceil mode on [32, 6, 29, 29] (the general kernels)', window(32 * 6, 29, 29, 3, 2, 1, true)],
   ];
 
@@ -466,7 +578,8 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
       { planes: 2, h: 260, w: 300, outH: 7, outW: 7 },
     ]) {
       const x = randomData(g.planes * g.h * g.w, 20);
-      for (const zeroed of [true, false]) expectSameAsJs(wasmKernels, { dy: g.planes * g.outH * g.outW, dx: x.length }, 21, zeroed, adaptivePass(x, g, zeroed));
+      for (const zeroed of [true, false])
+        expectSameAsJs(wasmKernels, { dy: g.planes * g.outH * g.outW, dx: x.length }, 21, zeroed, adaptivePass(x, g, zeroed));
     }
   });
 });
@@ -474,34 +587,130 @@ describe('pool kernels: wasm (SIMD and scalar) equal the js ones on the poisoned
 describe('pooling misuse: PyTorch’s rules, refused before any kernel runs', () => {
   const x = () => wc.ones([1, 2, 5, 5]);
   const cases: [string, () => unknown, typeof TypeError | typeof RangeError, string, string[]][] = [
-    ['padding above half the kernel', () => wc.maxPool2d(x(), 2, { padding: 2 }), RangeError, 'maxPool2d', ['at most half of kernelSize [2,2]', 'at most [1,1]', 'got [2,2]']],
-    ['padding above half the kernel, dilated or not (the kernel undilated, as PyTorch 1.13)', () => wc.maxPool2d(x(), 3, { padding: 2, dilation: 2 }), RangeError, 'maxPool2d', ['at most [1,1]']],
-    ['avg padding above half the kernel', () => wc.avgPool2d(x(), [3, 4], { padding: [1, 3] }), RangeError, 'avgPool2d', ['[3,4]', 'at most [1,2]', 'got [1,3]']],
-    ['a window larger than the padded input', () => wc.maxPool2d(x(), 6), RangeError, 'maxPool2d', ['kernel [6,6]', 'padded input [5,5]', 'output size would be [0,0]']],
-    ['a dilated window larger than the padded input', () => wc.maxPool2d(x(), 3, { dilation: 3 }), RangeError, 'maxPool2d', ['dilated [7,7]', 'padded input [5,5]']],
-    ['an avg window larger than the padded input', () => wc.avgPool2d(x(), [2, 8], { padding: [0, 1] }), RangeError, 'avgPool2d', ['[2,8]', 'padded input [5,7]']],
+    [
+      'padding above half the kernel',
+      () => wc.maxPool2d(x(), 2, { padding: 2 }),
+      RangeError,
+      'maxPool2d',
+      ['at most half of kernelSize [2,2]', 'at most [1,1]', 'got [2,2]'],
+    ],
+    [
+      'padding above half the kernel, dilated or not (the kernel undilated, as PyTorch 1.13)',
+      () => wc.maxPool2d(x(), 3, { padding: 2, dilation: 2 }),
+      RangeError,
+      'maxPool2d',
+      ['at most [1,1]'],
+    ],
+    [
+      'avg padding above half the kernel',
+      () => wc.avgPool2d(x(), [3, 4], { padding: [1, 3] }),
+      RangeError,
+      'avgPool2d',
+      ['[3,4]', 'at most [1,2]', 'got [1,3]'],
+    ],
+    [
+      'a window larger than the padded input',
+      () => wc.maxPool2d(x(), 6),
+      RangeError,
+      'maxPool2d',
+      ['kernel [6,6]', 'padded input [5,5]', 'output size would be [0,0]'],
+    ],
+    [
+      'a dilated window larger than the padded input',
+      () => wc.maxPool2d(x(), 3, { dilation: 3 }),
+      RangeError,
+      'maxPool2d',
+      ['dilated [7,7]', 'padded input [5,5]'],
+    ],
+    [
+      'an avg window larger than the padded input',
+      () => wc.avgPool2d(x(), [2, 8], { padding: [0, 1] }),
+      RangeError,
+      'avgPool2d',
+      ['[2,8]', 'padded input [5,7]'],
+    ],
     ['kernel size 0', () => wc.maxPool2d(x(), 0), RangeError, 'maxPool2d', ['kernelSize', '>= 1', '0']],
     ['a fractional kernel size', () => wc.avgPool2d(x(), 1.5), TypeError, 'avgPool2d', ['kernelSize', 'integer', '1.5']],
     ['stride 0', () => wc.maxPool2d(x(), 2, { stride: 0 }), RangeError, 'maxPool2d', ['stride', '>= 1', '0']],
     ['a negative stride entry', () => wc.avgPool2d(x(), 2, { stride: [1, -1] }), RangeError, 'avgPool2d', ['stride[1]', '>= 1', '-1']],
     ['dilation 0', () => wc.maxPool2d(x(), 2, { dilation: 0 }), RangeError, 'maxPool2d', ['dilation', '>= 1']],
     ['negative padding', () => wc.maxPool2d(x(), 2, { padding: -1 }), RangeError, 'maxPool2d', ['padding', '>= 0', '-1']],
-    ['a kernel size of three numbers', () => wc.maxPool2d(x(), [2, 2, 2] as never), RangeError, 'maxPool2d', ['kernelSize', 'pair', '3 values']],
+    [
+      'a kernel size of three numbers',
+      () => wc.maxPool2d(x(), [2, 2, 2] as never),
+      RangeError,
+      'maxPool2d',
+      ['kernelSize', 'pair', '3 values'],
+    ],
     ['ceilMode not a boolean', () => wc.maxPool2d(x(), 2, { ceilMode: 1 as never }), TypeError, 'maxPool2d', ['ceilMode', 'boolean', '1']],
-    ['countIncludePad not a boolean', () => wc.avgPool2d(x(), 2, { countIncludePad: 'yes' as never }), TypeError, 'avgPool2d', ['countIncludePad', 'boolean', '"yes"']],
-    ['divisorOverride 0', () => wc.avgPool2d(x(), 2, { divisorOverride: 0 }), RangeError, 'avgPool2d', ['divisorOverride', 'non-zero', 'got 0']],
-    ['a fractional divisorOverride', () => wc.avgPool2d(x(), 2, { divisorOverride: 2.5 }), TypeError, 'avgPool2d', ['divisorOverride', 'integer', '2.5']],
-    ['dilation for avg pooling (it has none)', () => wc.avgPool2d(x(), 2, { dilation: 2 } as never), TypeError, 'avgPool2d', ['"dilation"', 'countIncludePad, divisorOverride']],
-    ['a misspelt option', () => wc.maxPool2d(x(), 2, { ceil_mode: true } as never), TypeError, 'maxPool2d', ['"ceil_mode"', 'stride, padding, dilation, ceilMode']],
+    [
+      'countIncludePad not a boolean',
+      () => wc.avgPool2d(x(), 2, { countIncludePad: 'yes' as never }),
+      TypeError,
+      'avgPool2d',
+      ['countIncludePad', 'boolean', '"yes"'],
+    ],
+    [
+      'divisorOverride 0',
+      () => wc.avgPool2d(x(), 2, { divisorOverride: 0 }),
+      RangeError,
+      'avgPool2d',
+      ['divisorOverride', 'non-zero', 'got 0'],
+    ],
+    [
+      'a fractional divisorOverride',
+      () => wc.avgPool2d(x(), 2, { divisorOverride: 2.5 }),
+      TypeError,
+      'avgPool2d',
+      ['divisorOverride', 'integer', '2.5'],
+    ],
+    [
+      'dilation for avg pooling (it has none)',
+      () => wc.avgPool2d(x(), 2, { dilation: 2 } as never),
+      TypeError,
+      'avgPool2d',
+      ['"dilation"', 'countIncludePad, divisorOverride'],
+    ],
+    [
+      'a misspelt option',
+      () => wc.maxPool2d(x(), 2, { ceil_mode: true } as never),
+      TypeError,
+      'maxPool2d',
+      ['"ceil_mode"', 'stride, padding, dilation, ceilMode'],
+    ],
     ['options not an object', () => wc.maxPool2d(x(), 2, 2 as never), TypeError, 'maxPool2d', ['options must be an object', '2']],
     ['a 2-D input', () => wc.maxPool2d(wc.ones([5, 5]), 2), RangeError, 'maxPool2d', ['[N, C, H, W] or [C, H, W]', '[5,5]']],
     ['a 5-D input', () => wc.avgPool2d(wc.ones([1, 1, 1, 5, 5]), 2), RangeError, 'avgPool2d', ['4-D', '[1,1,1,5,5]']],
-    ['an input with no channels', () => wc.adaptiveAvgPool2d(wc.ones([1, 0, 5, 5]), 2), RangeError, 'adaptiveAvgPool2d', ['non-zero', '[1,0,5,5]']],
+    [
+      'an input with no channels',
+      () => wc.adaptiveAvgPool2d(wc.ones([1, 0, 5, 5]), 2),
+      RangeError,
+      'adaptiveAvgPool2d',
+      ['non-zero', '[1,0,5,5]'],
+    ],
     ['an input that is not a tensor', () => wc.maxPool2d([[1, 2]] as never, 2), TypeError, 'maxPool2d', ['input', 'Tensor', 'array']],
     ['adaptive output size 0', () => wc.adaptiveAvgPool2d(x(), 0), RangeError, 'adaptiveAvgPool2d', ['outputSize', '>= 1', '0']],
-    ['a negative adaptive output size entry', () => wc.adaptiveAvgPool2d(x(), [2, -1]), RangeError, 'adaptiveAvgPool2d', ['outputSize[1]', '>= 1', '-1']],
-    ['an adaptive output size of three numbers', () => wc.adaptiveAvgPool2d(x(), [1, 2, 3] as never), RangeError, 'adaptiveAvgPool2d', ['pair', '3 values']],
-    ['an adaptive output size that is a string', () => wc.adaptiveAvgPool2d(x(), '2' as never), TypeError, 'adaptiveAvgPool2d', ['outputSize', 'pair', '"2"']],
+    [
+      'a negative adaptive output size entry',
+      () => wc.adaptiveAvgPool2d(x(), [2, -1]),
+      RangeError,
+      'adaptiveAvgPool2d',
+      ['outputSize[1]', '>= 1', '-1'],
+    ],
+    [
+      'an adaptive output size of three numbers',
+      () => wc.adaptiveAvgPool2d(x(), [1, 2, 3] as never),
+      RangeError,
+      'adaptiveAvgPool2d',
+      ['pair', '3 values'],
+    ],
+    [
+      'an adaptive output size that is a string',
+      () => wc.adaptiveAvgPool2d(x(), '2' as never),
+      TypeError,
+      'adaptiveAvgPool2d',
+      ['outputSize', 'pair', '"2"'],
+    ],
   ];
 
   it.each(cases)('%s', (_, run, kind, prefix, says) => {

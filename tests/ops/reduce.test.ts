@@ -120,7 +120,13 @@ describe.each(BACKENDS)('sum and mean over dims on %s', (backend) => {
         // an empty dim list reduces every dim, as PyTorch 1.13 does
         const mask = dims.length === 0 ? shape.map(() => true) : reduced;
         for (const op of ['sum', 'mean'] as const) {
-          gradcheck({ inputs, op: (x) => x[op](dims, keepdim), ref: (x) => reduceRef(x, shape, mask, op === 'mean'), atol: 1e-5, rtol: 1e-5 });
+          gradcheck({
+            inputs,
+            op: (x) => x[op](dims, keepdim),
+            ref: (x) => reduceRef(x, shape, mask, op === 'mean'),
+            atol: 1e-5,
+            rtol: 1e-5,
+          });
         }
         const out = wc.tensor(inputs[0].data, shape).sum(dims, keepdim);
         expect(out.shape).toEqual(keepdim ? shape.map((n, d) => (mask[d] ? 1 : n)) : shape.filter((_, d) => !mask[d]));
@@ -139,7 +145,12 @@ describe.each(BACKENDS)('sum and mean over dims on %s', (backend) => {
       const out = x[op]([0, 2, 3]);
       const n = op === 'mean' ? 256 * 28 * 28 : 1;
       expect(out.shape).toEqual([6]);
-      expectClose(out.data, exact.map((v) => v / n), 1e-3 / n, 1e-6);
+      expectClose(
+        out.data,
+        exact.map((v) => v / n),
+        1e-3 / n,
+        1e-6,
+      );
       const g = wc.tensor([1, -2, 3, 0.5, -0.25, 4]);
       out.backward(g);
       const want = (k: number) => Math.fround(g.data[k] / n);
@@ -150,7 +161,14 @@ describe.each(BACKENDS)('sum and mean over dims on %s', (backend) => {
   });
 
   it('at batch 64 over dims 1 and 0 of [64, 10] logits and [64, 120] activations, through backward() from fresh leaves', () => {
-    for (const [shape, dim] of [[[64, 10], 1], [[64, 120], 0], [[64, 16, 10, 10], [1, 2]]] as const) {
+    for (const [shape, dim] of [
+      [[64, 10], 1],
+      [[64, 120], 0],
+      [
+        [64, 16, 10, 10],
+        [1, 2],
+      ],
+    ] as const) {
       const data = randomData(size(shape), 4);
       const x = wc.tensor(data, [...shape], { requiresGrad: true });
       const dims: number[] = typeof dim === 'number' ? [dim] : [...dim];
@@ -250,9 +268,36 @@ describe('the reduction kernels, wasm against js', () => {
   // runs of 1 to 37 values (16-float blocks, 4-float vectors and tails) and rows of 1 to 21 values
   const layouts: [number[], boolean[]][] = [];
   for (const n of [1, 3, 4, 5, 15, 16, 17, 20, 33, 37]) {
-    layouts.push([[3, n], [false, true]], [[n, 3], [true, false]], [[2, n, 3], [true, true, false]], [[3, 2, n], [true, false, true]]);
+    layouts.push(
+      [
+        [3, n],
+        [false, true],
+      ],
+      [
+        [n, 3],
+        [true, false],
+      ],
+      [
+        [2, n, 3],
+        [true, true, false],
+      ],
+      [
+        [3, 2, n],
+        [true, false, true],
+      ],
+    );
   }
-  for (const n of [5, 8, 21]) layouts.push([[2, 3, 4, n], [false, true, false, true]], [[n, 2, 3, 2], [true, false, true, false]]);
+  for (const n of [5, 8, 21])
+    layouts.push(
+      [
+        [2, 3, 4, n],
+        [false, true, false, true],
+      ],
+      [
+        [n, 2, 3, 2],
+        [true, false, true, false],
+      ],
+    );
 
   it('sum over a plan: overwriting a NaN-filled output and accumulating, with a scale', () => {
     for (const [shape, reduced] of layouts) {
@@ -267,7 +312,12 @@ describe('the reduction kernels, wasm against js', () => {
           return out;
         };
         const want = reduceRef(x, shape, reduced).map((v, i) => 0.25 * v + (accumulate ? start[i] : 0));
-        expectClose(fromPoisonedHeap(() => run(wasmKernels)), want, 1e-6, 1e-6);
+        expectClose(
+          fromPoisonedHeap(() => run(wasmKernels)),
+          want,
+          1e-6,
+          1e-6,
+        );
         expectClose(run(jsKernels), want, 1e-6, 1e-6);
       }
     }
@@ -288,8 +338,17 @@ describe('the reduction kernels, wasm against js', () => {
         expect(Array.from(fromPoisonedHeap(() => run(wasmKernels)))).toEqual(Array.from(js));
         // every input position received its unit's g once: summing back gives g times the count
         const count = size(shape.filter((_, d) => reduced[d]));
-        const back = reduceRef(js.map((v, i) => v - (zeroed ? 0 : start[i])), shape, reduced);
-        expectClose(back, Array.from(g, (v) => v * count), 1e-5, 1e-5);
+        const back = reduceRef(
+          js.map((v, i) => v - (zeroed ? 0 : start[i])),
+          shape,
+          reduced,
+        );
+        expectClose(
+          back,
+          Array.from(g, (v) => v * count),
+          1e-5,
+          1e-5,
+        );
       }
     }
   });

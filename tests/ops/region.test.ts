@@ -7,7 +7,11 @@ import { BACKENDS, expectError } from '../helpers.js';
 beforeAll(() => wc.init());
 
 /** A [6, 8] tensor holding 10 * row + column, so every value names its position. */
-const grid = () => wc.tensor(Array.from({ length: 48 }, (_, i) => 10 * Math.floor(i / 8) + (i % 8)), [6, 8]);
+const grid = () =>
+  wc.tensor(
+    Array.from({ length: 48 }, (_, i) => 10 * Math.floor(i / 8) + (i % 8)),
+    [6, 8],
+  );
 const col = (c: number, rows = [0, 1, 2, 3, 4, 5]) => rows.map((r) => 10 * r + c);
 const row = (r: number, cols = [0, 1, 2, 3, 4, 5, 6, 7]) => cols.map((c) => 10 * r + c);
 
@@ -64,9 +68,15 @@ describe.each(BACKENDS)('regions on %s', (backend) => {
     it('works on 1-d, 3-d and 0-d tensors', () => {
       expect(wc.arange(10).get('::3').toArray()).toEqual([0, 3, 6, 9]);
       const cube = wc.arange(24).reshape(2, 3, 4);
-      expect(cube.get('..., -1').toArray()).toEqual([[3, 7, 11], [15, 19, 23]]);
+      expect(cube.get('..., -1').toArray()).toEqual([
+        [3, 7, 11],
+        [15, 19, 23],
+      ]);
       expect(cube.get('1, ..., 0').toArray()).toEqual([12, 16, 20]);
-      expect(cube.get(':, 1').toArray()).toEqual([[4, 5, 6, 7], [16, 17, 18, 19]]);
+      expect(cube.get(':, 1').toArray()).toEqual([
+        [4, 5, 6, 7],
+        [16, 17, 18, 19],
+      ]);
       expect(wc.tensor(5).get('...').item()).toBe(5);
     });
 
@@ -80,9 +90,21 @@ describe.each(BACKENDS)('regions on %s', (backend) => {
 
   describe('get with arrays', () => {
     it('null is a full slice, [start, stop, step?] a slice, a number an index', () => {
-      expect(grid().get([null, [2, 6]]).toArray()).toEqual(grid().get(':, 2:6').toArray());
-      expect(grid().get([[null, null, 2]]).toArray()).toEqual(grid().get('::2').toArray());
-      expect(grid().get([[-3, null], 1]).toArray()).toEqual([31, 41, 51]);
+      expect(
+        grid()
+          .get([null, [2, 6]])
+          .toArray(),
+      ).toEqual(grid().get(':, 2:6').toArray());
+      expect(
+        grid()
+          .get([[null, null, 2]])
+          .toArray(),
+      ).toEqual(grid().get('::2').toArray());
+      expect(
+        grid()
+          .get([[-3, null], 1])
+          .toArray(),
+      ).toEqual([31, 41, 51]);
       expect(grid().get([1]).toArray()).toEqual(row(1));
       expect(grid().get(['...', -1]).toArray()).toEqual(col(7));
       expect(grid().get([2, 3]).item()).toBe(23);
@@ -92,32 +114,74 @@ describe.each(BACKENDS)('regions on %s', (backend) => {
   describe('set', () => {
     it('writes a number into strided and negative-index regions', () => {
       expect(wc.zeros([5]).set('::2', 1).toArray()).toEqual([1, 0, 1, 0, 1]);
-      expect(wc.zeros([2, 3]).set('-1, -1', 7).toArray()).toEqual([[0, 0, 0], [0, 0, 7]]);
-      expect(wc.zeros([2, 3]).set('..., 0', NaN).toArray()).toEqual([[NaN, 0, 0], [NaN, 0, 0]]);
+      expect(wc.zeros([2, 3]).set('-1, -1', 7).toArray()).toEqual([
+        [0, 0, 0],
+        [0, 0, 7],
+      ]);
+      expect(wc.zeros([2, 3]).set('..., 0', NaN).toArray()).toEqual([
+        [NaN, 0, 0],
+        [NaN, 0, 0],
+      ]);
     });
 
     it('writes nothing for an empty region', () => {
       expect(wc.ones([3]).set('2:1', 0).toArray()).toEqual([1, 1, 1]);
     });
 
-    it('writes a tensor of the region\'s shape', () => {
-      const x = wc.zeros([3, 4]).set('1:, 1:3', wc.tensor([[1, 2], [3, 4]]));
-      expect(x.toArray()).toEqual([[0, 0, 0, 0], [0, 1, 2, 0], [0, 3, 4, 0]]);
+    it("writes a tensor of the region's shape", () => {
+      const x = wc.zeros([3, 4]).set(
+        '1:, 1:3',
+        wc.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      );
+      expect(x.toArray()).toEqual([
+        [0, 0, 0, 0],
+        [0, 1, 2, 0],
+        [0, 3, 4, 0],
+      ]);
     });
 
     it('broadcasts a tensor value to the region, by PyTorch rules', () => {
-      expect(wc.zeros([3, 4]).set(':, 2:', wc.tensor([5, 6])).toArray()).toEqual(Array(3).fill([0, 0, 5, 6]));
-      expect(wc.zeros([3, 2]).set('...', wc.tensor([[1], [2], [3]])).toArray()).toEqual([[1, 1], [2, 2], [3, 3]]);
-      expect(wc.zeros([2, 2]).set(':', wc.tensor(9)).toArray()).toEqual([[9, 9], [9, 9]]);
-      expect(wc.zeros([2, 3]).set(':, 0', wc.arange(2)).toArray()).toEqual([[0, 0, 0], [1, 0, 0]]);
+      expect(
+        wc
+          .zeros([3, 4])
+          .set(':, 2:', wc.tensor([5, 6]))
+          .toArray(),
+      ).toEqual(Array(3).fill([0, 0, 5, 6]));
+      expect(
+        wc
+          .zeros([3, 2])
+          .set('...', wc.tensor([[1], [2], [3]]))
+          .toArray(),
+      ).toEqual([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]);
+      expect(wc.zeros([2, 2]).set(':', wc.tensor(9)).toArray()).toEqual([
+        [9, 9],
+        [9, 9],
+      ]);
+      expect(wc.zeros([2, 3]).set(':, 0', wc.arange(2)).toArray()).toEqual([
+        [0, 0, 0],
+        [1, 0, 0],
+      ]);
     });
 
     it('copies values from the same tensor safely', () => {
       const x = wc.arange(4).reshape(2, 2);
       x.set(':', x.reshape(2, 2));
-      expect(x.toArray()).toEqual([[0, 1], [2, 3]]);
+      expect(x.toArray()).toEqual([
+        [0, 1],
+        [2, 3],
+      ]);
       x.set('0', x.get('1'));
-      expect(x.toArray()).toEqual([[2, 3], [2, 3]]);
+      expect(x.toArray()).toEqual([
+        [2, 3],
+        [2, 3],
+      ]);
     });
 
     it('writes through to tensors that share data (reshape is a view)', () => {
@@ -130,9 +194,15 @@ describe.each(BACKENDS)('regions on %s', (backend) => {
       const w = wc.zeros([2, 2], { requiresGrad: true });
       expect(() => w.set(':', 1)).toThrowError(TypeError);
       expect(() => w.set(':', 1)).toThrowError(/^set: .*noGrad/);
-      expect(w.toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(w.toArray()).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
       wc.noGrad(() => w.set('0', 1));
-      expect(w.toArray()).toEqual([[1, 1], [0, 0]]);
+      expect(w.toArray()).toEqual([
+        [1, 1],
+        [0, 0],
+      ]);
       const y = w.mul(2); // a non-leaf needs grad too
       expect(() => y.set(':', 0)).toThrowError(/^set: /);
     });

@@ -36,9 +36,13 @@ function reference(name: Name, x: ArrayLike<number>, shape: readonly number[], d
   return out;
 }
 
-const shapeAndDim = fc
-  .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
-  .chain((shape) => fc.record({ shape: fc.constant(shape), dim: fc.integer({ min: -shape.length, max: shape.length - 1 }), seed: fc.integer({ min: 1, max: 1 << 30 }) }));
+const shapeAndDim = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+  fc.record({
+    shape: fc.constant(shape),
+    dim: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+  }),
+);
 
 describe.each(BACKENDS)('softmax and logSoftmax on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
@@ -58,7 +62,10 @@ describe.each(BACKENDS)('softmax and logSoftmax on %s', (backend) => {
 
   it('softmax rows sum to 1 and logSoftmax is the log of softmax, over each dim of a 4-D tensor', () => {
     const shape = [3, 4, 5, 6];
-    const x = wc.tensor(randomData(size(shape), 2).map((v) => 5 * v), shape);
+    const x = wc.tensor(
+      randomData(size(shape), 2).map((v) => 5 * v),
+      shape,
+    );
     for (const dim of [0, 1, 2, 3]) {
       const p = wc.softmax(x, dim);
       expectClose(wc.logSoftmax(x, dim).data, Float64Array.from(p.data, Math.log), 1e-6, 1e-5);
@@ -105,7 +112,11 @@ describe.each(BACKENDS)('softmax and logSoftmax on %s', (backend) => {
   });
 
   it.each(NAMES)('%s of an empty tensor is empty, whichever dim is empty', (name) => {
-    for (const [shape, dim] of [[[0, 4], 1], [[3, 0], 1], [[3, 0, 2], 0]] as [number[], number][]) {
+    for (const [shape, dim] of [
+      [[0, 4], 1],
+      [[3, 0], 1],
+      [[3, 0, 2], 0],
+    ] as [number[], number][]) {
       const x = wc.zeros(shape, { requiresGrad: true });
       const y = OPS[name](x, dim);
       expect(y.shape).toEqual(shape);
@@ -114,16 +125,27 @@ describe.each(BACKENDS)('softmax and logSoftmax on %s', (backend) => {
     }
   });
 
-  it.each(NAMES)("%s at LeNet's sizes through backward(): logits [256, 10] and [64, 10] over dim 1, and [64, 6, 28, 28] over its channels", (name) => {
-    for (const [shape, dim] of [[[256, 10], 1], [[64, 10], -1], [[64, 6, 28, 28], 1]] as [number[], number][]) {
-      const x = wc.tensor(randomData(size(shape), 21).map((v) => 4 * v), shape, { requiresGrad: true });
-      const y = OPS[name](x, dim);
-      expectClose(y.data, reference(name, x.data, shape, dim), 1e-6, 1e-5);
-      const dy = randomData(y.size, 22);
-      y.backward(wc.tensor(dy, shape));
-      expectClose(x.grad!.data, gradReference(name, reference('softmax', x.data, shape, dim), dy, shape, dim), 1e-6, 1e-5);
-    }
-  });
+  it.each(NAMES)(
+    "%s at LeNet's sizes through backward(): logits [256, 10] and [64, 10] over dim 1, and [64, 6, 28, 28] over its channels",
+    (name) => {
+      for (const [shape, dim] of [
+        [[256, 10], 1],
+        [[64, 10], -1],
+        [[64, 6, 28, 28], 1],
+      ] as [number[], number][]) {
+        const x = wc.tensor(
+          randomData(size(shape), 21).map((v) => 4 * v),
+          shape,
+          { requiresGrad: true },
+        );
+        const y = OPS[name](x, dim);
+        expectClose(y.data, reference(name, x.data, shape, dim), 1e-6, 1e-5);
+        const dy = randomData(y.size, 22);
+        y.backward(wc.tensor(dy, shape));
+        expectClose(x.grad!.data, gradReference(name, reference('softmax', x.data, shape, dim), dy, shape, dim), 1e-6, 1e-5);
+      }
+    },
+  );
 
   it.each(NAMES)('%s: gradients accumulate, onto a second use of the input and across backward calls', (name) => {
     const shape = [7, 9];
@@ -137,7 +159,12 @@ describe.each(BACKENDS)('softmax and logSoftmax on %s', (backend) => {
     const once = gradReference(name, p1, dy.data, shape, 1).map((v, i) => v + g0[i]);
     expectClose(x.grad!.data, once, 1e-6, 1e-5);
     y.backward(dy);
-    expectClose(x.grad!.data, once.map((v) => 2 * v), 1e-6, 1e-5);
+    expectClose(
+      x.grad!.data,
+      once.map((v) => 2 * v),
+      1e-6,
+      1e-5,
+    );
   });
 
   describe('misuse', () => {

@@ -19,7 +19,12 @@ const pair = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 
 
 const anyCase = fc
   .record({
-    x: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })),
+    x: fc.tuple(
+      fc.integer({ min: 1, max: 2 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 7 }),
+      fc.integer({ min: 1, max: 7 }),
+    ),
     kernelSize: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
     stride: pair,
     dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
@@ -61,7 +66,10 @@ function checkFold(c: Case, seed = 1): void {
 
 const CASES: [string, Case][] = [
   ['the torch.nn.Unfold docs shape example (2,5,3,4), kernel (2,3)', { x: [2, 5, 3, 4], opts: { kernelSize: [2, 3] } }],
-  ['stride, padding and dilation together', { x: [1, 2, 7, 6], opts: { kernelSize: [3, 2], stride: [2, 3], padding: [1, 2], dilation: [2, 1] } }],
+  [
+    'stride, padding and dilation together',
+    { x: [1, 2, 7, 6], opts: { kernelSize: [3, 2], stride: [2, 3], padding: [1, 2], dilation: [2, 1] } },
+  ],
   ['overlapping windows (stride 1)', { x: [1, 1, 4, 5], opts: { kernelSize: [2, 2] } }],
   ['windows wider than the stride of padding', { x: [2, 1, 3, 3], opts: { kernelSize: [4, 4], padding: [2, 2], stride: [3, 1] } }],
 ];
@@ -81,7 +89,15 @@ describe.each(BACKENDS)('unfold and fold on %s', (backend) => {
   it('fold sums overlaps: fold(unfold(ones)) counts the windows covering each pixel (torch.nn.Fold docs)', () => {
     const opts = { padding: 1, stride: 1 };
     const y = wc.fold(wc.unfold(wc.ones([1, 1, 3, 3]), 2, opts), [3, 3], 2, opts);
-    expect(y.toArray()).toEqual([[[[4, 4, 4], [4, 4, 4], [4, 4, 4]]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [
+          [4, 4, 4],
+          [4, 4, 4],
+          [4, 4, 4],
+        ],
+      ],
+    ]);
     const ones = wc.fold(wc.ones([1, 3 * 2 * 2, 12]), [4, 5], [2, 2]);
     expect(ones.shape).toEqual([1, 3, 4, 5]);
     expect(Array.from(ones.data.subarray(0, 5))).toEqual([1, 2, 2, 2, 1]);
@@ -156,13 +172,38 @@ describe('unfold and fold: wasm equals js', () => {
 describe('unfold and fold misuse', () => {
   it.each<[string, () => unknown, RegExp | string, ErrorConstructor]>([
     ['unfold of a 2-D input', () => wc.unfold(wc.zeros([4, 4]), 2), /^unfold: input must be 3-D or 4-D/, RangeError],
-    ['unfold with a kernel larger than the padded input', () => wc.unfold(wc.zeros([1, 1, 3, 3]), 4, { padding: [0, 1] }), 'unfold: kernel [4,4] (dilated [4,4]) is larger than the padded input [3,5]', RangeError],
+    [
+      'unfold with a kernel larger than the padded input',
+      () => wc.unfold(wc.zeros([1, 1, 3, 3]), 4, { padding: [0, 1] }),
+      'unfold: kernel [4,4] (dilated [4,4]) is larger than the padded input [3,5]',
+      RangeError,
+    ],
     ['unfold with kernelSize 0', () => wc.unfold(wc.zeros([1, 1, 3, 3]), 0), 'unfold: kernelSize must be >= 1, got 0', RangeError],
-    ['unfold with a string padding', () => wc.unfold(wc.zeros([1, 1, 3, 3]), 2, { padding: 'same' as never }), /^unfold: padding must be an integer/, TypeError],
-    ['unfold with stride 0', () => wc.unfold(wc.zeros([1, 1, 3, 3]), 2, { stride: [1, 0] }), 'unfold: stride[1] must be >= 1, got 0', RangeError],
+    [
+      'unfold with a string padding',
+      () => wc.unfold(wc.zeros([1, 1, 3, 3]), 2, { padding: 'same' as never }),
+      /^unfold: padding must be an integer/,
+      TypeError,
+    ],
+    [
+      'unfold with stride 0',
+      () => wc.unfold(wc.zeros([1, 1, 3, 3]), 2, { stride: [1, 0] }),
+      'unfold: stride[1] must be >= 1, got 0',
+      RangeError,
+    ],
     ['fold of a 4-D input', () => wc.fold(wc.zeros([1, 4, 4, 1]), [3, 3], 2), /^fold: input must be 2-D or 3-D/, RangeError],
-    ['fold with rows not a multiple of kh·kw', () => wc.fold(wc.zeros([1, 5, 4]), [3, 3], 2), /^fold: input dimension 1 \(5\) must be a positive multiple of kh·kw = 4/, RangeError],
-    ['fold with the wrong number of blocks', () => wc.fold(wc.zeros([1, 4, 5]), [3, 3], 2), 'fold: input has 5 blocks but outputSize [3,3] holds 2·2 = 4 (input shape [1,4,5])', RangeError],
+    [
+      'fold with rows not a multiple of kh·kw',
+      () => wc.fold(wc.zeros([1, 5, 4]), [3, 3], 2),
+      /^fold: input dimension 1 \(5\) must be a positive multiple of kh·kw = 4/,
+      RangeError,
+    ],
+    [
+      'fold with the wrong number of blocks',
+      () => wc.fold(wc.zeros([1, 4, 5]), [3, 3], 2),
+      'fold: input has 5 blocks but outputSize [3,3] holds 2·2 = 4 (input shape [1,4,5])',
+      RangeError,
+    ],
     ['fold with outputSize 0', () => wc.fold(wc.zeros([1, 4, 1]), [0, 3], 2), 'fold: outputSize[0] must be >= 1, got 0', RangeError],
     ['fold of a non-tensor', () => wc.fold([1, 2] as never, 3, 2), /^fold: input must be a Tensor/, TypeError],
   ])('rejects %s', (_, call, message, type) => {

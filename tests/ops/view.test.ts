@@ -73,7 +73,12 @@ describe.each(BACKENDS)('transpose and t on %s', (backend) => {
   beforeEach(() => wc.setBackend(backend));
 
   it('swaps every pair of dims of 2-D to 4-D tensors (negative dims too) like the definition, with gradients by finite differences', () => {
-    for (const shape of [[3, 5], [3, 5, 4], [2, 3, 4, 5], [5, 1, 3, 2]]) {
+    for (const shape of [
+      [3, 5],
+      [3, 5, 4],
+      [2, 3, 4, 5],
+      [5, 1, 3, 2],
+    ]) {
       const n = shape.length;
       for (let d0 = -n; d0 < n; d0++) {
         for (let d1 = 0; d1 < n; d1++) {
@@ -92,13 +97,21 @@ describe.each(BACKENDS)('transpose and t on %s', (backend) => {
     const x = wc.arange(6).reshape(2, 3);
     const y = wc.transpose(x, 0, 1);
     expect(y.shape).toEqual([3, 2]);
-    expect(y.toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(y.toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     expect(y.data).not.toBe(x.data);
     expect(x.transpose(1, 1).data).not.toBe(x.data);
   });
 
   it("at LeNet's sizes through backward() from fresh leaves: zero-started and accumulating gradients", () => {
-    for (const [shape, d0, d1] of [[[256, 400], 0, 1], [[256, 6, 28, 28], 1, 3], [[64, 16, 10, 10], 0, 1]] as const) {
+    for (const [shape, d0, d1] of [
+      [[256, 400], 0, 1],
+      [[256, 6, 28, 28], 1, 3],
+      [[64, 16, 10, 10], 0, 1],
+    ] as const) {
       const data = randomData(size(shape), 4);
       const x = wc.tensor(data, [...shape], { requiresGrad: true });
       const y = x.transpose(d0, d1);
@@ -108,20 +121,34 @@ describe.each(BACKENDS)('transpose and t on %s', (backend) => {
       const back = transposeRef(g, y.shape, d0, d1);
       expectClose(x.grad!.data, back, 0, 0);
       y.backward(wc.tensor(g, [...y.shape]));
-      expectClose(x.grad!.data, back.map((v) => 2 * v), 0, 1e-7);
+      expectClose(
+        x.grad!.data,
+        back.map((v) => 2 * v),
+        0,
+        1e-7,
+      );
     }
   });
 
   it('t transposes a 2-D tensor and leaves 0-D and 1-D ones as they are; refuses more dims', () => {
-    const x = wc.tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(x.t().toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    const x = wc.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(x.t().toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(wc.t(x).shape).toEqual([3, 2]);
     const v = wc.tensor([1, 2, 3], [3], { requiresGrad: true });
     expect(v.t().shape).toEqual([3]);
     v.t().sum().backward();
     expect(Array.from(v.grad!.data)).toEqual([1, 1, 1]);
     expect(wc.tensor(4).t().item()).toBe(4);
-    expect(() => wc.zeros([2, 3, 4]).t()).toThrow(new RangeError('t: expects a tensor of at most 2 dims, got shape [2,3,4]; use transpose(dim0, dim1)'));
+    expect(() => wc.zeros([2, 3, 4]).t()).toThrow(
+      new RangeError('t: expects a tensor of at most 2 dims, got shape [2,3,4]; use transpose(dim0, dim1)'),
+    );
   });
 
   it('handles empty dims and refuses dims out of range, naming transpose', () => {
@@ -138,10 +165,12 @@ describe('the transpose kernel, wasm against js', () => {
   const cases: TransposeDims[] = [];
   // 2-D transposes (inner 1) crossing the 4×4 blocks on both sides, also between other dims
   for (const rows of [1, 3, 4, 5, 8, 13]) {
-    for (const cols of [1, 2, 4, 7, 9, 16]) cases.push({ outer: 1, rows, mid: 1, cols, inner: 1 }, { outer: 2, rows, mid: 3, cols, inner: 1 });
+    for (const cols of [1, 2, 4, 7, 9, 16])
+      cases.push({ outer: 1, rows, mid: 1, cols, inner: 1 }, { outer: 2, rows, mid: 3, cols, inner: 1 });
   }
   // runs of inner floats crossing the vector tails
-  for (const inner of [2, 3, 4, 5, 9]) cases.push({ outer: 2, rows: 3, mid: 2, cols: 5, inner }, { outer: 1, rows: 7, mid: 1, cols: 2, inner });
+  for (const inner of [2, 3, 4, 5, 9])
+    cases.push({ outer: 2, rows: 3, mid: 2, cols: 5, inner }, { outer: 1, rows: 7, mid: 1, cols: 2, inner });
 
   it('writes every entry of the output and adds onto a filled one', () => {
     for (const d of cases) {
@@ -155,7 +184,10 @@ describe('the transpose kernel, wasm against js', () => {
           return Array.from(out);
         };
         const js = run(jsKernels);
-        expect(fromPoisonedHeap(() => run(wasmKernels)), JSON.stringify(d)).toEqual(js);
+        expect(
+          fromPoisonedHeap(() => run(wasmKernels)),
+          JSON.stringify(d),
+        ).toEqual(js);
         if (!accumulate) {
           const shape = [d.outer, d.rows, d.mid, d.cols, d.inner];
           expect(js).toEqual(Array.from(transposeRef(x, shape, 1, 3), Math.fround));

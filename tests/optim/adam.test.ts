@@ -24,7 +24,12 @@ const optimizer = (variant: Variant, params: Iterable<Tensor>, o?: wc.optim.Adam
 function adamRef(variant: Variant, init: Float64Array[], gradsPerStep: GradHistory, o: Options): Float64Array[] {
   const [beta1, beta2] = o.betas;
   const params = init.map((p) => p.slice());
-  const state = params.map((p) => ({ step: 0, m: new Float64Array(p.length), v: new Float64Array(p.length), vmax: new Float64Array(p.length) }));
+  const state = params.map((p) => ({
+    step: 0,
+    m: new Float64Array(p.length),
+    v: new Float64Array(p.length),
+    vmax: new Float64Array(p.length),
+  }));
   for (const grads of gradsPerStep) {
     params.forEach((p, i) => {
       const grad = grads[i];
@@ -51,7 +56,10 @@ function adamRef(variant: Variant, init: Float64Array[], gradsPerStep: GradHisto
 function combinations(): Options[] {
   const out: Options[] = [];
   for (const lr of [0.01, 1e-3])
-    for (const betas of [[0.9, 0.999], [0.5, 0.8]] as const)
+    for (const betas of [
+      [0.9, 0.999],
+      [0.5, 0.8],
+    ] as const)
       for (const eps of [1e-8, 1e-2])
         for (const weightDecay of [0, 0.1])
           for (const amsgrad of [false, true])
@@ -69,7 +77,12 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
 
   it.each(['Adam', 'AdamW'] as const)(`%s follows torch's equations for 5 steps with every option combination (64)`, (variant) => {
     for (const o of combinations()) {
-      expectFollowsReference(`${variant} ${JSON.stringify(o)}`, (params) => optimizer(variant, params, o), (init, history) => adamRef(variant, init, history, o), GRAD_SCALE);
+      expectFollowsReference(
+        `${variant} ${JSON.stringify(o)}`,
+        (params) => optimizer(variant, params, o),
+        (init, history) => adamRef(variant, init, history, o),
+        GRAD_SCALE,
+      );
     }
   });
 
@@ -109,7 +122,12 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
     new wc.optim.AdamW([p], { lr: 0.5 }).step();
     expect(Array.from(p.grad.data)).toEqual([1, 1, 1]);
     expect(t.data).toBe(p.data);
-    expectClose(t.data, [1, 2, 3].map((v) => v * (1 - 0.5 * 1e-2) - 0.5), 1e-6, 1e-6);
+    expectClose(
+      t.data,
+      [1, 2, 3].map((v) => v * (1 - 0.5 * 1e-2) - 0.5),
+      1e-6,
+      1e-6,
+    );
   });
 
   it('zeroGrad sets every gradient to null; a step with no gradients changes nothing and counts no step', () => {
@@ -119,7 +137,10 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
     opt.zeroGrad();
     expect(params.map((p) => p.grad)).toEqual([null, null]);
     opt.step();
-    expect(params.map((p) => Array.from(p.data))).toEqual([[1, 1, 1], [1, 1]]);
+    expect(params.map((p) => Array.from(p.data))).toEqual([
+      [1, 1, 1],
+      [1, 1],
+    ]);
     // the next step is each parameter's first: a full lr-sized move
     params.forEach((p) => (p.grad = wc.ones(p.shape)));
     opt.step();
@@ -129,13 +150,24 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
   it("trains LeNet's 61,706 parameters as the other backend does (3 steps of Adam and of AdamW amsgrad, gradients from backward)", () => {
     const run = (name: wc.BackendName, variant: Variant) =>
       onBackend(name, () => {
-        const params = LENET_SHAPES.map((s, i) => new wc.nn.Parameter(wc.randn(s, { seed: i + 1 }).mul(0.1).detach()));
+        const params = LENET_SHAPES.map(
+          (s, i) =>
+            new wc.nn.Parameter(
+              wc
+                .randn(s, { seed: i + 1 })
+                .mul(0.1)
+                .detach(),
+            ),
+        );
         const targets = params.map((p, i) => wc.randn(p.shape, { seed: 50 + i }));
         const opt = optimizer(variant, params, { lr: 0.01, amsgrad: variant === 'AdamW' });
         for (let step = 0; step < 3; step++) {
           opt.zeroGrad();
           // a loss whose gradient reaches every parameter: Σ mse(p, target)
-          params.map((p, i) => wc.mseLoss(p.mul(p), targets[i])).reduce((a, b) => a.add(b)).backward();
+          params
+            .map((p, i) => wc.mseLoss(p.mul(p), targets[i]))
+            .reduce((a, b) => a.add(b))
+            .backward();
           opt.step();
         }
         return params.map((p) => p.data);
@@ -192,7 +224,10 @@ describe.each(BACKENDS)('optim.Adam and optim.AdamW on %s', (backend) => {
       expectError(() => opt.step(), RangeError, 'Adam:');
       b.grad = [1, 1] as unknown as Tensor;
       expectError(() => opt.step(), TypeError, 'Adam:');
-      expect([Array.from(a.data), Array.from(b.data)]).toEqual([[1, 1], [1, 1]]);
+      expect([Array.from(a.data), Array.from(b.data)]).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       b.grad = wc.ones([2]);
       opt.step(); // the first step of both: a full lr-sized move
       expectClose([...a.data, ...b.data], [0.9, 0.9, 0.9, 0.9], 1e-6, 1e-6);
@@ -266,7 +301,16 @@ describe('Adam kernels', () => {
       const n = 5;
       const v = new Float32Array([0.5, 0.5, 0.5, 0.5, NaN]);
       const vmax = new Float32Array([1, 0.1, 0.5, NaN, 0.2]);
-      const hyper = { beta1: 0.9, beta2: 1 - 2 ** -10, eps: 1e-8, weightDecay: 0, paramScale: 1, stepSize: 0, biasCorrection2Sqrt: 1, maximize: false };
+      const hyper = {
+        beta1: 0.9,
+        beta2: 1 - 2 ** -10,
+        eps: 1e-8,
+        weightDecay: 0,
+        paramScale: 1,
+        stepSize: 0,
+        biasCorrection2Sqrt: 1,
+        maximize: false,
+      };
       const args = [new Float32Array(n), new Float32Array(n), new Float32Array(n), v, vmax, hyper] as const;
       if (kernel === 'js') jsOptim.adam(...args);
       else adamWith(kernel, ...args);

@@ -58,15 +58,21 @@ describe.each(BACKENDS)('optim.SGD on %s', (backend) => {
 
   const valid = combinations().filter((c) => c.valid);
   it(`follows torch's equations for 5 steps with every valid option combination (${valid.length})`, () => {
-    for (const c of valid) expectFollowsReference(label(c), (params) => new wc.optim.SGD(params, c.o), (init, history) => sgdRef(init, history, c.o));
+    for (const c of valid)
+      expectFollowsReference(
+        label(c),
+        (params) => new wc.optim.SGD(params, c.o),
+        (init, history) => sgdRef(init, history, c.o),
+      );
   });
 
-  it.each(combinations().filter((c) => !c.valid).map((c) => [label(c), c.o]))(
-    'refuses nesterov without momentum or with dampening: %s',
-    (_, o) => {
-      expectError(() => new wc.optim.SGD([new wc.nn.Parameter(wc.ones([1]))], o), RangeError, 'SGD:');
-    },
-  );
+  it.each(
+    combinations()
+      .filter((c) => !c.valid)
+      .map((c) => [label(c), c.o]),
+  )('refuses nesterov without momentum or with dampening: %s', (_, o) => {
+    expectError(() => new wc.optim.SGD([new wc.nn.Parameter(wc.ones([1]))], o), RangeError, 'SGD:');
+  });
 
   it('uses torch defaults: lr 1e-3 and no momentum, dampening, weight decay, nesterov or maximize', () => {
     const p = new wc.nn.Parameter(wc.tensor([1, 2]));
@@ -84,7 +90,12 @@ describe.each(BACKENDS)('optim.SGD on %s', (backend) => {
     new wc.optim.SGD([p], { lr: 0.5, weightDecay: 0.1, momentum: 0.9 }).step();
     expect(Array.from(p.grad.data)).toEqual([1, 1, 1, 1]);
     expect(t.data).toBe(p.data);
-    expectClose(t.data, [1, 2, 3, 4].map((v) => v - 0.5 * (1 + 0.1 * v)), 1e-7, 1e-6);
+    expectClose(
+      t.data,
+      [1, 2, 3, 4].map((v) => v - 0.5 * (1 + 0.1 * v)),
+      1e-7,
+      1e-6,
+    );
   });
 
   it('zeroGrad sets every gradient to null; a step with no gradients changes nothing', () => {
@@ -94,14 +105,23 @@ describe.each(BACKENDS)('optim.SGD on %s', (backend) => {
     opt.zeroGrad();
     expect(params.map((p) => p.grad)).toEqual([null, null]);
     opt.step();
-    expect(params.map((p) => Array.from(p.data))).toEqual([[1, 1, 1], [1, 1]]);
+    expect(params.map((p) => Array.from(p.data))).toEqual([
+      [1, 1, 1],
+      [1, 1],
+    ]);
   });
 
   it('accepts any iterable of leaf tensors: a module’s parameters, a Set, a generator', () => {
     const layer = new wc.nn.Corr2d([1, 2]);
     const x = wc.tensor([2]);
     x.requiresGrad = true;
-    for (const params of [layer.parameters(), new Set([x]), (function* () { yield x; })()]) {
+    for (const params of [
+      layer.parameters(),
+      new Set([x]),
+      (function* () {
+        yield x;
+      })(),
+    ]) {
       expect(new wc.optim.SGD(params, { lr: 0.1 }).params.length).toBe(1);
     }
   });
@@ -143,10 +163,16 @@ describe.each(BACKENDS)('optim.SGD on %s', (backend) => {
       b.grad = wc.ones([3]);
       const opt = new wc.optim.SGD([a, b], { lr: 1 });
       expectError(() => opt.step(), RangeError, 'SGD:');
-      expect([Array.from(a.data), Array.from(b.data)]).toEqual([[1, 1], [1, 1]]);
+      expect([Array.from(a.data), Array.from(b.data)]).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       b.grad = wc.ones([2]);
       opt.step();
-      expect([Array.from(a.data), Array.from(b.data)]).toEqual([[0, 0], [0, 0]]);
+      expect([Array.from(a.data), Array.from(b.data)]).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
     });
   });
 });
@@ -186,7 +212,15 @@ describe('SGD kernels', () => {
     for (const kernel of ['simd', 'scalar'] as const) {
       const p = new Float32Array([1, 2, 3, 4, 5]);
       const buf = new Float32Array(5).fill(NaN);
-      sgdWith(kernel, p, new Float32Array(5).fill(1), buf, { lr: 1, momentum: 0.9, dampening: 0.5, weightDecay: 0, nesterov: false, maximize: false, firstStep: true });
+      sgdWith(kernel, p, new Float32Array(5).fill(1), buf, {
+        lr: 1,
+        momentum: 0.9,
+        dampening: 0.5,
+        weightDecay: 0,
+        nesterov: false,
+        maximize: false,
+        firstStep: true,
+      });
       expect(Array.from(buf)).toEqual([1, 1, 1, 1, 1]);
       expect(Array.from(p)).toEqual([0, 1, 2, 3, 4]);
     }

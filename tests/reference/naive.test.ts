@@ -1,17 +1,7 @@
 // Pins the float64 oracles to values computed by hand or printed in the literature (d2l, the
 // PyTorch docs), so that the op tests compare against something trustworthy.
 import { describe, expect, it } from 'vitest';
-import {
-  conv2dRef,
-  convTranspose2dRef,
-  corr2dRef,
-  foldRef,
-  kernelToMatrixRef,
-  matmulRef,
-  padRef,
-  samePads,
-  unfoldRef,
-} from './naive.js';
+import { conv2dRef, convTranspose2dRef, corr2dRef, foldRef, kernelToMatrixRef, matmulRef, padRef, samePads, unfoldRef } from './naive.js';
 
 const arange = (n: number, start = 0) => Array.from({ length: n }, (_, i) => start + i);
 const rows = (data: ArrayLike<number>, width: number) =>
@@ -51,8 +41,12 @@ describe('conv2dRef', () => {
     const x = new Float64Array(64);
     expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(9), [1, 1, 3, 3], null, { padding: [1, 1] }).shape).toEqual([1, 1, 8, 8]);
     expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(15), [1, 1, 5, 3], null, { padding: [2, 1] }).shape).toEqual([1, 1, 8, 8]);
-    expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(9), [1, 1, 3, 3], null, { padding: [1, 1], stride: [2, 2] }).shape).toEqual([1, 1, 4, 4]);
-    expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(15), [1, 1, 3, 5], null, { padding: [0, 1], stride: [3, 4] }).shape).toEqual([1, 1, 2, 2]);
+    expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(9), [1, 1, 3, 3], null, { padding: [1, 1], stride: [2, 2] }).shape).toEqual([
+      1, 1, 4, 4,
+    ]);
+    expect(conv2dRef(x, [1, 1, 8, 8], new Float64Array(15), [1, 1, 3, 5], null, { padding: [0, 1], stride: [3, 4] }).shape).toEqual([
+      1, 1, 2, 2,
+    ]);
   });
   it('pads with zeros, strides and dilates as hand-computed on a 3x3 input', () => {
     // x = arange(9) 3x3, k = ones 2x2, padding 1, stride 2: windows at rows/cols -1 and 1.
@@ -70,7 +64,13 @@ describe('conv2dRef', () => {
     for (let n = 0; n < 2; n++)
       for (let o = 0; o < 4; o++) {
         const c = o < 2 ? 0 : 1;
-        const single = conv2dRef(x.slice((n * 2 + c) * 9, (n * 2 + c + 1) * 9), [1, 1, 3, 3], w.slice(o * 4, o * 4 + 4), [1, 1, 2, 2], [o + 1]);
+        const single = conv2dRef(
+          x.slice((n * 2 + c) * 9, (n * 2 + c + 1) * 9),
+          [1, 1, 3, 3],
+          w.slice(o * 4, o * 4 + 4),
+          [1, 1, 2, 2],
+          [o + 1],
+        );
         expect(Array.from(y.data.slice((n * 4 + o) * 4, (n * 4 + o + 1) * 4))).toEqual(Array.from(single.data));
       }
   });
@@ -112,7 +112,7 @@ describe('convTranspose2dRef', () => {
       [4, 6, 6, 9],
     ]);
   });
-  it("padding crops the full output (d2l: padding=1 leaves [[4]])", () => {
+  it('padding crops the full output (d2l: padding=1 leaves [[4]])', () => {
     const y = convTranspose2dRef(x, [1, 1, 2, 2], k, [1, 1, 2, 2], null, { padding: [1, 1] });
     expect(y.shape).toEqual([1, 1, 1, 1]);
     expect(Array.from(y.data)).toEqual([4]);
@@ -137,7 +137,12 @@ describe('convTranspose2dRef', () => {
     ]);
   });
   it('is the adjoint of conv2dRef: <conv(x), y> == <x, convT(y)> (groups, stride, padding, dilation)', () => {
-    const opts = { stride: [2, 1] as [number, number], padding: [1, 2] as [number, number], dilation: [1, 2] as [number, number], groups: 2 };
+    const opts = {
+      stride: [2, 1] as [number, number],
+      padding: [1, 2] as [number, number],
+      dilation: [1, 2] as [number, number],
+      groups: 2,
+    };
     const xs = arange(2 * 4 * 7 * 8).map((v) => Math.sin(v * 0.7));
     const w = arange(6 * 2 * 3 * 2).map((v) => Math.cos(v * 1.3));
     const y = conv2dRef(xs, [2, 4, 7, 8], w, [6, 2, 3, 2], null, opts);
@@ -194,7 +199,12 @@ describe('unfoldRef / foldRef', () => {
     y.forEach((v, i) => expect(v).toBeCloseTo(c.data[i], 12));
   });
   it('fold(unfold(x)) == x * fold(unfold(ones)) (the torch.nn.Fold docs identity)', () => {
-    const opts = { kernelSize: [3, 2] as [number, number], padding: [1, 0] as [number, number], stride: [2, 1] as [number, number], dilation: [1, 2] as [number, number] };
+    const opts = {
+      kernelSize: [3, 2] as [number, number],
+      padding: [1, 0] as [number, number],
+      stride: [2, 1] as [number, number],
+      dilation: [1, 2] as [number, number],
+    };
     const shape = [2, 3, 7, 6];
     const x = arange(2 * 3 * 7 * 6).map((v) => Math.sin(v * 0.37));
     const u = unfoldRef(x, shape, opts);

@@ -126,7 +126,9 @@ export function convTranspose2dRef(
               }
         }
     }
-  if (bias) for (let b0 = 0; b0 < n; b0++) for (let oc = 0; oc < cout; oc++) for (let p = 0; p < oh * ow; p++) out[(b0 * cout + oc) * oh * ow + p] += bias[oc];
+  if (bias)
+    for (let b0 = 0; b0 < n; b0++)
+      for (let oc = 0; oc < cout; oc++) for (let p = 0; p < oh * ow; p++) out[(b0 * cout + oc) * oh * ow + p] += bias[oc];
   return { data: out, shape: [n, cout, oh, ow] };
 }
 

@@ -152,7 +152,11 @@ function eachAdaptiveWindow(shape: readonly number[], [oh, ow]: Pair, f: (p: num
     for (let i = 0; i < oh; i++) {
       for (let j = 0; j < ow; j++, q++) {
         const cols = adaptiveRange(j, ow, w);
-        f(p, q, adaptiveRange(i, oh, shape[2]).flatMap((r) => cols.map((col) => r * w + col)));
+        f(
+          p,
+          q,
+          adaptiveRange(i, oh, shape[2]).flatMap((r) => cols.map((col) => r * w + col)),
+        );
       }
     }
   }

@@ -77,11 +77,15 @@ function filter(w: ArrayLike<number>, wShape: number[], perm: number[]): tf.Tens
 }
 
 /** torch.nn.functional.conv2d (groups 1) through tf.conv2d. */
-export function tfConv2d(x: ArrayLike<number>, xShape: number[], w: ArrayLike<number>, wShape: number[], opts: TfConvOptions = {}): TfResult {
+export function tfConv2d(
+  x: ArrayLike<number>,
+  xShape: number[],
+  w: ArrayLike<number>,
+  wShape: number[],
+  opts: TfConvOptions = {},
+): TfResult {
   const { stride = 1, padding = 0, dilation = 1 } = opts;
-  return tidy(() =>
-    toNchw(tf.conv2d(nhwc(x, xShape), filter(w, wShape, OIHW_TO_HWIO), stride, tfPad(padding), 'NHWC', dilation)),
-  );
+  return tidy(() => toNchw(tf.conv2d(nhwc(x, xShape), filter(w, wShape, OIHW_TO_HWIO), stride, tfPad(padding), 'NHWC', dilation)));
 }
 
 /** d(sum(conv2d(x, w) * dy))/dx and /dw, via tf.grads, in torch layouts. */

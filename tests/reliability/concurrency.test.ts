@@ -33,7 +33,12 @@ describe('init() called concurrently', () => {
       }),
     );
     expect(instantiate).toHaveBeenCalledTimes(1);
-    results.forEach((r, i) => expect(r).toEqual([[8 * i, 12 * i], [20 * i, 24 * i]]));
+    results.forEach((r, i) =>
+      expect(r).toEqual([
+        [8 * i, 12 * i],
+        [20 * i, 24 * i],
+      ]),
+    );
   });
 
   it('a concurrent caller with bad options is refused alone; the good callers share one instantiation', async () => {
@@ -66,7 +71,9 @@ function runWorker(job: WorkerJob): Promise<WorkerReport> {
     let report: WorkerReport | undefined;
     worker.on('message', (m: WorkerReport) => (report = m));
     worker.on('error', reject);
-    worker.on('exit', (code) => (report && code === 0 ? resolve(report) : reject(new Error(`worker exited with code ${code} and no report`))));
+    worker.on('exit', (code) =>
+      report && code === 0 ? resolve(report) : reject(new Error(`worker exited with code ${code} and no report`)),
+    );
   });
 }
 

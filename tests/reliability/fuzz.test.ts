@@ -29,10 +29,12 @@ type Kind = typeof TypeError | typeof RangeError;
 const int = (min: number, max: number) => fc.integer({ min, max });
 const intOrPair = (min: number, max: number): fc.Arbitrary<IntOrPair> => fc.oneof(int(min, max), fc.tuple(int(min, max), int(min, max)));
 /** Mostly `usual`, sometimes anything from `wide` (which may be out of range). */
-const mostly = <T>(usual: fc.Arbitrary<T>, wide: fc.Arbitrary<T>) => fc.oneof({ arbitrary: usual, weight: 5 }, { arbitrary: wide, weight: 1 });
+const mostly = <T>(usual: fc.Arbitrary<T>, wide: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: usual, weight: 5 }, { arbitrary: wide, weight: 1 });
 const asPair = (v: IntOrPair): Pair => (typeof v === 'number' ? [v, v] : v);
 /** PyTorch's number of window positions along one dim. */
-const windows = (size: number, padTotal: number, k: number, s: number, d: number) => Math.floor((size + padTotal - d * (k - 1) - 1) / s) + 1;
+const windows = (size: number, padTotal: number, k: number, s: number, d: number) =>
+  Math.floor((size + padTotal - d * (k - 1) - 1) / s) + 1;
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 // ---- the harness --------------------------------------------------------------------------------
@@ -44,7 +46,9 @@ const tally = (name: string, valid: boolean) => {
 };
 afterAll(() => {
   const total = Object.values(counts).reduce((s, c) => s + c.valid + c.invalid, 0);
-  const detail = Object.entries(counts).map(([k, c]) => `${k} ${c.valid} valid / ${c.invalid} invalid`).join('; ');
+  const detail = Object.entries(counts)
+    .map(([k, c]) => `${k} ${c.valid} valid / ${c.invalid} invalid`)
+    .join('; ');
   console.log(`fuzz.test: ${total} cases (seed ${SEED}, ${RUNS} per property): ${detail}`);
 });
 
@@ -75,11 +79,12 @@ function expectAgree(build: Build): void {
 const leaf = (shape: number[], seed: number) => wc.tensor(randomData(sizeOf(shape), seed), shape, { requiresGrad: true });
 
 /** A fixed valid call and its answer on each backend, recomputed after every misuse. */
-const canary = () => forwardBackward(() => {
-  const x = leaf([2, 3, 6, 6], 1);
-  const w = leaf([4, 3, 3, 3], 2);
-  return { leaves: [x, w], run: () => wc.conv2d(x, w, null, { padding: 1, stride: 2 }) };
-});
+const canary = () =>
+  forwardBackward(() => {
+    const x = leaf([2, 3, 6, 6], 1);
+    const w = leaf([4, 3, 3, 3], 2);
+    return { leaves: [x, w], run: () => wc.conv2d(x, w, null, { padding: 1, stride: 2 }) };
+  });
 let canaryWant: Record<string, Float32Array[]> = {};
 beforeAll(() => {
   canaryWant = Object.fromEntries(BACKENDS.map((b) => [b, onBackend(b, canary)]));
@@ -101,7 +106,9 @@ function expectRefused(op: string, kind: Kind, call: () => unknown): void {
         err = e;
       }
       if (!(err instanceof Error) || err.constructor !== kind || !err.message.startsWith(`${op}: `)) {
-        expect.fail(`${backend}: expected a ${kind.name} starting "${op}: ", got ${err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err)}`);
+        expect.fail(
+          `${backend}: expected a ${kind.name} starting "${op}: ", got ${err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err)}`,
+        );
       }
       expect(Buffer.compare(wasmMemory(), before), 'an invalid call wrote to WebAssembly memory').toBe(0);
       canary().forEach((a, i) => expect(a).toEqual(canaryWant[backend][i]));
@@ -224,8 +231,10 @@ const padCase = fc.record({
   lead: fc.array(int(1, 2), { maxLength: 2 }),
   h: mostly(int(1, 5), int(0, 5)),
   w: mostly(int(1, 5), int(0, 5)),
-  padding: mostly(fc.array(mostly(int(0, 3), int(-3, 4)), { minLength: 2, maxLength: 2 }), fc.array(int(-3, 4), { minLength: 1, maxLength: 5 }))
-    .chain((p) => fc.oneof(fc.constant(p), fc.array(mostly(int(0, 3), int(-3, 4)), { minLength: 4, maxLength: 4 }))),
+  padding: mostly(
+    fc.array(mostly(int(0, 3), int(-3, 4)), { minLength: 2, maxLength: 2 }),
+    fc.array(int(-3, 4), { minLength: 1, maxLength: 5 }),
+  ).chain((p) => fc.oneof(fc.constant(p), fc.array(mostly(int(0, 3), int(-3, 4)), { minLength: 4, maxLength: 4 }))),
   mode: mostly(fc.constantFrom('constant', 'reflect', 'replicate', 'circular'), fc.constant('wrap')),
   value: fc.option(fc.constantFrom(0, 2.5, -1), { freq: 4 }),
   seed: int(1, 10_000),
@@ -344,65 +353,85 @@ function foldBuild(c: FoldCase): Build {
 // ---- the properties -----------------------------------------------------------------------------
 
 describe('random configurations, valid and invalid: valid ones agree wasm vs js, invalid ones throw the contract', () => {
-  it('conv2d', () => {
-    fc.assert(
-      fc.property(conv2dCase, (c) => {
-        const valid = conv2dIsValid(c);
-        tally('conv2d', valid);
-        if (valid) expectAgree(conv2dBuild(c));
-        else expectRefused('conv2d', RangeError, () => conv2dBuild(c)().run());
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'conv2d',
+    () => {
+      fc.assert(
+        fc.property(conv2dCase, (c) => {
+          const valid = conv2dIsValid(c);
+          tally('conv2d', valid);
+          if (valid) expectAgree(conv2dBuild(c));
+          else expectRefused('conv2d', RangeError, () => conv2dBuild(c)().run());
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('convTranspose2d', () => {
-    fc.assert(
-      fc.property(convTCase, (c) => {
-        const valid = convTIsValid(c);
-        tally('convTranspose2d', valid);
-        if (valid) expectAgree(convTBuild(c));
-        else expectRefused('convTranspose2d', RangeError, () => convTBuild(c)().run());
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'convTranspose2d',
+    () => {
+      fc.assert(
+        fc.property(convTCase, (c) => {
+          const valid = convTIsValid(c);
+          tally('convTranspose2d', valid);
+          if (valid) expectAgree(convTBuild(c));
+          else expectRefused('convTranspose2d', RangeError, () => convTBuild(c)().run());
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('pad', () => {
-    fc.assert(
-      fc.property(padCase, (c) => {
-        const error = padError(c);
-        tally('pad', error === null);
-        if (error === null) expectAgree(padBuild(c));
-        else expectRefused('pad', error, () => padBuild(c)().run());
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'pad',
+    () => {
+      fc.assert(
+        fc.property(padCase, (c) => {
+          const error = padError(c);
+          tally('pad', error === null);
+          if (error === null) expectAgree(padBuild(c));
+          else expectRefused('pad', error, () => padBuild(c)().run());
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('unfold', () => {
-    fc.assert(
-      fc.property(unfoldCase, (c) => {
-        const valid = unfoldIsValid(c);
-        tally('unfold', valid);
-        if (valid) expectAgree(unfoldBuild(c));
-        else expectRefused('unfold', RangeError, () => unfoldBuild(c)().run());
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'unfold',
+    () => {
+      fc.assert(
+        fc.property(unfoldCase, (c) => {
+          const valid = unfoldIsValid(c);
+          tally('unfold', valid);
+          if (valid) expectAgree(unfoldBuild(c));
+          else expectRefused('unfold', RangeError, () => unfoldBuild(c)().run());
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('fold', () => {
-    fc.assert(
-      fc.property(foldCase, (c) => {
-        const valid = foldIsValid(c);
-        tally('fold', valid);
-        if (valid) expectAgree(foldBuild(c));
-        else expectRefused('fold', RangeError, () => foldBuild(c)().run());
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'fold',
+    () => {
+      fc.assert(
+        fc.property(foldCase, (c) => {
+          const valid = foldIsValid(c);
+          tally('fold', valid);
+          if (valid) expectAgree(foldBuild(c));
+          else expectRefused('fold', RangeError, () => foldBuild(c)().run());
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 // ---- arguments of the wrong kind ----------------------------------------------------------------
@@ -426,28 +455,52 @@ interface WrongKindOp {
 
 const WRONG_KIND: Record<string, WrongKindOp> = {
   conv2d: {
-    base: () => ({ input: wc.ones([1, 2, 5, 5]), weight: wc.ones([4, 2, 3, 3]), bias: wc.ones([4]), opts: { padding: 1, paddingMode: 'reflect' } }),
+    base: () => ({
+      input: wc.ones([1, 2, 5, 5]),
+      weight: wc.ones([4, 2, 3, 3]),
+      bias: wc.ones([4]),
+      opts: { padding: 1, paddingMode: 'reflect' },
+    }),
     call: (a) => wc.conv2d(a.input as Tensor, a.weight as Tensor, a.bias as Tensor, a.opts as wc.Conv2dOptions),
     slots: {
-      input: NOT_TENSOR, weight: NOT_TENSOR, bias: [[1, 2, 3, 4], {}, 'x', 3, true], opts: NOT_OPTIONS,
-      'opts.stride': NOT_INT, 'opts.padding': NOT_INT.filter((v) => typeof v !== 'string'), 'opts.dilation': NOT_INT,
-      'opts.groups': NOT_INT, 'opts.paddingMode': NOT_STRING,
+      input: NOT_TENSOR,
+      weight: NOT_TENSOR,
+      bias: [[1, 2, 3, 4], {}, 'x', 3, true],
+      opts: NOT_OPTIONS,
+      'opts.stride': NOT_INT,
+      'opts.padding': NOT_INT.filter((v) => typeof v !== 'string'),
+      'opts.dilation': NOT_INT,
+      'opts.groups': NOT_INT,
+      'opts.paddingMode': NOT_STRING,
     },
   },
   convTranspose2d: {
-    base: () => ({ input: wc.ones([1, 2, 4, 4]), weight: wc.ones([2, 3, 3, 3]), bias: wc.ones([3]), opts: { stride: 2, outputPadding: 1 } }),
+    base: () => ({
+      input: wc.ones([1, 2, 4, 4]),
+      weight: wc.ones([2, 3, 3, 3]),
+      bias: wc.ones([3]),
+      opts: { stride: 2, outputPadding: 1 },
+    }),
     call: (a) => wc.convTranspose2d(a.input as Tensor, a.weight as Tensor, a.bias as Tensor, a.opts as wc.ConvTranspose2dOptions),
     slots: {
-      input: NOT_TENSOR, weight: NOT_TENSOR, bias: [[1, 2, 3], {}, 'x', 3, true], opts: NOT_OPTIONS,
-      'opts.stride': NOT_INT, 'opts.padding': [...NOT_INT, 'same', 'valid'], 'opts.outputPadding': NOT_INT,
-      'opts.dilation': NOT_INT, 'opts.groups': NOT_INT,
+      input: NOT_TENSOR,
+      weight: NOT_TENSOR,
+      bias: [[1, 2, 3], {}, 'x', 3, true],
+      opts: NOT_OPTIONS,
+      'opts.stride': NOT_INT,
+      'opts.padding': [...NOT_INT, 'same', 'valid'],
+      'opts.outputPadding': NOT_INT,
+      'opts.dilation': NOT_INT,
+      'opts.groups': NOT_INT,
     },
   },
   pad: {
     base: () => ({ input: wc.ones([2, 3, 3]), padding: [1, 1, 1, 1], mode: 'constant', value: 0 }),
     call: (a) => wc.pad(a.input as Tensor, a.padding as number[], a.mode as wc.PadMode, a.value as number),
     slots: {
-      input: NOT_TENSOR, padding: [3, 'abc', {}, null, true, [1.5, 1], ['1', 1, 0, 0], [NaN, 0]], mode: [...NOT_STRING, null],
+      input: NOT_TENSOR,
+      padding: [3, 'abc', {}, null, true, [1.5, 1], ['1', 1, 0, 0], [NaN, 0]],
+      mode: [...NOT_STRING, null],
       value: ['1', true, {}, null, [0]],
     },
   },
@@ -455,7 +508,11 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     base: () => ({ input: wc.ones([1, 2, 5, 5]), kernelSize: 2, opts: { padding: 1 } }),
     call: (a) => wc.unfold(a.input as Tensor, a.kernelSize as number, a.opts as wc.WindowOptions),
     slots: {
-      input: NOT_TENSOR, kernelSize: [...NOT_INT, null], opts: [...NOT_OPTIONS, null], 'opts.stride': NOT_INT, 'opts.padding': NOT_INT,
+      input: NOT_TENSOR,
+      kernelSize: [...NOT_INT, null],
+      opts: [...NOT_OPTIONS, null],
+      'opts.stride': NOT_INT,
+      'opts.padding': NOT_INT,
       'opts.dilation': NOT_INT,
     },
   },
@@ -463,8 +520,13 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     base: () => ({ input: wc.ones([1, 8, 36]), outputSize: 5, kernelSize: 2, opts: { padding: 1 } }),
     call: (a) => wc.fold(a.input as Tensor, a.outputSize as number, a.kernelSize as number, a.opts as wc.WindowOptions),
     slots: {
-      input: NOT_TENSOR, outputSize: [...NOT_INT, null], kernelSize: [...NOT_INT, null], opts: [...NOT_OPTIONS, null], 'opts.stride': NOT_INT,
-      'opts.padding': NOT_INT, 'opts.dilation': NOT_INT,
+      input: NOT_TENSOR,
+      outputSize: [...NOT_INT, null],
+      kernelSize: [...NOT_INT, null],
+      opts: [...NOT_OPTIONS, null],
+      'opts.stride': NOT_INT,
+      'opts.padding': NOT_INT,
+      'opts.dilation': NOT_INT,
     },
   },
   linear: {
@@ -486,16 +548,31 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     base: () => ({ input: wc.ones([1, 2, 6, 6]), kernelSize: 3, opts: { stride: 2, padding: 1, dilation: 1, ceilMode: true } }),
     call: (a) => wc.maxPool2d(a.input as Tensor, a.kernelSize as number, a.opts as wc.MaxPool2dOptions),
     slots: {
-      input: NOT_TENSOR, kernelSize: [...NOT_INT, null], opts: NOT_OPTIONS, 'opts.stride': NOT_INT, 'opts.padding': NOT_INT,
-      'opts.dilation': NOT_INT, 'opts.ceilMode': [1, 'true', {}, [true]],
+      input: NOT_TENSOR,
+      kernelSize: [...NOT_INT, null],
+      opts: NOT_OPTIONS,
+      'opts.stride': NOT_INT,
+      'opts.padding': NOT_INT,
+      'opts.dilation': NOT_INT,
+      'opts.ceilMode': [1, 'true', {}, [true]],
     },
   },
   avgPool2d: {
-    base: () => ({ input: wc.ones([1, 2, 6, 6]), kernelSize: 3, opts: { stride: 2, padding: 1, countIncludePad: false, divisorOverride: 4 } }),
+    base: () => ({
+      input: wc.ones([1, 2, 6, 6]),
+      kernelSize: 3,
+      opts: { stride: 2, padding: 1, countIncludePad: false, divisorOverride: 4 },
+    }),
     call: (a) => wc.avgPool2d(a.input as Tensor, a.kernelSize as number, a.opts as wc.AvgPool2dOptions),
     slots: {
-      input: NOT_TENSOR, kernelSize: [...NOT_INT, null], opts: NOT_OPTIONS, 'opts.stride': NOT_INT, 'opts.padding': NOT_INT,
-      'opts.ceilMode': [1, 'true', {}, [true]], 'opts.countIncludePad': [0, 'false', {}, [false]], 'opts.divisorOverride': NOT_INT,
+      input: NOT_TENSOR,
+      kernelSize: [...NOT_INT, null],
+      opts: NOT_OPTIONS,
+      'opts.stride': NOT_INT,
+      'opts.padding': NOT_INT,
+      'opts.ceilMode': [1, 'true', {}, [true]],
+      'opts.countIncludePad': [0, 'false', {}, [false]],
+      'opts.divisorOverride': NOT_INT,
     },
   },
   adaptiveAvgPool2d: {
@@ -511,7 +588,11 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
   ...Object.fromEntries(
     (['relu', 'sigmoid', 'tanh', 'exp', 'log'] as const).map((op) => [
       op,
-      { base: () => ({ input: wc.ones([2, 3]) }), call: (a: Record<string, unknown>) => wc[op](a.input as Tensor), slots: { input: NOT_TENSOR } },
+      {
+        base: () => ({ input: wc.ones([2, 3]) }),
+        call: (a: Record<string, unknown>) => wc[op](a.input as Tensor),
+        slots: { input: NOT_TENSOR },
+      },
     ]),
   ),
   softmax: {
@@ -523,8 +604,12 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     base: () => ({ input: wc.ones([2, 3]), target: [0, 2], opts: { weight: wc.ones([3]), labelSmoothing: 0.1 } }),
     call: (a) => wc.crossEntropy(a.input as Tensor, a.target as number[], a.opts as wc.CrossEntropyOptions),
     slots: {
-      input: NOT_TENSOR, target: [{}, 'x', 3, null, true, new Float32Array(2), [0, 'x'], [0, 0.5], [null, 1], [0, NaN]],
-      opts: NOT_OPTIONS, 'opts.reduction': NOT_STRING, 'opts.labelSmoothing': ['0.1', true, {}, [0.1]], 'opts.ignoreIndex': NOT_INT,
+      input: NOT_TENSOR,
+      target: [{}, 'x', 3, null, true, new Float32Array(2), [0, 'x'], [0, 0.5], [null, 1], [0, NaN]],
+      opts: NOT_OPTIONS,
+      'opts.reduction': NOT_STRING,
+      'opts.labelSmoothing': ['0.1', true, {}, [0.1]],
+      'opts.ignoreIndex': NOT_INT,
       'opts.weight': [[[1, 1, 1]], {}, 3, 'x', new Float32Array(3)],
     },
   },
@@ -532,7 +617,10 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
     base: () => ({ input: wc.ones([2, 3]), p: 0.5, training: true, opts: { seed: 1 } }),
     call: (a) => wc.dropout(a.input as Tensor, a.p as number, a.training as boolean, a.opts as wc.DropoutOptions),
     slots: {
-      input: NOT_TENSOR, p: ['0.5', true, {}, null, [0.5]], training: [1, 'true', {}, null, [true]], opts: NOT_OPTIONS,
+      input: NOT_TENSOR,
+      p: ['0.5', true, {}, null, [0.5]],
+      training: [1, 'true', {}, null, [true]],
+      opts: NOT_OPTIONS,
       'opts.seed': ['x', 1.5, {}, true, NaN],
     },
   },
@@ -540,30 +628,36 @@ const WRONG_KIND: Record<string, WrongKindOp> = {
 
 const wrongKindCase = fc.constantFrom(...Object.keys(WRONG_KIND)).chain((op) => {
   const slots = Object.entries(WRONG_KIND[op].slots);
-  return fc.constantFrom(...slots).chain(([slot, values]) => fc.record({ op: fc.constant(op), slot: fc.constant(slot), value: fc.constantFrom(...values) }));
+  return fc
+    .constantFrom(...slots)
+    .chain(([slot, values]) => fc.record({ op: fc.constant(op), slot: fc.constant(slot), value: fc.constantFrom(...values) }));
 });
 
 describe('an argument of the wrong kind', () => {
-  it('is a TypeError naming the op, on both backends, for every op, slot and kind of value', () => {
-    // the base calls are valid: each answer on wasm equals js
-    for (const spec of Object.values(WRONG_KIND)) {
-      const [js, wasm] = BACKENDS.map((b) => onBackend(b, () => (spec.call(spec.base()) as Tensor).data));
-      expectClose(wasm, js, 1e-5, 1e-5);
-    }
-    fc.assert(
-      fc.property(wrongKindCase, ({ op, slot, value }) => {
-        tally('wrong kind', false);
-        const spec = WRONG_KIND[op];
-        expectRefused(op, TypeError, () => {
-          const args = spec.base();
-          if (slot.startsWith('opts.')) args.opts = { ...(args.opts as object), [slot.slice(5)]: value };
-          else args[slot] = value;
-          return spec.call(args);
-        });
-      }),
-      PARAMS,
-    );
-  }, TIMEOUT);
+  it(
+    'is a TypeError naming the op, on both backends, for every op, slot and kind of value',
+    () => {
+      // the base calls are valid: each answer on wasm equals js
+      for (const spec of Object.values(WRONG_KIND)) {
+        const [js, wasm] = BACKENDS.map((b) => onBackend(b, () => (spec.call(spec.base()) as Tensor).data));
+        expectClose(wasm, js, 1e-5, 1e-5);
+      }
+      fc.assert(
+        fc.property(wrongKindCase, ({ op, slot, value }) => {
+          tally('wrong kind', false);
+          const spec = WRONG_KIND[op];
+          expectRefused(op, TypeError, () => {
+            const args = spec.base();
+            if (slot.startsWith('opts.')) args.opts = { ...(args.opts as object), [slot.slice(5)]: value };
+            else args[slot] = value;
+            return spec.call(args);
+          });
+        }),
+        PARAMS,
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe('the fuzzing itself', () => {

@@ -66,15 +66,31 @@ describe('a long training loop', () => {
 
 describe('a tensor too large for 32-bit WebAssembly memory', () => {
   it('creating or broadcasting to more than 2^30 values is a RangeError naming the shape and size, before allocating', () => {
-    expectError(() => wc.zeros([2 ** 30 + 1]), RangeError, 'zeros: a tensor of shape [1073741825] would hold 1073741825 float32 values (4294967300 bytes)');
-    expectError(() => wc.rand([2 ** 20, 2 ** 11]), RangeError, 'rand: a tensor of shape [1048576,2048] would hold 2147483648 float32 values');
-    expectError(() => wc.ones([2 ** 16, 1]).mul(wc.ones([2 ** 15])), RangeError, 'mul: a tensor of shape [65536,32768] would hold 2147483648');
+    expectError(
+      () => wc.zeros([2 ** 30 + 1]),
+      RangeError,
+      'zeros: a tensor of shape [1073741825] would hold 1073741825 float32 values (4294967300 bytes)',
+    );
+    expectError(
+      () => wc.rand([2 ** 20, 2 ** 11]),
+      RangeError,
+      'rand: a tensor of shape [1048576,2048] would hold 2147483648 float32 values',
+    );
+    expectError(
+      () => wc.ones([2 ** 16, 1]).mul(wc.ones([2 ** 15])),
+      RangeError,
+      'mul: a tensor of shape [65536,32768] would hold 2147483648',
+    );
   });
 
   it('the arena refuses an allocation past 4 GiB, or one the engine will not grow to, without growing', () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
     const arena = new Arena(memory, 0);
-    expectError(() => arena.alloc(2 ** 30 + 1, 'op'), RangeError, 'op: needs 4294967360 bytes of WebAssembly memory, more than the 4294967296 (4 GiB)');
+    expectError(
+      () => arena.alloc(2 ** 30 + 1, 'op'),
+      RangeError,
+      'op: needs 4294967360 bytes of WebAssembly memory, more than the 4294967296 (4 GiB)',
+    );
     expectError(() => arena.alloc(5 * 16384, 'op'), RangeError, 'op: could not grow WebAssembly memory to 327680 bytes');
     expect(memory.buffer.byteLength).toBe(65536);
     const p = arena.put(new Float32Array([1, 2, 3]), 'op'); // and it still allocates from where it was
@@ -107,71 +123,108 @@ describe('memory growth in the middle of an op', () => {
     ['pad', (lib, t) => lib.pad(t([4, 100, 100], 7), [3, 3, 2, 2], 'reflect').data],
     ['unfold', (lib, t) => lib.unfold(t([1, 3, 60, 60], 8), 3).data],
     ['fold', (lib, t) => lib.fold(t([2, 27, 58 * 58], 8), 60, 3).data],
-    ['conv2d forward and backward', (lib, t) => {
-      const x = t([2, 3, 40, 40], 9);
-      const w = t([8, 3, 5, 5], 10);
-      x.requiresGrad = w.requiresGrad = true;
-      lib.conv2d(x, w, null, { padding: 2 }).square().sum().backward();
-      return Float32Array.from([...x.grad!.data, ...w.grad!.data]);
-    }],
+    [
+      'conv2d forward and backward',
+      (lib, t) => {
+        const x = t([2, 3, 40, 40], 9);
+        const w = t([8, 3, 5, 5], 10);
+        x.requiresGrad = w.requiresGrad = true;
+        lib.conv2d(x, w, null, { padding: 2 }).square().sum().backward();
+        return Float32Array.from([...x.grad!.data, ...w.grad!.data]);
+      },
+    ],
     ['depthwise conv2d', (lib, t) => lib.conv2d(t([2, 4, 60, 60], 11), t([8, 1, 3, 3], 12), null, { groups: 4 }).data],
     ['convTranspose2d', (lib, t) => lib.convTranspose2d(t([2, 8, 30, 30], 11), t([8, 4, 5, 5], 12), null, { stride: 2 }).data],
-    ['sum over dims and its broadcast back', (lib, t) => {
-      const x = t([64, 6, 28, 28], 15);
-      x.requiresGrad = true;
-      const s = x.mean([0, 2, 3], true);
-      s.mul(s).sum().backward();
-      return Float32Array.from([...s.data, ...x.grad!.data]);
-    }],
+    [
+      'sum over dims and its broadcast back',
+      (lib, t) => {
+        const x = t([64, 6, 28, 28], 15);
+        x.requiresGrad = true;
+        const s = x.mean([0, 2, 3], true);
+        s.mul(s).sum().backward();
+        return Float32Array.from([...s.data, ...x.grad!.data]);
+      },
+    ],
     ['transpose', (lib, t) => lib.transpose(t([60, 70, 80], 16), 0, 2).data],
-    ['max, avg and adaptive pooling, forward and backward (chunks of planes)', (lib, t) => {
-      const x = t([32, 6, 28, 28], 21);
-      x.requiresGrad = true;
-      const y = [lib.maxPool2d(x, 2), lib.avgPool2d(x, 3, { stride: 2, padding: 1 }), lib.adaptiveAvgPool2d(x, 5)];
-      y.reduce((s, p, i) => s.add(p.mul(t([...p.shape], 22 + i)).sum()), lib.tensor(0)).backward();
-      return Float32Array.from([...y.flatMap((p) => [...p.data]), ...x.grad!.data]);
-    }],
-    ['linear forward and backward', (lib, t) => {
-      const x = t([256, 400], 17);
-      const w = t([120, 400], 18);
-      const b = t([120], 19);
-      x.requiresGrad = w.requiresGrad = b.requiresGrad = true;
-      lib.linear(x, w, b).mul(t([256, 120], 20)).sum().backward();
-      return Float32Array.from([...x.grad!.data, ...w.grad!.data, ...b.grad!.data]);
-    }],
-    ['sigmoid and tanh forward and backward', (lib, t) => {
-      const x = t([64, 6, 28, 28], 21);
-      x.requiresGrad = true;
-      lib.sigmoid(x).mul(lib.tanh(x)).sum().backward();
-      return Float32Array.from([...lib.sigmoid(x).data, ...x.grad!.data]);
-    }],
-    ['softmax over channels, and its backward', (lib, t) => {
-      const x = t([64, 6, 28, 28], 22);
-      x.requiresGrad = true;
-      const y = lib.logSoftmax(x, 1);
-      y.mul(t([64, 6, 28, 28], 23)).sum().backward();
-      return Float32Array.from([...y.data, ...x.grad!.data]);
-    }],
-    ['crossEntropy of class probabilities, forward and backward', (lib, t) => {
-      const x = t([256, 1000], 24);
-      const p = lib.softmax(t([256, 1000], 25), 1);
-      x.requiresGrad = p.requiresGrad = true;
-      const loss = lib.crossEntropy(x, p, { labelSmoothing: 0.1 });
-      loss.backward();
-      return Float32Array.from([loss.item(), ...x.grad!.data, ...p.grad!.data]);
-    }],
-    ['SGD', (lib, t) => {
-      const p = new lib.nn.Parameter(t([100_000], 13));
-      p.grad = t([100_000], 14);
-      new lib.optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }).step();
-      return p.data;
-    }],
+    [
+      'max, avg and adaptive pooling, forward and backward (chunks of planes)',
+      (lib, t) => {
+        const x = t([32, 6, 28, 28], 21);
+        x.requiresGrad = true;
+        const y = [lib.maxPool2d(x, 2), lib.avgPool2d(x, 3, { stride: 2, padding: 1 }), lib.adaptiveAvgPool2d(x, 5)];
+        y.reduce((s, p, i) => s.add(p.mul(t([...p.shape], 22 + i)).sum()), lib.tensor(0)).backward();
+        return Float32Array.from([...y.flatMap((p) => [...p.data]), ...x.grad!.data]);
+      },
+    ],
+    [
+      'linear forward and backward',
+      (lib, t) => {
+        const x = t([256, 400], 17);
+        const w = t([120, 400], 18);
+        const b = t([120], 19);
+        x.requiresGrad = w.requiresGrad = b.requiresGrad = true;
+        lib
+          .linear(x, w, b)
+          .mul(t([256, 120], 20))
+          .sum()
+          .backward();
+        return Float32Array.from([...x.grad!.data, ...w.grad!.data, ...b.grad!.data]);
+      },
+    ],
+    [
+      'sigmoid and tanh forward and backward',
+      (lib, t) => {
+        const x = t([64, 6, 28, 28], 21);
+        x.requiresGrad = true;
+        lib.sigmoid(x).mul(lib.tanh(x)).sum().backward();
+        return Float32Array.from([...lib.sigmoid(x).data, ...x.grad!.data]);
+      },
+    ],
+    [
+      'softmax over channels, and its backward',
+      (lib, t) => {
+        const x = t([64, 6, 28, 28], 22);
+        x.requiresGrad = true;
+        const y = lib.logSoftmax(x, 1);
+        y.mul(t([64, 6, 28, 28], 23))
+          .sum()
+          .backward();
+        return Float32Array.from([...y.data, ...x.grad!.data]);
+      },
+    ],
+    [
+      'crossEntropy of class probabilities, forward and backward',
+      (lib, t) => {
+        const x = t([256, 1000], 24);
+        const p = lib.softmax(t([256, 1000], 25), 1);
+        x.requiresGrad = p.requiresGrad = true;
+        const loss = lib.crossEntropy(x, p, { labelSmoothing: 0.1 });
+        loss.backward();
+        return Float32Array.from([loss.item(), ...x.grad!.data, ...p.grad!.data]);
+      },
+    ],
+    [
+      'SGD',
+      (lib, t) => {
+        const p = new lib.nn.Parameter(t([100_000], 13));
+        p.grad = t([100_000], 14);
+        new lib.optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }).step();
+        return p.data;
+      },
+    ],
   ];
 
   it.each(OPS)('%s: memory grows inside the op, and the result equals the js backend', async (_, op) => {
     const { lib, bytes } = await freshLibrary();
     const start = bytes();
-    const t = (shape: number[], seed: number) => lib.tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape);
+    const t = (shape: number[], seed: number) =>
+      lib.tensor(
+        randomData(
+          shape.reduce((a, b) => a * b, 1),
+          seed,
+        ),
+        shape,
+      );
     const wasm = op(lib, t);
     expect(bytes()).toBeGreaterThan(start);
     lib.setBackend('js');
@@ -194,6 +247,11 @@ describe('memory growth in the middle of an op', () => {
     expect(grow).toHaveBeenCalled();
     grow.mockRestore();
     expectClose(lib.conv2d(x, w, b, { padding: 1 }).data, want, 1e-4, 1e-4);
-    expect(lib.ones([100_000]).mul(lib.full([100_000], 3)).data.every((v) => v === 3)).toBe(true);
+    expect(
+      lib
+        .ones([100_000])
+        .mul(lib.full([100_000], 3))
+        .data.every((v) => v === 3),
+    ).toBe(true);
   });
 });

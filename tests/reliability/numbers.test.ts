@@ -46,7 +46,11 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
     ['div', '/', (x: number, y: number) => x / y],
   ] as const)('%s of every pair of special values is the IEEE result, bit for bit', (op, sym, f) => {
     const got = run(() => wc[op](wc.tensor(a), wc.tensor(b)).data);
-    expectSameBits(got, a.map((x, i) => Math.fround(f(x, b[i]))), pairLabel(sym));
+    expectSameBits(
+      got,
+      a.map((x, i) => Math.fround(f(x, b[i]))),
+      pairLabel(sym),
+    );
   });
 
   it.each([
@@ -57,14 +61,26 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
   ] as const)('%s by each special number is the IEEE result, bit for bit', (op, f) => {
     for (const s of SPECIAL) {
       const got = run(() => wc.tensor(SPECIAL)[op](s).data);
-      expectSameBits(got, SPECIAL.map((x) => Math.fround(f(x, s))), (i) => `${SPECIAL[i]} ${op} ${s}`);
+      expectSameBits(
+        got,
+        SPECIAL.map((x) => Math.fround(f(x, s))),
+        (i) => `${SPECIAL[i]} ${op} ${s}`,
+      );
     }
   });
 
   it('neg and square of special values are the IEEE results', () => {
     const x = wc.tensor(SPECIAL);
-    expectSameBits(run(() => x.neg().data), SPECIAL.map((v) => -v), (i) => `-(${SPECIAL[i]})`);
-    expectSameBits(run(() => x.square().data), SPECIAL.map((v) => Math.fround(v * v)), (i) => `${SPECIAL[i]}^2`);
+    expectSameBits(
+      run(() => x.neg().data),
+      SPECIAL.map((v) => -v),
+      (i) => `-(${SPECIAL[i]})`,
+    );
+    expectSameBits(
+      run(() => x.square().data),
+      SPECIAL.map((v) => Math.fround(v * v)),
+      (i) => `${SPECIAL[i]}^2`,
+    );
   });
 
   it('pow of special bases: NaN, ±Inf and 0 exactly where Math.pow has them, finite ones within float32 rounding', () => {
@@ -89,23 +105,57 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
   });
 
   it('sum and mean over dims: NaN and Inf + -Inf spoil only their own outputs, a float32 overflow only the sum; argmax takes the first NaN, then +Inf', () => {
-    const x = wc.tensor([[1, NaN, 2], [Infinity, 1, -Infinity], [Infinity, 1, 2], [-MAX_F32, -MAX_F32, 0]]);
-    expectSameBits(run(() => x.sum(1).data), [NaN, NaN, Infinity, -Infinity], (i) => `row ${i} sum`);
+    const x = wc.tensor([
+      [1, NaN, 2],
+      [Infinity, 1, -Infinity],
+      [Infinity, 1, 2],
+      [-MAX_F32, -MAX_F32, 0],
+    ]);
+    expectSameBits(
+      run(() => x.sum(1).data),
+      [NaN, NaN, Infinity, -Infinity],
+      (i) => `row ${i} sum`,
+    );
     // the sum is held in float64 until the mean divides it: finite where PyTorch's float32 sum overflows first
-    expectSameBits(run(() => x.mean(-1).data), [NaN, NaN, Infinity, Math.fround((-2 * MAX_F32) / 3)], (i) => `row ${i} mean`);
-    expectSameBits(run(() => x.sum(0).data), [Infinity, NaN, -Infinity], (i) => `column ${i} sum`);
+    expectSameBits(
+      run(() => x.mean(-1).data),
+      [NaN, NaN, Infinity, Math.fround((-2 * MAX_F32) / 3)],
+      (i) => `row ${i} mean`,
+    );
+    expectSameBits(
+      run(() => x.sum(0).data),
+      [Infinity, NaN, -Infinity],
+      (i) => `column ${i} sum`,
+    );
     expect(Array.from(run(() => x.argmax(1).data))).toEqual([1, 0, 0, 2]);
     expect(Array.from(run(() => x.argmax(0).data))).toEqual([1, 0, 0]);
   });
 
   it('pooling: a NaN spoils only its own windows, max pooling keeps ±Inf and sends the gradient to the NaN, an average of Inf and −Inf is NaN', () => {
-    const x = wc.tensor([[[NaN, 1, -Infinity, -Infinity], [2, 3, -Infinity, Infinity]]], undefined, { requiresGrad: true });
+    const x = wc.tensor(
+      [
+        [
+          [NaN, 1, -Infinity, -Infinity],
+          [2, 3, -Infinity, Infinity],
+        ],
+      ],
+      undefined,
+      { requiresGrad: true },
+    );
     const max = run(() => wc.maxPool2d(x, 2));
     expectSameBits(max.data, [NaN, Infinity], (i) => `max window ${i}`);
     run(() => max.backward(wc.tensor([[[5, 7]]])));
     expectSameBits(x.grad!.data, [5, 0, 0, 0, 0, 0, 0, 7], (i) => `max gradient ${i}`);
-    expectSameBits(run(() => wc.avgPool2d(x, 2).data), [NaN, NaN], (i) => `avg window ${i}`);
-    expectSameBits(run(() => wc.adaptiveAvgPool2d(x, [1, 4]).data), [NaN, 2, -Infinity, NaN], (i) => `adaptive window ${i}`);
+    expectSameBits(
+      run(() => wc.avgPool2d(x, 2).data),
+      [NaN, NaN],
+      (i) => `avg window ${i}`,
+    );
+    expectSameBits(
+      run(() => wc.adaptiveAvgPool2d(x, [1, 4]).data),
+      [NaN, 2, -Infinity, NaN],
+      (i) => `adaptive window ${i}`,
+    );
   });
 
   it('gradients carry NaN only where the chain rule puts it', () => {
@@ -143,7 +193,13 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
   });
 
   it('softmax: a NaN spoils only its own row, ±Inf logits give NaN rows (Inf − Inf), MAX_F32 logits stay exact; crossEntropy follows', () => {
-    const x = wc.tensor([[NaN, 1, 2], [Infinity, 1, 2], [-Infinity, 1, 1], [MAX_F32, -MAX_F32, MAX_F32], [1, 2, 3]]);
+    const x = wc.tensor([
+      [NaN, 1, 2],
+      [Infinity, 1, 2],
+      [-Infinity, 1, 1],
+      [MAX_F32, -MAX_F32, MAX_F32],
+      [1, 2, 3],
+    ]);
     const p = run(() => wc.softmax(x, 1).data);
     expectSameBits(p.slice(0, 6), [NaN, NaN, NaN, NaN, NaN, NaN], (i) => `row ${Math.floor(i / 3)}`);
     expectSameBits(p.slice(6, 12), [0, 0.5, 0.5, 0.5, 0, 0.5], (i) => `entry ${6 + i}`);
@@ -177,7 +233,12 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
       const x = withSpecials(2 * 4 * 6 * 5, 3, { nan: [7, 150], inf: [33], negInf: [200, 201] });
       const wt = randomData(6 * 2 * 3 * 3, 4);
       const bias = randomData(6, 5);
-      const opts = { stride: [1, 2] as [number, number], padding: [1, 2] as [number, number], dilation: [2, 1] as [number, number], groups: 2 };
+      const opts = {
+        stride: [1, 2] as [number, number],
+        padding: [1, 2] as [number, number],
+        dilation: [2, 1] as [number, number],
+        groups: 2,
+      };
       const got = run(() => wc.conv2d(wc.tensor(x, [2, 4, 6, 5]), wc.tensor(wt, [6, 2, 3, 3]), wc.tensor(bias), opts));
       expectClose(got.data, conv2dRef(x, [2, 4, 6, 5], wt, [6, 2, 3, 3], bias, opts).data, 1e-5, 1e-5);
     });
@@ -186,7 +247,9 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
       const x = withSpecials(1 * 1 * 4 * 4, 6, { nan: [5] });
       const xp = padRef(x, [1, 1, 4, 4], [1, 1, 1, 1], 'reflect');
       const wt = randomData(9, 7);
-      const got = run(() => wc.conv2d(wc.tensor(x, [1, 1, 4, 4]), wc.tensor(wt, [1, 1, 3, 3]), null, { padding: 1, paddingMode: 'reflect' }));
+      const got = run(() =>
+        wc.conv2d(wc.tensor(x, [1, 1, 4, 4]), wc.tensor(wt, [1, 1, 3, 3]), null, { padding: 1, paddingMode: 'reflect' }),
+      );
       expectClose(got.data, conv2dRef(xp.data, [1, 1, 6, 6], wt, [1, 1, 3, 3], null).data, 1e-5, 1e-5);
     });
 
@@ -215,7 +278,11 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
         const got = run(() => wc.pad(wc.tensor(x, [2, 3, 4]), [2, 1, 1, 2], mode));
         expectClose(got.data, padRef(x, [2, 3, 4], [2, 1, 1, 2], mode).data, 0, 0);
       }
-      expectSameBits(run(() => wc.pad(wc.ones([1, 1]), [1, 0, 0, 0], 'constant', NaN).data), [NaN, 1], (i) => `pad value NaN [${i}]`);
+      expectSameBits(
+        run(() => wc.pad(wc.ones([1, 1]), [1, 0, 0, 0], 'constant', NaN).data),
+        [NaN, 1],
+        (i) => `pad value NaN [${i}]`,
+      );
     });
 
     it('matmul', () => {
@@ -233,7 +300,12 @@ describe.each(BACKENDS)('IEEE float32 propagation on the %s backend', (backend) 
       const product = matmulRef(x, wt, 5, 7, 6);
       for (const b of [bias, null]) {
         const got = run(() => wc.linear(wc.tensor(x, [5, 7]), wc.tensor(w, [6, 7]), b && wc.tensor(b)));
-        expectClose(got.data, product.map((v, i) => v + (b ? b[i % 6] : 0)), 1e-5, 1e-5);
+        expectClose(
+          got.data,
+          product.map((v, i) => v + (b ? b[i % 6] : 0)),
+          1e-5,
+          1e-5,
+        );
       }
     });
 
@@ -264,21 +336,59 @@ describe.each(BACKENDS)('an infinite weight under zero padding on the %s backend
 describe.each(BACKENDS)('empty outputs on the %s backend', (backend) => {
   // [what, a call whose output side is 1 (valid), the same with an output side of 0 or less]
   const cases: [string, string, () => Tensor, () => Tensor][] = [
-    ['conv2d: kernel as large as the input', 'conv2d', () => wc.conv2d(wc.ones([1, 1, 3, 3]), wc.ones([1, 1, 3, 3])), () => wc.conv2d(wc.ones([1, 1, 3, 3]), wc.ones([1, 1, 4, 3]))],
-    ['conv2d: dilation', 'conv2d', () => wc.conv2d(wc.ones([1, 1, 5, 5]), wc.ones([1, 1, 3, 3]), null, { dilation: 2 }), () => wc.conv2d(wc.ones([1, 1, 5, 5]), wc.ones([1, 1, 3, 3]), null, { dilation: 3 })],
-    ['conv2d: padding makes room', 'conv2d', () => wc.conv2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 4, 4]), null, { padding: 1 }), () => wc.conv2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 5, 5]), null, { padding: 1 })],
-    ['conv2d: reflect mode', 'conv2d', () => wc.conv2d(wc.ones([1, 2, 2]), wc.ones([1, 1, 4, 4]), null, { padding: 1, paddingMode: 'reflect' }), () => wc.conv2d(wc.ones([1, 2, 2]), wc.ones([1, 1, 5, 4]), null, { padding: 1, paddingMode: 'reflect' })],
-    ['convTranspose2d: padding', 'convTranspose2d', () => wc.convTranspose2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 1, 1]), null, { padding: [0, 0] }), () => wc.convTranspose2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 1, 1]), null, { padding: 1 })],
+    [
+      'conv2d: kernel as large as the input',
+      'conv2d',
+      () => wc.conv2d(wc.ones([1, 1, 3, 3]), wc.ones([1, 1, 3, 3])),
+      () => wc.conv2d(wc.ones([1, 1, 3, 3]), wc.ones([1, 1, 4, 3])),
+    ],
+    [
+      'conv2d: dilation',
+      'conv2d',
+      () => wc.conv2d(wc.ones([1, 1, 5, 5]), wc.ones([1, 1, 3, 3]), null, { dilation: 2 }),
+      () => wc.conv2d(wc.ones([1, 1, 5, 5]), wc.ones([1, 1, 3, 3]), null, { dilation: 3 }),
+    ],
+    [
+      'conv2d: padding makes room',
+      'conv2d',
+      () => wc.conv2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 4, 4]), null, { padding: 1 }),
+      () => wc.conv2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 5, 5]), null, { padding: 1 }),
+    ],
+    [
+      'conv2d: reflect mode',
+      'conv2d',
+      () => wc.conv2d(wc.ones([1, 2, 2]), wc.ones([1, 1, 4, 4]), null, { padding: 1, paddingMode: 'reflect' }),
+      () => wc.conv2d(wc.ones([1, 2, 2]), wc.ones([1, 1, 5, 4]), null, { padding: 1, paddingMode: 'reflect' }),
+    ],
+    [
+      'convTranspose2d: padding',
+      'convTranspose2d',
+      () => wc.convTranspose2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 1, 1]), null, { padding: [0, 0] }),
+      () => wc.convTranspose2d(wc.ones([1, 1, 2, 2]), wc.ones([1, 1, 1, 1]), null, { padding: 1 }),
+    ],
     ['unfold', 'unfold', () => wc.unfold(wc.ones([1, 1, 3, 4]), [3, 4]), () => wc.unfold(wc.ones([1, 1, 3, 4]), [3, 5])],
     ['fold', 'fold', () => wc.fold(wc.ones([1, 4, 1]), [2, 2], 2), () => wc.fold(wc.ones([1, 4, 1]), [2, 1], 2)],
     ['corr2d', 'corr2d', () => wc.corr2d(wc.ones([2, 3]), wc.ones([2, 3])), () => wc.corr2d(wc.ones([2, 3]), wc.ones([3, 3]))],
-    ['kernelToMatrix', 'kernelToMatrix', () => wc.kernelToMatrix(wc.ones([2, 2]), [2, 2]), () => wc.kernelToMatrix(wc.ones([2, 2]), [2, 1])],
-    ['pad: cropping with positive pads elsewhere', 'pad', () => wc.pad(wc.ones([2, 2]), [-1, 0, 1, 0]), () => wc.pad(wc.ones([2, 2]), [-2, 0, 1, 0])],
+    [
+      'kernelToMatrix',
+      'kernelToMatrix',
+      () => wc.kernelToMatrix(wc.ones([2, 2]), [2, 2]),
+      () => wc.kernelToMatrix(wc.ones([2, 2]), [2, 1]),
+    ],
+    [
+      'pad: cropping with positive pads elsewhere',
+      'pad',
+      () => wc.pad(wc.ones([2, 2]), [-1, 0, 1, 0]),
+      () => wc.pad(wc.ones([2, 2]), [-2, 0, 1, 0]),
+    ],
   ];
   it.each(cases)('%s: side 1 works, side 0 is a RangeError', (_, op, ok, empty) => {
     onBackend(backend, () => {
       const y = ok();
-      expect(y.shape.slice(-2).every((d) => d >= 1), `shape ${y.shape}`).toBe(true);
+      expect(
+        y.shape.slice(-2).every((d) => d >= 1),
+        `shape ${y.shape}`,
+      ).toBe(true);
       expectError(empty, RangeError, `${op}: `);
     });
   });
@@ -289,7 +399,10 @@ describe.each(BACKENDS)('empty outputs on the %s backend', (backend) => {
       expect(wc.zeros([0]).sum().item()).toBe(0);
       expect(wc.zeros([0]).mean().item()).toBeNaN();
       expect(wc.matmul(wc.zeros([0, 3]), wc.ones([3, 2])).shape).toEqual([0, 2]);
-      expect(wc.matmul(wc.ones([2, 0]), wc.ones([0, 2])).toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(wc.matmul(wc.ones([2, 0]), wc.ones([0, 2])).toArray()).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
       expect(wc.conv2d(wc.zeros([0, 3, 5, 5]), wc.ones([4, 3, 3, 3])).shape).toEqual([0, 4, 3, 3]);
       expect(wc.pad(wc.ones([2, 2]), [-2, 0, 0, 0]).shape).toEqual([2, 0]); // only crops: narrow, as torch
     });

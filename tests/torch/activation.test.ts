@@ -13,7 +13,6 @@ import { ACTIVATION as RUNNERS } from './runners.js';
 
 const file = loadFixtures('activation');
 
-
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('activation'));
 

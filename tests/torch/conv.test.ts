@@ -13,7 +13,6 @@ import { CONV as RUNNERS } from './runners.js';
 
 const file = loadFixtures('conv');
 
-
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('conv'));
 

@@ -53,7 +53,9 @@ export function loadFixtures(family: string): FixtureFile {
   const bytes = readFileSync(new URL(`./data/${family}.bin`, import.meta.url));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Omit<FixtureFile, 'blob'> & { format: number };
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Omit<FixtureFile, 'blob'> & {
+    format: number;
+  };
   if (header.format !== 1) throw new Error(`fixtures ${family}: format ${header.format}, expected 1 (rerun npm run fixtures)`);
   const start = 8 + headerLength;
   const blob = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
@@ -112,7 +114,14 @@ export interface Tolerance {
  * Expects `actual` to be PyTorch's `want` within `tol`, and records the relative error
  * max|ours − torch| / max|torch| (over the stored entries, and the probe's) under `op`.
  */
-export function expectMatches(file: FixtureFile, want: TensorRecord, actual: wc.Tensor | null, tol: Tolerance, op: string, what: string): void {
+export function expectMatches(
+  file: FixtureFile,
+  want: TensorRecord,
+  actual: wc.Tensor | null,
+  tol: Tolerance,
+  op: string,
+  what: string,
+): void {
   expect(actual, `${what}: wasmconv gave no tensor`).not.toBeNull();
   const got = actual!;
   expect([...got.shape], `${what}: shape`).toEqual(want.shape);
@@ -136,11 +145,16 @@ export function expectMatches(file: FixtureFile, want: TensorRecord, actual: wc.
     const [torchDot, probeScale] = want.probe;
     const probeRel = Math.abs(dot - torchDot) / (probeScale || 1);
     rel = Math.max(rel, Number.isNaN(probeRel) ? Infinity : probeRel);
-    expect(probeRel, `${what}: probe (a dot product over all ${got.size} entries) ${dot} vs PyTorch's ${torchDot}, relative error`).toBeLessThanOrEqual(tol.atol + tol.rtol);
+    expect(
+      probeRel,
+      `${what}: probe (a dot product over all ${got.size} entries) ${dot} vs PyTorch's ${torchDot}, relative error`,
+    ).toBeLessThanOrEqual(tol.atol + tol.rtol);
   }
   recordError(op, wc.getBackend(), rel);
   if (bad >= 0) {
     const index = want.full ? bad : sampleIndices(got.size)[bad];
-    expect.fail(`${what}: entry ${index} is ${ours[bad]}, PyTorch's ${ref[bad]} (atol ${tol.atol}·${scale}, rtol ${tol.rtol}; worst relative error ${rel.toExponential(2)})`);
+    expect.fail(
+      `${what}: entry ${index} is ${ours[bad]}, PyTorch's ${ref[bad]} (atol ${tol.atol}·${scale}, rtol ${tol.rtol}; worst relative error ${rel.toExponential(2)})`,
+    );
   }
 }

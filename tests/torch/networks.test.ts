@@ -39,8 +39,9 @@ afterAll(() => reportErrors('networks'));
 
 describe.each(BACKENDS)(`PyTorch ${file.torch} networks trained on the %s backend`, (backend) => {
   beforeAll(() => wc.setBackend(backend));
-  it.each(file.cases.map((c) => [`${c.name}, ${c.args.steps} steps (sensitivity ${c.sensitivity!.toExponential(1)})`, c] as const))('%s', (_, c) =>
-    runNetwork(c),
+  it.each(file.cases.map((c) => [`${c.name}, ${c.args.steps} steps (sensitivity ${c.sensitivity!.toExponential(1)})`, c] as const))(
+    '%s',
+    (_, c) => runNetwork(c),
   );
 
   it("d2l's LeNet as PyTorch saved it after the run (safetensors) loads into the same nn.Sequential and predicts PyTorch's logits", () => {

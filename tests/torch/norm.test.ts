@@ -28,9 +28,17 @@ function functionalCase(f: FixtureFile, c: NormCase): void {
   runCase(f, c, (t, args) => {
     running.runningMean = t.runningMean;
     running.runningVar = t.runningVar;
-    return wc.batchNorm2d(t.input, t.runningMean ?? null, t.runningVar ?? null, t.weight ?? null, t.bias ?? null, args as wc.BatchNormOptions);
+    return wc.batchNorm2d(
+      t.input,
+      t.runningMean ?? null,
+      t.runningVar ?? null,
+      t.weight ?? null,
+      t.bias ?? null,
+      args as wc.BatchNormOptions,
+    );
   });
-  for (const [name, want] of Object.entries(c.buffers)) expectMatches(f, want, running[name], DEFAULT_TOLERANCE, 'batchNorm2d running', `${c.name}: ${name}`);
+  for (const [name, want] of Object.entries(c.buffers))
+    expectMatches(f, want, running[name], DEFAULT_TOLERANCE, 'batchNorm2d running', `${c.name}: ${name}`);
 }
 
 /** nn.BatchNorm2d through its steps as PyTorch ran them, then its buffers. */
@@ -50,11 +58,17 @@ function layerRun(f: FixtureFile, c: NormCase): void {
     expectMatches(f, step.out, out, DEFAULT_TOLERANCE, 'BatchNorm2d', `${what}: output`);
     out.backward(tensorOf(f, step.dy));
     const leaves: Record<string, wc.Tensor | null> = { input: x, weight: bn.weight, bias: bn.bias };
-    for (const [name, want] of Object.entries(step.grads)) expectMatches(f, want, leaves[name]!.grad, DEFAULT_TOLERANCE, 'BatchNorm2d', `${what}: gradient of ${name}`);
+    for (const [name, want] of Object.entries(step.grads))
+      expectMatches(f, want, leaves[name]!.grad, DEFAULT_TOLERANCE, 'BatchNorm2d', `${what}: gradient of ${name}`);
   });
   const state = bn.stateDict();
-  expect(Object.keys(state).filter((k) => !['weight', 'bias'].includes(k)).sort()).toEqual(Object.keys(c.buffers).sort());
-  for (const [name, want] of Object.entries(c.buffers)) expectMatches(f, want, state[name], DEFAULT_TOLERANCE, 'BatchNorm2d buffers', `${c.name}: ${name}`);
+  expect(
+    Object.keys(state)
+      .filter((k) => !['weight', 'bias'].includes(k))
+      .sort(),
+  ).toEqual(Object.keys(c.buffers).sort());
+  for (const [name, want] of Object.entries(c.buffers))
+    expectMatches(f, want, state[name], DEFAULT_TOLERANCE, 'BatchNorm2d buffers', `${c.name}: ${name}`);
 }
 
 beforeAll(() => wc.init());

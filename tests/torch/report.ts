@@ -28,6 +28,8 @@ export function reportErrors(family: string): void {
   rows.sort((a, b) => a.op.localeCompare(b.op) || a.backend.localeCompare(b.backend));
   mkdirSync(new URL('../../test-results/torch/', import.meta.url), { recursive: true });
   writeFileSync(new URL(`../../test-results/torch/${family}.json`, import.meta.url), JSON.stringify(rows, null, 1));
-  const lines = rows.map((r) => `  ${r.op.padEnd(22)} ${r.backend.padEnd(5)} ${String(r.comparisons).padStart(5)}  ${r.worst.toExponential(2)}`);
+  const lines = rows.map(
+    (r) => `  ${r.op.padEnd(22)} ${r.backend.padEnd(5)} ${String(r.comparisons).padStart(5)}  ${r.worst.toExponential(2)}`,
+  );
   console.log(`worst error against PyTorch (${family}): op, backend, comparisons, max|ours − torch| / max|torch|\n${lines.join('\n')}`);
 }

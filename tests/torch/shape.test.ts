@@ -12,7 +12,6 @@ import { SHAPE as RUNNERS } from './runners.js';
 
 const file = loadFixtures('shape');
 
-
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('shape'));
 

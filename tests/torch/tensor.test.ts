@@ -11,7 +11,6 @@ import { TENSOR as RUNNERS } from './runners.js';
 
 const file = loadFixtures('tensor');
 
-
 beforeAll(() => wc.init());
 afterAll(() => reportErrors('tensor'));
 

@@ -32,5 +32,7 @@ afterAll(() => reportErrors('training'));
 
 describe.each(BACKENDS)(`PyTorch ${file.torch} training runs on the %s backend`, (backend) => {
   beforeAll(() => wc.setBackend(backend));
-  it.each(file.cases.map((c) => [`${c.name} (sensitivity ${c.sensitivity!.toExponential(1)})`, c] as const))('%s', (_, c) => runTraining(file, c));
+  it.each(file.cases.map((c) => [`${c.name} (sensitivity ${c.sensitivity!.toExponential(1)})`, c] as const))('%s', (_, c) =>
+    runTraining(file, c),
+  );
 });

@@ -20,7 +20,10 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Seeded values in [lo, hi) of a shape. */
 const seeded = (shape: number[], seed: number, lo = -1, hi = 1) =>
-  wc.tensor(randomData(size(shape), seed).map((v) => lo + ((v + 1) / 2) * (hi - lo)), shape);
+  wc.tensor(
+    randomData(size(shape), seed).map((v) => lo + ((v + 1) / 2) * (hi - lo)),
+    shape,
+  );
 
 /**
  * `op` on fresh leaves of `shapes` (seeded values in [lo, hi)), then backward from a seeded dy:
@@ -72,7 +75,13 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
         results([[256, 400], [120, 400], [120]], (x, w, b) => wc.linear(x, w, b)),
         results([[256, 120], [84, 120], [84]], (x, w, b) => wc.linear(x, w, b)),
         results([[256, 84], [10, 84], [10]], (x, w, b) => wc.linear(x, w, b)),
-        results([[301, 257], [257, 190]], (a, b) => wc.matmul(a, b)),
+        results(
+          [
+            [301, 257],
+            [257, 190],
+          ],
+          (a, b) => wc.matmul(a, b),
+        ),
       ],
       'linear',
     );
@@ -82,7 +91,9 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
     const run = (shape: number[], training: boolean) => {
       const c = shape[1];
       const stats = [wc.zeros([c]), wc.ones([c])];
-      const out = results([shape, [c], [c]], (x, w, b) => wc.batchNorm2d(x, stats[0], stats[1], w, b, { training, momentum: 0.1, eps: 1e-5 }));
+      const out = results([shape, [c], [c]], (x, w, b) =>
+        wc.batchNorm2d(x, stats[0], stats[1], w, b, { training, momentum: 0.1, eps: 1e-5 }),
+      );
       return [...out, ...stats.map((t) => t.data)];
     };
     await onEachThreadCount(() => [run([256, 16, 10, 10], true), run([64, 6, 28, 28], true), run([256, 16, 10, 10], false)], 'batchNorm2d');
@@ -98,7 +109,13 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
         results([[16, 50, 300]], (x) => wc.logSoftmax(x, 1)),
         results([[256, 10]], (x) => wc.crossEntropy(x, labels(256, 10))),
         results([[256, 1000]], (x) => wc.crossEntropy(x, targets, { labelSmoothing: 0.1, weight: seeded([1000], 5, 0.5, 2) })),
-        results([[256, 1000], [256, 1000]], (x, p) => wc.crossEntropy(x, wc.softmax(p, 1))),
+        results(
+          [
+            [256, 1000],
+            [256, 1000],
+          ],
+          (x, p) => wc.crossEntropy(x, wc.softmax(p, 1)),
+        ),
         results([[64, 10, 20, 20]], (x) => wc.crossEntropy(x, wc.tensor(Array.from(labels(64 * 400, 10)), [64, 20, 20]))),
       ],
       'softmax and crossEntropy',
@@ -115,7 +132,12 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
         [seeded([512, 1000], 3).argmax(1).data],
         results([shape], (x) => x.transpose(1, 3)),
         results([[400, 1200]], (x) => x.t()),
-        results([shape, shape], (a, b) => a.add(b).mul(a).sub(b.div(a.add(3)))),
+        results([shape, shape], (a, b) =>
+          a
+            .add(b)
+            .mul(a)
+            .sub(b.div(a.add(3))),
+        ),
         results([shape], (a) => a.mul(2).add(1).div(3).neg(), -1, 1),
         results([shape], (a) => a.add(2).pow(2.5).square(), -1, 1),
         results([shape, shape], (a, b) => wc.mseLoss(a, b)),
@@ -149,17 +171,25 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
     const shape = [64, 6, 28, 28];
     await onEachThreadCount(
       () => [
-        ...(['constant', 'reflect', 'replicate', 'circular'] as const).map((mode) => results([shape], (x) => wc.pad(x, [2, 1, 3, 2], mode))),
+        ...(['constant', 'reflect', 'replicate', 'circular'] as const).map((mode) =>
+          results([shape], (x) => wc.pad(x, [2, 1, 3, 2], mode)),
+        ),
         results([[32, 6, 28, 28]], (x) => wc.unfold(x, [5, 5], { padding: 2 })),
         results([[32, 150, 196]], (c) => wc.fold(c, [28, 28], [5, 5], { padding: 2, stride: 2 })),
-        results([[600, 500], [3, 4]], (x, k) => wc.corr2d(x, k)),
+        results(
+          [
+            [600, 500],
+            [3, 4],
+          ],
+          (x, k) => wc.corr2d(x, k),
+        ),
         results([[64, 32, 14, 14], [48, 32, 3, 3], [48]], (x, w, b) => wc.conv2d(x, w, b, { padding: 1 })),
       ],
       'windows',
     );
   });
 
-  it('the activations, pooling and the fused convolution → activation → pooling at LeNet\'s sizes, batch 256', async () => {
+  it("the activations, pooling and the fused convolution → activation → pooling at LeNet's sizes, batch 256", async () => {
     const shape = [256, 6, 28, 28];
     const avg2 = { kind: 'avg', kernelSize: 2, options: { stride: 2 } } as const;
     const max2 = { kind: 'max', kernelSize: 2, options: { stride: 2 } } as const;
@@ -186,7 +216,8 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
     const kernels = dispatchedKernels(() => {
       for (const model of ['lenet-d2l', 'lenet-relu', 'bn-net'] as const) {
         const net = MODELS[model]();
-        const opt = model === 'lenet-d2l' ? new wc.optim.SGD(net.parameters(), { lr: 0.1 }) : new wc.optim.Adam(net.parameters(), { lr: 1e-3 });
+        const opt =
+          model === 'lenet-d2l' ? new wc.optim.SGD(net.parameters(), { lr: 0.1 }) : new wc.optim.Adam(net.parameters(), { lr: 1e-3 });
         const l = wc.crossEntropy(net.forward(seeded([256, 1, 28, 28], 3, 0, 1)), labels(256, 10));
         opt.zeroGrad();
         l.backward();
@@ -194,10 +225,27 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
       }
     });
     for (const k of [
-      'gemm_tiles_f32', 'conv2d_direct_f32', 'conv2d_grad_weight_f32', 'conv2d_grad_input_f32', 'task:depthwise_forward', 'task:depthwise_grad_weight',
-      'sigmoid_f32', 'sigmoid_backward_f32', 'relu_f32', 'relu_backward_f32', 'tanh_f32', 'avg_pool2d_2x2_f32_simd', 'avg_pool2d_2x2_grad_f32_simd',
-      'max_pool2d_2x2_f32_simd', 'max_pool2d_2x2_grad_f32_simd', 'batch_norm_stats_f32', 'channel_affine_f32', 'batch_norm_grad_sums_f32',
-      'batch_norm_grad_input_f32', 'adam_f32_simd', 'bias_grad_f32',
+      'gemm_tiles_f32',
+      'conv2d_direct_f32',
+      'conv2d_grad_weight_f32',
+      'conv2d_grad_input_f32',
+      'task:depthwise_forward',
+      'task:depthwise_grad_weight',
+      'sigmoid_f32',
+      'sigmoid_backward_f32',
+      'relu_f32',
+      'relu_backward_f32',
+      'tanh_f32',
+      'avg_pool2d_2x2_f32_simd',
+      'avg_pool2d_2x2_grad_f32_simd',
+      'max_pool2d_2x2_f32_simd',
+      'max_pool2d_2x2_grad_f32_simd',
+      'batch_norm_stats_f32',
+      'channel_affine_f32',
+      'batch_norm_grad_sums_f32',
+      'batch_norm_grad_input_f32',
+      'adam_f32_simd',
+      'bias_grad_f32',
     ]) {
       expect(kernels, k).toContain(k);
     }
@@ -228,7 +276,14 @@ function normResults(file: FixtureFile, c: FixtureCase): Float32Array[] {
     const running: wc.Tensor[] = [];
     const out = caseResults(file, c, (t, args) => {
       running.push(...[t.runningMean, t.runningVar].filter((r) => r !== undefined));
-      return wc.batchNorm2d(t.input, t.runningMean ?? null, t.runningVar ?? null, t.weight ?? null, t.bias ?? null, args as wc.BatchNormOptions);
+      return wc.batchNorm2d(
+        t.input,
+        t.runningMean ?? null,
+        t.runningVar ?? null,
+        t.weight ?? null,
+        t.bias ?? null,
+        args as wc.BatchNormOptions,
+      );
     });
     return [...out, ...running.map((r) => r.data)];
   }
@@ -287,12 +342,11 @@ const FAMILIES: [string, (file: FixtureFile, c: FixtureCase) => Float32Array[], 
 ];
 
 describe('every PyTorch fixture family: each case on 1 thread, then on 2 and 3, bit for bit', () => {
-  it.each(FAMILIES.map(([family, compute, keep], i) => [`${family}${i === 5 ? ' (through the nn layers)' : ''}`, family, compute, keep] as const))(
-    '%s',
-    async (_, family, compute, keep) => {
-      const file = loadFixtures(family);
-      const cases = file.cases.filter(keep);
-      await onEachThreadCount(() => cases.map((c) => compute(file, c)), family);
-    },
-  );
+  it.each(
+    FAMILIES.map(([family, compute, keep], i) => [`${family}${i === 5 ? ' (through the nn layers)' : ''}`, family, compute, keep] as const),
+  )('%s', async (_, family, compute, keep) => {
+    const file = loadFixtures(family);
+    const cases = file.cases.filter(keep);
+    await onEachThreadCount(() => cases.map((c) => compute(file, c)), family);
+  });
 });

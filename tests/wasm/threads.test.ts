@@ -146,7 +146,10 @@ describe('results are bitwise identical on 1, 2 and 3 threads', () => {
         .filter((s) => s.h + 2 * s.padding > s.dilation * (s.k - 1) && s.w + 2 * s.padding > s.dilation * (s.k - 1))
         .map((s) =>
           convResults([s.n, s.cg * s.groups, s.h, s.w], [s.og * s.groups, s.cg, s.k, s.k], {
-            groups: s.groups, stride: s.stride, dilation: s.dilation, padding: s.padding,
+            groups: s.groups,
+            stride: s.stride,
+            dilation: s.dilation,
+            padding: s.padding,
           }),
         );
     await onEachThreadCount(compute, 'random shape');
@@ -156,15 +159,19 @@ describe('results are bitwise identical on 1, 2 and 3 threads', () => {
     const rng = randomData(600, 11);
     const shapes = Array.from(rng.subarray(0, 300), (r, i): [number[], number[]] => {
       const big = i % 7 === 0;
-      return [[big ? 16 : 1 + (i % 4), 4, big ? 28 : 6 + (i % 5), 12], [8, 4, 3, 3]];
+      return [
+        [big ? 16 : 1 + (i % 4), 4, big ? 28 : 6 + (i % 5), 12],
+        [8, 4, 3, 3],
+      ];
     });
     await wc.init({ threads: 1 });
     const want = shapes.map(([xs, ws]) => convResults(xs, ws, { padding: 1 }));
     await wc.init({ threads: 3 });
     for (const [i, [xs, ws]] of shapes.entries()) {
       const gap = rng[300 + i];
-      if (gap > 0.8) await new Promise((r) => setTimeout(r, 3)); // long enough for workers to park
-      else if (gap > 0.4) for (const stop = performance.now() + gap; performance.now() < stop; );
+      if (gap > 0.8)
+        await new Promise((r) => setTimeout(r, 3)); // long enough for workers to park
+      else if (gap > 0.4) for (const stop = performance.now() + gap; performance.now() < stop;);
       expectSameBits(convResults(xs, ws, { padding: 1 }), want[i], `job ${i}`);
     }
   });

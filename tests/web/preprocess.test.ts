@@ -23,7 +23,14 @@ function frame(...blocks: [number, number, number, number, number][]): Float32Ar
 
 describe('MNIST-style preprocessing of a drawing', () => {
   it('finds the ink’s bounding box, and none on a blank canvas', () => {
-    expect(inkBox(canvas(50, 40, [[7, 3, 4, 9], [20, 30, 1, 1]]))).toEqual({ x: 7, y: 3, width: 14, height: 28 });
+    expect(
+      inkBox(
+        canvas(50, 40, [
+          [7, 3, 4, 9],
+          [20, 30, 1, 1],
+        ]),
+      ),
+    ).toEqual({ x: 7, y: 3, width: 14, height: 28 });
     const faint = canvas(10, 10, [[2, 5, 1, 1]], 0.01);
     expect(inkBox(faint)).toEqual({ x: 2, y: 5, width: 1, height: 1 });
     expect(inkBox(canvas(10, 10, []))).toBeNull();
@@ -61,7 +68,12 @@ describe('MNIST-style preprocessing of a drawing', () => {
     // a 4×4 L (left column and bottom row) scaled by 5: a 5-wide bar of 20 rows and a 5-high bar
     // of 15 more columns, mass 175. x: (20·(0+…+4) + 5·(5+…+19)) / 175 = 1100/175 = 6.29 → shift 8;
     // y: (5·(0+…+19) + 15·(15+…+19)) / 175 = 2225/175 = 12.71 → shift 1
-    const got = toMnist(canvas(20, 20, [[5, 5, 1, 4], [5, 8, 4, 1]]))!;
+    const got = toMnist(
+      canvas(20, 20, [
+        [5, 5, 1, 4],
+        [5, 8, 4, 1],
+      ]),
+    )!;
     expect(Array.from(got)).toEqual(Array.from(frame([1, 20, 8, 12, 1], [16, 20, 13, 27, 1])));
     const [cx, cy] = centreOfMass({ width: FRAME, height: FRAME, data: got })!;
     expect(Math.abs(cx - 14)).toBeLessThanOrEqual(0.5);

@@ -28,7 +28,14 @@ function stats(x: Float32Array, dims: ChannelDims): { mean: Float32Array; varSum
 }
 
 /** out (+)= x·scale[c] + shift[c], a fused multiply-add (the float32 product is exact in float64). */
-function channelAffine(x: Float32Array, scale: Float32Array, shift: Float32Array, out: Float32Array, dims: ChannelDims, add: boolean): void {
+function channelAffine(
+  x: Float32Array,
+  scale: Float32Array,
+  shift: Float32Array,
+  out: Float32Array,
+  dims: ChannelDims,
+  add: boolean,
+): void {
   eachRow(dims, (c, o) => {
     for (let l = o; l < o + dims.plane; l++) {
       const y = f32(x[l] * scale[c] + shift[c]);

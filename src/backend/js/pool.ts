@@ -48,7 +48,10 @@ function maxTaps(i: number, stride: number, pad: number, kernel: number, dilatio
 function avgSpan(i: number, stride: number, pad: number, kernel: number, size: number): [padded: Span, inside: Span] {
   const start = i * stride - pad;
   const end = Math.min(start + kernel, size + pad);
-  return [[start, end], [Math.max(start, 0), Math.min(end, size)]];
+  return [
+    [start, end],
+    [Math.max(start, 0), Math.min(end, size)],
+  ];
 }
 
 /** Avg pooling's window (i, j): its rows and columns inside the input, and avg_pool2d's divisor of its sum. */

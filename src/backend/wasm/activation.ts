@@ -24,7 +24,15 @@ export function activationInSession(s: Session<ActivationExports>, f: Activation
  * (ActivationKernels.activationBackward); dx at `pdx` may be dy's buffer (each dy read before its
  * dx is written) when it is written, not added into.
  */
-function gradientAt(s: Session<ActivationExports>, f: Activation, pdx: number, psaved: number, pdy: number, n: number, accumulate: boolean): void {
+function gradientAt(
+  s: Session<ActivationExports>,
+  f: Activation,
+  pdx: number,
+  psaved: number,
+  pdy: number,
+  n: number,
+  accumulate: boolean,
+): void {
   s.run(elementJob(s.exports[`${f}_backward_f32`], [pdx, psaved, pdy, +accumulate], n, (accumulate ? 4 : 3) * n));
 }
 

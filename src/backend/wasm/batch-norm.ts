@@ -20,7 +20,14 @@ interface Exports {
   batch_norm_grad_sums_f32_scalar: SumsFn;
   channel_affine_f32(out: number, x: number, scale: number, shift: number, ...rest: [...Dims, add: number, ...Range]): void;
   batch_norm_grad_input_f32(
-    dx: number, x: number, dy: number, mean: number, k: number, gradMean: number, scale: number, ...rest: [...Dims, add: number, ...Range]
+    dx: number,
+    x: number,
+    dy: number,
+    mean: number,
+    k: number,
+    gradMean: number,
+    scale: number,
+    ...rest: [...Dims, add: number, ...Range]
   ): void;
 }
 
@@ -30,9 +37,22 @@ const OP = 'batchNorm2d';
  * Runs a pass over every channel of x: kernel(...args, batch, channels, plane, ...tail, first, end)
  * over channel ranges on the session's threads; `floats` is how many floats it reads and writes.
  */
-function perChannel(s: Session<Exports>, kernel: (...a: number[]) => void, args: number[], dims: ChannelDims, tail: number[], floats: number): void {
+function perChannel(
+  s: Session<Exports>,
+  kernel: (...a: number[]) => void,
+  args: number[],
+  dims: ChannelDims,
+  tail: number[],
+  floats: number,
+): void {
   const { batch, channels, plane } = dims;
-  s.run({ kernel, args: [...args, batch, channels, plane, ...tail], units: channels, grain: grainOf(channels), work: floats * batch * channels * plane });
+  s.run({
+    kernel,
+    args: [...args, batch, channels, plane, ...tail],
+    units: channels,
+    grain: grainOf(channels),
+    work: floats * batch * channels * plane,
+  });
 }
 
 /** A copy of the n float64 values at ptr (the kernels' sums). */

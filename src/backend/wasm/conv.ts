@@ -17,14 +17,31 @@ export interface ConvExports extends PartsExports {
   conv2d_pack_weights_f32(packed: number, w: number, desc: number, first: number, end: number): void;
   conv2d_f32(y: number, x: number, packed: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
   conv2d_direct_scratch_f32(desc: number): number;
-  conv2d_direct_f32(y: number, x: number, w: number, bias: number, desc: number, accumulate: number, scratch: number, first: number, end: number): void;
+  conv2d_direct_f32(
+    y: number,
+    x: number,
+    w: number,
+    bias: number,
+    desc: number,
+    accumulate: number,
+    scratch: number,
+    first: number,
+    end: number,
+  ): void;
   conv2d_grad_input_scratch_f32(desc: number, channels: number): number;
   conv2d_packed_weights_t_f32(desc: number): number;
   conv2d_pack_weights_t_f32(packed: number, w: number, desc: number, first: number, end: number): void;
   conv2d_packed_dy_f32(desc: number): number;
   conv2d_pack_dy_f32(panels: number, dy: number, desc: number, first: number, end: number): void;
   conv2d_grad_input_f32(
-    dx: number, packed: number, panels: number, desc: number, channels: number, scratch: number, first: number, end: number,
+    dx: number,
+    packed: number,
+    panels: number,
+    desc: number,
+    channels: number,
+    scratch: number,
+    first: number,
+    end: number,
   ): void;
   conv2d_phase_weights_f32(dst: number, w: number, desc: number, phase: number): void;
   conv2d_phase_add_f32(dx: number, dense: number, desc: number, phase: number, first: number, end: number): void;
@@ -33,7 +50,15 @@ export interface ConvExports extends PartsExports {
   conv2d_grad_weight_prep_units_f32(desc: number): number;
   conv2d_grad_weight_prep_f32(xp: number, dyT: number, x: number, dy: number, desc: number, first: number, end: number): void;
   conv2d_grad_weight_f32(
-    dw: number, src: number, dyT: number, desc: number, scratch: number, imagesPerPart: number, tapChunks: number, first: number, end: number,
+    dw: number,
+    src: number,
+    dyT: number,
+    desc: number,
+    scratch: number,
+    imagesPerPart: number,
+    tapChunks: number,
+    first: number,
+    end: number,
   ): void;
 }
 
@@ -67,21 +92,49 @@ function forwardScratch(e: ConvExports, desc: number, g: ConvGeometry): number {
 
 /** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g), on the session's threads. */
 function forwardAt(
-  s: Session<ConvExports>, desc: number, py: number, px: number, pw: number, pb: number, g: ConvGeometry, accumulate: boolean, scratch: ThreadScratch,
+  s: Session<ConvExports>,
+  desc: number,
+  py: number,
+  px: number,
+  pw: number,
+  pb: number,
+  g: ConvGeometry,
+  accumulate: boolean,
+  scratch: ThreadScratch,
 ): void {
   const e = s.exports;
   const work = 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
   if (readsInPlace(g)) {
     const units = g.batch * g.groups;
-    s.run({ kernel: e.conv2d_direct_f32, args: [py, px, pw, pb, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 6, bytes: scratch.bytes }, work });
+    s.run({
+      kernel: e.conv2d_direct_f32,
+      args: [py, px, pw, pb, desc, +accumulate, scratch.ptr],
+      units,
+      grain: grainOf(units),
+      scratch: { arg: 6, bytes: scratch.bytes },
+      work,
+    });
     return;
   }
   // the weights packed once, for every thread's panels
   const packed = s.arena.alloc(e.conv2d_packed_weights_f32(desc), 'conv2d');
   const rowPanels = g.groups * Math.ceil(g.outChannels / g.groups / 4);
-  s.run({ kernel: e.conv2d_pack_weights_f32, args: [packed, pw, desc], units: rowPanels, grain: grainOf(rowPanels), work: 2 * g.outChannels * g.window.c * g.window.kh * g.window.kw });
+  s.run({
+    kernel: e.conv2d_pack_weights_f32,
+    args: [packed, pw, desc],
+    units: rowPanels,
+    grain: grainOf(rowPanels),
+    work: 2 * g.outChannels * g.window.c * g.window.kh * g.window.kw,
+  });
   const units = forwardUnits(g);
-  s.run({ kernel: e.conv2d_f32, args: [py, px, packed, desc, +accumulate, scratch.ptr], units, grain: grainOf(units), scratch: { arg: 5, bytes: scratch.bytes }, work });
+  s.run({
+    kernel: e.conv2d_f32,
+    args: [py, px, packed, desc, +accumulate, scratch.ptr],
+    units,
+    grain: grainOf(units),
+    scratch: { arg: 5, bytes: scratch.bytes },
+    work,
+  });
   if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
@@ -163,7 +216,14 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
-  s: Session<ConvExports>, desc: number, pdy: number, pw: number, pdx: number, g: ConvGeometry, phases: readonly InputGradPhase[], accumulate: boolean,
+  s: Session<ConvExports>,
+  desc: number,
+  pdy: number,
+  pw: number,
+  pdx: number,
+  g: ConvGeometry,
+  phases: readonly InputGradPhase[],
+  accumulate: boolean,
 ): void {
   const op = 'conv2d';
   const { arena, exports: e } = s;
@@ -173,16 +233,32 @@ function gradInputAt(
     // Wᵀ and dY packed once, for every thread's blocks
     const packed = arena.alloc(e.conv2d_packed_weights_t_f32(desc), op);
     const tapPanels = g.groups * Math.ceil((c * kh * kw) / 4);
-    s.run({ kernel: e.conv2d_pack_weights_t_f32, args: [packed, pw, desc], units: tapPanels, grain: grainOf(tapPanels), work: 2 * g.outChannels * c * kh * kw });
+    s.run({
+      kernel: e.conv2d_pack_weights_t_f32,
+      args: [packed, pw, desc],
+      units: tapPanels,
+      grain: grainOf(tapPanels),
+      work: 2 * g.outChannels * c * kh * kw,
+    });
     const panels = arena.alloc(e.conv2d_packed_dy_f32(desc), op);
     const dyPanels = images * Math.ceil((outH * outW) / 8);
-    s.run({ kernel: e.conv2d_pack_dy_f32, args: [panels, pdy, desc], units: dyPanels, grain: grainOf(dyPanels), work: 2 * g.batch * g.outChannels * outH * outW });
+    s.run({
+      kernel: e.conv2d_pack_dy_f32,
+      args: [panels, pdy, desc],
+      units: dyPanels,
+      grain: grainOf(dyPanels),
+      work: 2 * g.batch * g.outChannels * outH * outW,
+    });
     const channels = col2imChannels(g);
     const units = images * Math.ceil(c / channels);
     const scratch = threadScratch(s, e.conv2d_grad_input_scratch_f32(desc, channels), op);
     s.run({
-      kernel: e.conv2d_grad_input_f32, args: [pdx, packed, panels, desc, channels, scratch.ptr], units, grain: grainOf(units),
-      scratch: { arg: 5, bytes: scratch.bytes }, work: 2 * col2imWork(g, 0),
+      kernel: e.conv2d_grad_input_f32,
+      args: [pdx, packed, panels, desc, channels, scratch.ptr],
+      units,
+      grain: grainOf(units),
+      scratch: { arg: 5, bytes: scratch.bytes },
+      work: 2 * col2imWork(g, 0),
     });
     return;
   }
@@ -196,7 +272,14 @@ function gradInputAt(
   phases.forEach((p, i) => {
     e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
     forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
-    if (!direct) s.run({ kernel: e.conv2d_phase_add_f32, args: [pdx, dense, desc, descs[i]], units: planes, grain: grainOf(planes), work: 2 * denseSize(p) });
+    if (!direct)
+      s.run({
+        kernel: e.conv2d_phase_add_f32,
+        args: [pdx, dense, desc, descs[i]],
+        units: planes,
+        grain: grainOf(planes),
+        work: 2 * denseSize(p),
+      });
   });
 }
 
@@ -218,7 +301,13 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
   const dyT = arena.alloc(images * Math.ceil(o / 8) * 8 * positions, op);
   // units of (image, group, channel to pad or 8-channel panel of dYᵀ): a batch of one shares out too
   const prep = images * e.conv2d_grad_weight_prep_units_f32(desc);
-  s.run({ kernel: e.conv2d_grad_weight_prep_f32, args: [xp, dyT, px, pdy, desc], units: prep, grain: grainOf(prep), work: images * (c * h * w + o * positions) });
+  s.run({
+    kernel: e.conv2d_grad_weight_prep_f32,
+    args: [xp, dyT, px, pdy, desc],
+    units: prep,
+    grain: grainOf(prep),
+    work: images * (c * h * w + o * positions),
+  });
   const parts = batchParts(g.batch);
   const tapBlocks = Math.ceil((c * kh * kw) / 4);
   const tapChunks = Math.min(tapBlocks, Math.max(1, Math.floor(CHUNKS / parts.count)));
@@ -227,7 +316,14 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
   const scratch = threadScratch(s, e.conv2d_grad_weight_scratch_f32(desc), op);
   const units = parts.count * tapChunks;
   const work = 2 * g.batch * g.outChannels * positions * c * kh * kw;
-  s.run({ kernel: e.conv2d_grad_weight_f32, args: [into, xp, dyT, desc, scratch.ptr, parts.images, tapChunks], units, grain: 1, scratch: { arg: 4, bytes: scratch.bytes }, work });
+  s.run({
+    kernel: e.conv2d_grad_weight_f32,
+    args: [into, xp, dyT, desc, scratch.ptr, parts.images, tapChunks],
+    units,
+    grain: 1,
+    scratch: { arg: 4, bytes: scratch.bytes },
+    work,
+  });
   if (parts.count > 1) addParts(s, pdw, into, parts.count, dwSize);
 }
 
@@ -235,7 +331,13 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
  * conv2d(x, w) + bias into a new buffer of the session (its pointer returned): the output of a
  * convolution that another kernel of the same session goes on with (src/backend/wasm/fused.ts).
  */
-export function forwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): number {
+export function forwardInSession(
+  s: Session<ConvExports>,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  g: ConvGeometry,
+): number {
   const op = 'conv2d';
   const { arena } = s;
   const d = arena.putInt32(convFields(g), op);
@@ -251,7 +353,15 @@ export function forwardInSession(s: Session<ConvExports>, x: Float32Array, w: Fl
  * session, read back into the arrays; `zeroed`: they hold zeros, so they are made in place here,
  * not copied in (and dx, where one phase writes every pixel, not even zero-filled).
  */
-export function backwardInSession(s: Session<ConvExports>, x: Float32Array, w: Float32Array, pdy: number, { dx, dw, db }: ConvGrads, g: ConvGeometry, zeroed: boolean): void {
+export function backwardInSession(
+  s: Session<ConvExports>,
+  x: Float32Array,
+  w: Float32Array,
+  pdy: number,
+  { dx, dw, db }: ConvGrads,
+  g: ConvGeometry,
+  zeroed: boolean,
+): void {
   const op = 'conv2d';
   const { arena } = s;
   const desc = arena.putInt32(convFields(g), op);
@@ -302,7 +412,11 @@ export const conv: ConvKernels = {
     return staged('unfold', Int32Array.from(windowFields(g)), [x], size, (s, d, [px], pc) => {
       const scratch = threadScratch(s, s.exports.im2col_scratch_f32(d), 'unfold');
       s.run({
-        kernel: s.exports.im2col_f32, args: [pc, px, d, scratch.ptr], units: batch, grain: grainOf(batch), scratch: { arg: 3, bytes: scratch.bytes },
+        kernel: s.exports.im2col_f32,
+        args: [pc, px, d, scratch.ptr],
+        units: batch,
+        grain: grainOf(batch),
+        scratch: { arg: 3, bytes: scratch.bytes },
         work: x.length + size,
       });
     });

@@ -3,11 +3,32 @@
 import type { Corr2dDims, Corr2dKernels } from '../types.js';
 import { begin, grainOf } from './runtime.js';
 
-type Corr2dFn = (out: number, x: number, k: number, h: number, w: number, kh: number, kw: number, acc: number, first: number, end: number) => void;
+type Corr2dFn = (
+  out: number,
+  x: number,
+  k: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  acc: number,
+  first: number,
+  end: number,
+) => void;
 interface Exports {
   corr2d_f32_simd: Corr2dFn;
   corr2d_f32_scalar: Corr2dFn;
-  corr2d_grad_input_f32_simd(dx: number, g: number, k: number, h: number, w: number, kh: number, kw: number, first: number, end: number): void;
+  corr2d_grad_input_f32_simd(
+    dx: number,
+    g: number,
+    k: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    first: number,
+    end: number,
+  ): void;
 }
 
 /** Multiply-adds of one pass (the forward, or the input gradient). */
@@ -43,7 +64,13 @@ export const corr2d: Corr2dKernels = {
     const pg = s.arena.put(g, 'corr2d');
     const pk = s.arena.put(k, 'corr2d');
     const { h, w, kh, kw } = dims;
-    s.run({ kernel: s.exports.corr2d_grad_input_f32_simd, args: [pd, pg, pk, h, w, kh, kw], units: h, grain: grainOf(h), work: passWork(dims) });
+    s.run({
+      kernel: s.exports.corr2d_grad_input_f32_simd,
+      args: [pd, pg, pk, h, w, kh, kw],
+      units: h,
+      grain: grainOf(h),
+      work: passWork(dims),
+    });
     s.arena.read(pd, dx);
   },
 };

@@ -8,15 +8,54 @@ import { rowsJob } from './softmax.js';
 
 type Range = [first: number, end: number];
 interface Exports {
-  cross_entropy_index_f32(loss: number, x: number, target: number, weight: number, classes: number, inner: number, keep: number, spread: number, ...range: Range): void;
-  cross_entropy_index_backward_f32(
-    dx: number, x: number, target: number, weight: number, scale: number, classes: number, inner: number, keep: number, spread: number, accumulate: number,
+  cross_entropy_index_f32(
+    loss: number,
+    x: number,
+    target: number,
+    weight: number,
+    classes: number,
+    inner: number,
+    keep: number,
+    spread: number,
     ...range: Range
   ): void;
-  cross_entropy_probs_f32(loss: number, x: number, target: number, weight: number, classes: number, inner: number, keep: number, spread: number, ...range: Range): void;
+  cross_entropy_index_backward_f32(
+    dx: number,
+    x: number,
+    target: number,
+    weight: number,
+    scale: number,
+    classes: number,
+    inner: number,
+    keep: number,
+    spread: number,
+    accumulate: number,
+    ...range: Range
+  ): void;
+  cross_entropy_probs_f32(
+    loss: number,
+    x: number,
+    target: number,
+    weight: number,
+    classes: number,
+    inner: number,
+    keep: number,
+    spread: number,
+    ...range: Range
+  ): void;
   cross_entropy_probs_backward_f32(
-    dx: number, dtarget: number, x: number, target: number, weight: number, scale: number, classes: number, inner: number, keep: number, spread: number,
-    accumulate: number, ...range: Range
+    dx: number,
+    dtarget: number,
+    x: number,
+    target: number,
+    weight: number,
+    scale: number,
+    classes: number,
+    inner: number,
+    keep: number,
+    spread: number,
+    accumulate: number,
+    ...range: Range
   ): void;
   sum_f32(a: number, n: number): number;
 }

@@ -4,18 +4,52 @@
 import type { DepthwiseSteps } from '../depthwise.js';
 
 type CorrelateFn = (
-  out: number, s: number, k: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, flip: number, accumulate: number, count: number, scratch: number,
+  out: number,
+  s: number,
+  k: number,
+  sRow: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  oh: number,
+  ow: number,
+  flip: number,
+  accumulate: number,
+  count: number,
+  scratch: number,
 ) => void;
 type TapSumsFn = (
-  dk: number, g: number, s: number, sRow: number, kh: number, kw: number,
-  sh: number, sw: number, dh: number, dw: number, oh: number, ow: number, db: number, count: number,
+  dk: number,
+  g: number,
+  s: number,
+  sRow: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  oh: number,
+  ow: number,
+  db: number,
+  count: number,
 ) => void;
 
 export interface DepthwiseExports {
   depthwise_stage_f32(
-    dst: number, src: number, srcH: number, srcW: number,
-    rows: number, cols: number, top: number, left: number, stepY: number, stepX: number,
+    dst: number,
+    src: number,
+    srcH: number,
+    srcW: number,
+    rows: number,
+    cols: number,
+    top: number,
+    left: number,
+    stepY: number,
+    stepX: number,
   ): void;
   depthwise_correlate_f32_simd: CorrelateFn;
   depthwise_correlate_f32_scalar: CorrelateFn;
@@ -52,7 +86,24 @@ function stepsOf(e: DepthwiseExports, variant: DepthwiseVariant, scratch: number
     at: (ptr, floats) => ptr + floats * 4,
     stage: (src, dst, srcH, srcW, p) => e.depthwise_stage_f32(dst, src, srcH, srcW, p.rows, p.cols, p.top, p.left, p.stepY, p.stepX),
     correlate: (s, k, out, c, accumulate, count) =>
-      correlate(out, s, k, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, +c.flip, +accumulate, count, scratch),
+      correlate(
+        out,
+        s,
+        k,
+        c.srcRow,
+        c.kh,
+        c.kw,
+        c.strideH,
+        c.strideW,
+        c.dilationH,
+        c.dilationW,
+        c.outH,
+        c.outW,
+        +c.flip,
+        +accumulate,
+        count,
+        scratch,
+      ),
     tapSums: (g, s, dk, c, db, count) =>
       tapSums(dk, g, s, c.srcRow, c.kh, c.kw, c.strideH, c.strideW, c.dilationH, c.dilationW, c.outH, c.outW, db ?? 0, count),
     biasAdd: (out, bias, batch, channels, plane) => e.bias_add_f32(out, bias, channels, plane, 0, batch * channels),

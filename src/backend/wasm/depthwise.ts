@@ -22,7 +22,14 @@ const taskScratch = (s: Session<PartsExports>, floats: number) => threadScratch(
  * The depthwise forward into a new buffer of the session (its pointer returned), for a kernel of
  * the same session to go on with (src/backend/wasm/fused.ts); `v` 1 runs the scalar primitives.
  */
-export function depthwiseForwardInSession(s: Session<PartsExports>, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, v = 0): number {
+export function depthwiseForwardInSession(
+  s: Session<PartsExports>,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  g: ConvGeometry,
+  v = 0,
+): number {
   const op = 'conv2d';
   const { arena } = s;
   const desc = arena.putInt32(convFields(g), op);
@@ -32,8 +39,12 @@ export function depthwiseForwardInSession(s: Session<PartsExports>, x: Float32Ar
   const scratch = taskScratch(s, forwardScratch(g));
   const units = depthwiseUnits(g);
   s.run({
-    kernel: s.tasks.depthwise_forward, args: [py, px, pw, pb, desc, v, scratch.ptr], units, grain: grainOf(units),
-    scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
+    kernel: s.tasks.depthwise_forward,
+    args: [py, px, pw, pb, desc, v, scratch.ptr],
+    units,
+    grain: grainOf(units),
+    scratch: { arg: 6, bytes: scratch.bytes },
+    work: passWork(g),
   });
   return py;
 }
@@ -43,7 +54,14 @@ export function depthwiseForwardInSession(s: Session<PartsExports>, x: Float32Ar
  * the session, read back into the arrays; `zeroed`: they hold zeros, made in place here.
  */
 export function depthwiseBackwardInSession(
-  s: Session<PartsExports>, x: Float32Array, w: Float32Array, pdy: number, { dx, dw, db }: ConvGrads, g: ConvGeometry, zeroed: boolean, v = 0,
+  s: Session<PartsExports>,
+  x: Float32Array,
+  w: Float32Array,
+  pdy: number,
+  { dx, dw, db }: ConvGrads,
+  g: ConvGeometry,
+  zeroed: boolean,
+  v = 0,
 ): void {
   const op = 'conv2d';
   const { arena } = s;
@@ -65,8 +83,12 @@ export function depthwiseBackwardInSession(
     const dbParts = db && many ? arena.zeros(parts.count * db.length, op) : pdb;
     const units = parts.count * g.groups;
     s.run({
-      kernel: s.tasks.depthwise_grad_weight, args: [dwParts, dbParts, px, pdy, desc, parts.images, v, scratch.ptr], units, grain: grainOf(units),
-      scratch: { arg: 7, bytes: scratch.bytes }, work: passWork(g),
+      kernel: s.tasks.depthwise_grad_weight,
+      args: [dwParts, dbParts, px, pdy, desc, parts.images, v, scratch.ptr],
+      units,
+      grain: grainOf(units),
+      scratch: { arg: 7, bytes: scratch.bytes },
+      work: passWork(g),
     });
     if (many) addParts(s, pdw, dwParts, parts.count, dw.length);
     if (db && many) addParts(s, pdb, dbParts, parts.count, db.length);
@@ -76,8 +98,12 @@ export function depthwiseBackwardInSession(
   if (dx) {
     const units = depthwiseUnits(g);
     s.run({
-      kernel: s.tasks.depthwise_grad_input, args: [pdx, pdy, pw, desc, +writeDx, v, scratch.ptr], units, grain: grainOf(units),
-      scratch: { arg: 6, bytes: scratch.bytes }, work: passWork(g),
+      kernel: s.tasks.depthwise_grad_input,
+      args: [pdx, pdy, pw, desc, +writeDx, v, scratch.ptr],
+      units,
+      grain: grainOf(units),
+      scratch: { arg: 6, bytes: scratch.bytes },
+      work: passWork(g),
     });
   }
   if (dx) arena.read(pdx, dx);

@@ -6,14 +6,33 @@ import type { GemmDesc, GemmKernels } from '../types.js';
 import { begin, CHUNKS, grainFor, grainOf, type Session, threadScratch } from './runtime.js';
 
 export interface GemmExports {
-  gemm_f32_scalar(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void;
+  gemm_f32_scalar(
+    c: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+  ): void;
   gemm_packed_a_f32(m: number, k: number): number;
   gemm_packed_b_f32(k: number, n: number): number;
   gemm_pack_a_f32(dst: number, a: number, m: number, k: number, transA: number, first: number, end: number): void;
   gemm_pack_b_f32(dst: number, b: number, k: number, n: number, transB: number, first: number, end: number): void;
   gemm_tiles_f32(
-    c: number, packedA: number, packedB: number, m: number, n: number, k: number, accumulate: number, rowBlocks: number, edge: number,
-    first: number, end: number,
+    c: number,
+    packedA: number,
+    packedB: number,
+    m: number,
+    n: number,
+    k: number,
+    accumulate: number,
+    rowBlocks: number,
+    edge: number,
+    first: number,
+    end: number,
   ): void;
 }
 
@@ -43,8 +62,12 @@ export function gemmAt(s: Session<GemmExports>, pc: number, pa: number, pb: numb
   const work = 2 * m * n * k;
   const edge = threadScratch(s, TILE_M * TILE_N, op);
   s.run({
-    kernel: e.gemm_tiles_f32, args: [pc, packed, packedB, m, n, k, +d.accumulate, rowBlocks, edge.ptr], units, grain: grainFor(units, work, 4 * CHUNKS),
-    scratch: { arg: 8, bytes: edge.bytes }, work,
+    kernel: e.gemm_tiles_f32,
+    args: [pc, packed, packedB, m, n, k, +d.accumulate, rowBlocks, edge.ptr],
+    units,
+    grain: grainFor(units, work, 4 * CHUNKS),
+    scratch: { arg: 8, bytes: edge.bytes },
+    work,
   });
 }
 

@@ -5,9 +5,26 @@ import { begin, elementJob } from './runtime.js';
 
 type Range = [first: number, end: number];
 type SgdFn = (
-  p: number, grad: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number, ...range: Range
+  p: number,
+  grad: number,
+  buf: number,
+  lr: number,
+  momentum: number,
+  dampening: number,
+  weightDecay: number,
+  flags: number,
+  ...range: Range
 ) => void;
-type AdamFn = (p: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, hyper: number, flags: number, ...range: Range) => void;
+type AdamFn = (
+  p: number,
+  grad: number,
+  expAvg: number,
+  expAvgSq: number,
+  maxExpAvgSq: number,
+  hyper: number,
+  flags: number,
+  ...range: Range
+) => void;
 interface Exports {
   sgd_f32_simd: SgdFn;
   sgd_f32_scalar: SgdFn;

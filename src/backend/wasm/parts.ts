@@ -36,5 +36,11 @@ export function biasAddAt(s: Session<PartsExports>, pout: number, pbias: number,
 
 /** db += the bias gradient of dy viewed [batch, channels, plane], a channel per unit. */
 export function biasGradAt(s: Session<PartsExports>, pdy: number, pdb: number, batch: number, channels: number, plane: number): void {
-  s.run({ kernel: s.exports.bias_grad_f32, args: [pdb, pdy, batch, channels, plane], units: channels, grain: grainOf(channels), work: batch * channels * plane });
+  s.run({
+    kernel: s.exports.bias_grad_f32,
+    args: [pdb, pdy, batch, channels, plane],
+    units: channels,
+    grain: grainOf(channels),
+    work: batch * channels * plane,
+  });
 }

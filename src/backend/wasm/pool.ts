@@ -11,7 +11,13 @@ import { begin, grainOf, type Session } from './runtime.js';
 
 type MaxPoolFn = (out: number, argmax: number, x: number, desc: number, first: number, end: number) => void;
 type AvgPoolFn = (
-  out: number, x: number, desc: number, countIncludePad: number, divisorOverride: number, first: number, end: number,
+  out: number,
+  x: number,
+  desc: number,
+  countIncludePad: number,
+  divisorOverride: number,
+  first: number,
+  end: number,
 ) => void;
 type MaxPoolGradFn = (dx: number, dy: number, argmax: number, desc: number, accumulate: number, first: number, end: number) => void;
 
@@ -24,13 +30,28 @@ export interface PoolExports {
   avg_pool2d_f32_scalar: AvgPoolFn;
   avg_pool2d_f32_simd: AvgPoolFn;
   avg_pool2d_grad_f32(
-    dx: number, dy: number, desc: number, countIncludePad: number, divisorOverride: number, accumulate: number, first: number, end: number,
+    dx: number,
+    dy: number,
+    desc: number,
+    countIncludePad: number,
+    divisorOverride: number,
+    accumulate: number,
+    first: number,
+    end: number,
   ): void;
   avg_pool2d_2x2_f32_simd(out: number, x: number, desc: number, divisor: number, first: number, end: number): void;
   avg_pool2d_2x2_grad_f32_simd(dx: number, dy: number, desc: number, divisor: number, accumulate: number, first: number, end: number): void;
   adaptive_avg_pool2d_f32(out: number, x: number, h: number, w: number, oh: number, ow: number, first: number, end: number): void;
   adaptive_avg_pool2d_grad_f32(
-    dx: number, dy: number, h: number, w: number, oh: number, ow: number, accumulate: number, first: number, end: number,
+    dx: number,
+    dy: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    accumulate: number,
+    first: number,
+    end: number,
   ): void;
 }
 
@@ -84,7 +105,11 @@ function overPlanes(s: Session<PoolExports>, kernel: (...a: number[]) => void, a
  * chunk's plane count), then taken out.
  */
 function forward(
-  op: string, x: Float32Array, { planes, inPlane, outPlane }: Planes, desc: Int32Array | null, withArgmax: boolean,
+  op: string,
+  x: Float32Array,
+  { planes, inPlane, outPlane }: Planes,
+  desc: Int32Array | null,
+  withArgmax: boolean,
   run: (s: Session<PoolExports>, px: number, po: number, pa: number, desc: number, planes: number) => void,
 ): { out: Float32Array; argmax: Int32Array | null } {
   const s = begin<PoolExports>(op);
@@ -114,7 +139,12 @@ function forward(
  * copied back. A zeroed dx is neither copied in nor zero-filled here: the kernel writes it.
  */
 function backward(
-  op: string, dy: Float32Array, dx: Float32Array, zeroed: boolean, { planes, inPlane, outPlane }: Planes, desc: Int32Array | null,
+  op: string,
+  dy: Float32Array,
+  dx: Float32Array,
+  zeroed: boolean,
+  { planes, inPlane, outPlane }: Planes,
+  desc: Int32Array | null,
   extra: Int32Array | null,
   run: (s: Session<PoolExports>, pdx: number, pdy: number, desc: number, pextra: number, accumulate: number, planes: number) => void,
 ): void {
@@ -146,22 +176,60 @@ function windowKernels(variant: PoolVariant) {
       const kernel = fast(g) ? 'max_pool2d_2x2_f32_simd' : simd ? 'max_pool2d_f32_simd' : 'max_pool2d_f32_scalar';
       overPlanes(s, s.exports[kernel], [po, pa, px, desc], planes, windowWork(g, planes));
     },
-    maxBackward(s: Session<PoolExports>, pdx: number, pdy: number, pa: number, desc: number, g: WindowGeometry, accumulate: number, planes: number) {
+    maxBackward(
+      s: Session<PoolExports>,
+      pdx: number,
+      pdy: number,
+      pa: number,
+      desc: number,
+      g: WindowGeometry,
+      accumulate: number,
+      planes: number,
+    ) {
       const kernel = fast(g) ? 'max_pool2d_2x2_grad_f32_simd' : 'max_pool2d_grad_f32';
       overPlanes(s, s.exports[kernel], [pdx, pdy, pa, desc, accumulate], planes, windowWork(g, planes));
     },
-    avg(s: Session<PoolExports>, po: number, px: number, desc: number, g: WindowGeometry, { countIncludePad, divisorOverride }: AvgPoolDivisor, planes: number) {
-      const e = s.exports;
-      if (fast(g)) overPlanes(s, e.avg_pool2d_2x2_f32_simd, [po, px, desc, divisorOverride || 4], planes, windowWork(g, planes));
-      else overPlanes(s, e[simd ? 'avg_pool2d_f32_simd' : 'avg_pool2d_f32_scalar'], [po, px, desc, +countIncludePad, divisorOverride], planes, windowWork(g, planes));
-    },
-    avgBackward(
-      s: Session<PoolExports>, pdx: number, pdy: number, desc: number, g: WindowGeometry, { countIncludePad, divisorOverride }: AvgPoolDivisor, accumulate: number,
+    avg(
+      s: Session<PoolExports>,
+      po: number,
+      px: number,
+      desc: number,
+      g: WindowGeometry,
+      { countIncludePad, divisorOverride }: AvgPoolDivisor,
       planes: number,
     ) {
       const e = s.exports;
-      if (fast(g)) overPlanes(s, e.avg_pool2d_2x2_grad_f32_simd, [pdx, pdy, desc, divisorOverride || 4, accumulate], planes, windowWork(g, planes));
-      else overPlanes(s, e.avg_pool2d_grad_f32, [pdx, pdy, desc, +countIncludePad, divisorOverride, accumulate], planes, windowWork(g, planes));
+      if (fast(g)) overPlanes(s, e.avg_pool2d_2x2_f32_simd, [po, px, desc, divisorOverride || 4], planes, windowWork(g, planes));
+      else
+        overPlanes(
+          s,
+          e[simd ? 'avg_pool2d_f32_simd' : 'avg_pool2d_f32_scalar'],
+          [po, px, desc, +countIncludePad, divisorOverride],
+          planes,
+          windowWork(g, planes),
+        );
+    },
+    avgBackward(
+      s: Session<PoolExports>,
+      pdx: number,
+      pdy: number,
+      desc: number,
+      g: WindowGeometry,
+      { countIncludePad, divisorOverride }: AvgPoolDivisor,
+      accumulate: number,
+      planes: number,
+    ) {
+      const e = s.exports;
+      if (fast(g))
+        overPlanes(s, e.avg_pool2d_2x2_grad_f32_simd, [pdx, pdy, desc, divisorOverride || 4, accumulate], planes, windowWork(g, planes));
+      else
+        overPlanes(
+          s,
+          e.avg_pool2d_grad_f32,
+          [pdx, pdy, desc, +countIncludePad, divisorOverride, accumulate],
+          planes,
+          windowWork(g, planes),
+        );
     },
   };
 }
@@ -175,7 +243,13 @@ export type WindowPool = { kind: 'max' } | { kind: 'avg'; divisor: AvgPoolDiviso
  * The pooling of the g.c planes at `px` in the session, into new buffers of the session: the
  * output's pointer and, for max pooling with `withArgmax`, the argmax's (else 0).
  */
-export function poolInSession(s: Session<PoolExports>, pool: WindowPool, px: number, g: WindowGeometry, withArgmax: boolean): { po: number; pa: number } {
+export function poolInSession(
+  s: Session<PoolExports>,
+  pool: WindowPool,
+  px: number,
+  g: WindowGeometry,
+  withArgmax: boolean,
+): { po: number; pa: number } {
   const op = `${pool.kind}Pool2d`;
   const { arena } = s;
   const desc = arena.putInt32(descriptor(g), op);
@@ -203,7 +277,9 @@ export function poolWith(variant: PoolVariant): PoolKernels {
   const k = windowKernels(variant);
   return {
     maxPool2d(x, g, withArgmax) {
-      return forward('maxPool2d', x, windowPlanes(g), descriptor(g), withArgmax, (s, px, po, pa, desc, planes) => k.max(s, po, pa, px, desc, g, planes));
+      return forward('maxPool2d', x, windowPlanes(g), descriptor(g), withArgmax, (s, px, po, pa, desc, planes) =>
+        k.max(s, po, pa, px, desc, g, planes),
+      );
     },
     maxPool2dBackward(dy, argmax, dx, g, zeroed) {
       backward('maxPool2d', dy, dx, zeroed, windowPlanes(g), descriptor(g), argmax, (s, pdx, pdy, desc, pa, accumulate, planes) =>
@@ -211,7 +287,9 @@ export function poolWith(variant: PoolVariant): PoolKernels {
       );
     },
     avgPool2d(x, g, divisor) {
-      return forward('avgPool2d', x, windowPlanes(g), descriptor(g), false, (s, px, po, _pa, desc, planes) => k.avg(s, po, px, desc, g, divisor, planes)).out;
+      return forward('avgPool2d', x, windowPlanes(g), descriptor(g), false, (s, px, po, _pa, desc, planes) =>
+        k.avg(s, po, px, desc, g, divisor, planes),
+      ).out;
     },
     avgPool2dBackward(dy, dx, g, divisor, zeroed) {
       backward('avgPool2d', dy, dx, zeroed, windowPlanes(g), descriptor(g), null, (s, pdx, pdy, desc, _pa, accumulate, planes) =>

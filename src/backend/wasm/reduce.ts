@@ -27,19 +27,37 @@ function putPlan(arena: Arena, { bases, offsets, run, width }: ReducePlan, op: s
 const planSize = ({ bases, offsets, run, width }: ReducePlan) => bases.length * offsets.length * run * width;
 
 /** out (+)= scale · the sums of x over the plan, on arena pointers, on the session's threads. */
-export function sumDimsAt(s: Session<ReduceExports>, po: number, px: number, plan: ReducePlan, scale: number, accumulate: boolean, op: string): void {
+export function sumDimsAt(
+  s: Session<ReduceExports>,
+  po: number,
+  px: number,
+  plan: ReducePlan,
+  scale: number,
+  accumulate: boolean,
+  op: string,
+): void {
   const units = plan.bases.length;
   const scratch = threadScratch(s, 2 * plan.width, op); // one f64 per value of a unit
   s.run({
-    kernel: s.exports.sum_dims_f32, args: [po, px, putPlan(s.arena, plan, op), scale, +accumulate, scratch.ptr], units, grain: grainOf(units),
-    scratch: { arg: 5, bytes: scratch.bytes }, work: planSize(plan),
+    kernel: s.exports.sum_dims_f32,
+    args: [po, px, putPlan(s.arena, plan, op), scale, +accumulate, scratch.ptr],
+    units,
+    grain: grainOf(units),
+    scratch: { arg: 5, bytes: scratch.bytes },
+    work: planSize(plan),
   });
 }
 
 /** dx (+)= g broadcast over the plan (written when `zeroed`), on arena pointers, on the session's threads. */
 export function broadcastDimsAt(s: Session<ReduceExports>, pd: number, pg: number, plan: ReducePlan, zeroed: boolean, op: string): void {
   const units = plan.bases.length;
-  s.run({ kernel: s.exports.broadcast_dims_f32, args: [pd, pg, putPlan(s.arena, plan, op), +zeroed], units, grain: grainOf(units), work: planSize(plan) });
+  s.run({
+    kernel: s.exports.broadcast_dims_f32,
+    args: [pd, pg, putPlan(s.arena, plan, op), +zeroed],
+    units,
+    grain: grainOf(units),
+    work: planSize(plan),
+  });
 }
 
 export const reduce: ReduceKernels = {
@@ -62,7 +80,13 @@ export const reduce: ReduceKernels = {
     const px = s.arena.put(x, 'argmax');
     const po = s.arena.alloc(out.length, 'argmax');
     const units = plan.bases.length;
-    s.run({ kernel: s.exports.argmax_f32, args: [po, px, putPlan(s.arena, plan, 'argmax')], units, grain: grainOf(units), work: planSize(plan) });
+    s.run({
+      kernel: s.exports.argmax_f32,
+      args: [po, px, putPlan(s.arena, plan, 'argmax')],
+      units,
+      grain: grainOf(units),
+      work: planSize(plan),
+    });
     s.arena.read(po, out);
   },
 };

@@ -25,7 +25,14 @@ export interface Session<E> {
 export function begin<E>(kernel: string): Session<E> {
   const rt = wasmRuntime(kernel);
   rt.arena.reset();
-  return { arena: rt.arena, exports: rt.exports as unknown as E, scratch: rt.threadScratch, threads: rt.pool?.threads ?? 1, tasks: rt.tasks, run: rt.run };
+  return {
+    arena: rt.arena,
+    exports: rt.exports as unknown as E,
+    scratch: rt.threadScratch,
+    threads: rt.pool?.threads ?? 1,
+    tasks: rt.tasks,
+    run: rt.run,
+  };
 }
 
 /** Scratch for a job: `floats` floats for each thread of the session, the caller's at `ptr`, thread t's t·bytes further. */

@@ -8,8 +8,26 @@ import { begin, grainFor } from './runtime.js';
 interface Exports {
   softmax_f32(out: number, x: number, size: number, inner: number, first: number, end: number): void;
   log_softmax_f32(out: number, x: number, size: number, inner: number, first: number, end: number): void;
-  softmax_backward_f32(dx: number, y: number, dy: number, size: number, inner: number, accumulate: number, first: number, end: number): void;
-  log_softmax_backward_f32(dx: number, y: number, dy: number, size: number, inner: number, accumulate: number, first: number, end: number): void;
+  softmax_backward_f32(
+    dx: number,
+    y: number,
+    dy: number,
+    size: number,
+    inner: number,
+    accumulate: number,
+    first: number,
+    end: number,
+  ): void;
+  log_softmax_backward_f32(
+    dx: number,
+    y: number,
+    dy: number,
+    size: number,
+    inner: number,
+    accumulate: number,
+    first: number,
+    end: number,
+  ): void;
 }
 
 /**

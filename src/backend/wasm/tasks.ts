@@ -19,21 +19,61 @@ const variantOf = (v: number): DepthwiseVariant => (v ? 'scalar' : 'simd');
 export function createTasks(e: TaskExports): Record<string, Kernel> {
   return {
     /** y (+ bias) for the input planes [first, end). */
-    depthwise_forward(y: number, x: number, w: number, bias: number, desc: number, variant: number, scratch: number, first: number, end: number) {
+    depthwise_forward(
+      y: number,
+      x: number,
+      w: number,
+      bias: number,
+      desc: number,
+      variant: number,
+      scratch: number,
+      first: number,
+      end: number,
+    ) {
       const g = convGeometryAt(e.memory, desc);
       depthwiseForward(stepsFor(e, variantOf(variant), scratch), x, w, bias || null, y, stagingAt(scratch), g, first, end);
     },
     /** dx of the input planes [first, end), written when writeDx. */
-    depthwise_grad_input(dx: number, dy: number, w: number, desc: number, writeDx: number, variant: number, scratch: number, first: number, end: number) {
+    depthwise_grad_input(
+      dx: number,
+      dy: number,
+      w: number,
+      desc: number,
+      writeDx: number,
+      variant: number,
+      scratch: number,
+      first: number,
+      end: number,
+    ) {
       const g = convGeometryAt(e.memory, desc);
       depthwiseGradInput(stepsFor(e, variantOf(variant), scratch), w, dy, dx, stagingAt(scratch), g, writeDx !== 0, first, end);
     },
     /** Parts of dw and db (0: none) for the (part, channel) units [first, end). */
     depthwise_grad_weight(
-      dw: number, db: number, x: number, dy: number, desc: number, imagesPerPart: number, variant: number, scratch: number, first: number, end: number,
+      dw: number,
+      db: number,
+      x: number,
+      dy: number,
+      desc: number,
+      imagesPerPart: number,
+      variant: number,
+      scratch: number,
+      first: number,
+      end: number,
     ) {
       const g = convGeometryAt(e.memory, desc);
-      depthwiseGradWeight(stepsFor(e, variantOf(variant), scratch), x, dy, dw, db || null, stagingAt(scratch), g, imagesPerPart, first, end);
+      depthwiseGradWeight(
+        stepsFor(e, variantOf(variant), scratch),
+        x,
+        dy,
+        dw,
+        db || null,
+        stagingAt(scratch),
+        g,
+        imagesPerPart,
+        first,
+        end,
+      );
     },
   };
 }

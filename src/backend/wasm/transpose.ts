@@ -5,7 +5,16 @@ import { begin, grainOf } from './runtime.js';
 
 interface Exports {
   transpose_f32(
-    out: number, x: number, outer: number, rows: number, mid: number, cols: number, inner: number, accumulate: number, first: number, end: number,
+    out: number,
+    x: number,
+    outer: number,
+    rows: number,
+    mid: number,
+    cols: number,
+    inner: number,
+    accumulate: number,
+    first: number,
+    end: number,
   ): void;
 }
 
@@ -17,7 +26,13 @@ export const transpose: TransposeKernels = {
     const units = outer * cols;
     // whole 4×4 blocks (out's rows four at a time) inside a chunk
     const grain = Math.ceil(grainOf(units) / 4) * 4;
-    s.run({ kernel: s.exports.transpose_f32, args: [po, px, outer, rows, mid, cols, inner, +accumulate], units, grain, work: 2 * x.length });
+    s.run({
+      kernel: s.exports.transpose_f32,
+      args: [po, px, outer, rows, mid, cols, inner, +accumulate],
+      units,
+      grain,
+      work: 2 * x.length,
+    });
     s.arena.read(po, out);
   },
 };

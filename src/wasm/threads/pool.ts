@@ -198,23 +198,43 @@ export function runHere(job: Job, chunks = Math.ceil(job.units / job.grain)): vo
  */
 function callRange(kernel: Kernel, a: readonly number[], first: number, end: number): void {
   switch (a.length) {
-    case 2: kernel(a[0], a[1], first, end); return;
-    case 3: kernel(a[0], a[1], a[2], first, end); return;
-    case 4: kernel(a[0], a[1], a[2], a[3], first, end); return;
-    case 5: kernel(a[0], a[1], a[2], a[3], a[4], first, end); return;
-    case 6: kernel(a[0], a[1], a[2], a[3], a[4], a[5], first, end); return;
-    case 7: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], first, end); return;
-    case 8: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], first, end); return;
-    case 9: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], first, end); return;
-    case 10: kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], first, end); return;
-    default: kernel(...a, first, end);
+    case 2:
+      kernel(a[0], a[1], first, end);
+      return;
+    case 3:
+      kernel(a[0], a[1], a[2], first, end);
+      return;
+    case 4:
+      kernel(a[0], a[1], a[2], a[3], first, end);
+      return;
+    case 5:
+      kernel(a[0], a[1], a[2], a[3], a[4], first, end);
+      return;
+    case 6:
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], first, end);
+      return;
+    case 7:
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], first, end);
+      return;
+    case 8:
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], first, end);
+      return;
+    case 9:
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], first, end);
+      return;
+    case 10:
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], first, end);
+      return;
+    default:
+      kernel(...a, first, end);
   }
 }
 
 /** Resolves when `count` workers have reported ready (waitAsync where there is one, else polling). */
 async function waitForReady(ints: Int32Array, count: number): Promise<void> {
   for (let ready = Atomics.load(ints, READY); ready < count; ready = Atomics.load(ints, READY)) {
-    const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number, t: number) => { value: Promise<unknown> | string } }).waitAsync;
+    const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number, t: number) => { value: Promise<unknown> | string } })
+      .waitAsync;
     if (waitAsync) {
       const r = waitAsync(ints, READY, ready, 50);
       if (typeof r.value !== 'string') await r.value;

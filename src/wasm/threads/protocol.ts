@@ -55,7 +55,9 @@ export function controlAt(buffer: ArrayBufferLike, offset: number): Control {
  */
 export function kernelTable(exports: WebAssembly.Exports, tasks: Record<string, Kernel>): Kernel[] {
   const sorted = (o: object) => Object.keys(o).sort();
-  const wasm = sorted(exports).filter((k) => typeof exports[k] === 'function').map((k) => exports[k] as Kernel);
+  const wasm = sorted(exports)
+    .filter((k) => typeof exports[k] === 'function')
+    .map((k) => exports[k] as Kernel);
   return [...wasm, ...sorted(tasks).map((k) => tasks[k])];
 }
 

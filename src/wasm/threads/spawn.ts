@@ -65,7 +65,8 @@ export function spawnWorker(name: string, source = WORKER_SOURCE): PoolWorker {
 export function reportedCores(): number {
   const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
   const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?(): number } | undefined;
-  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores =
+    os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof cores === 'number' && cores >= 1 ? Math.floor(cores) : 1;
 }
 

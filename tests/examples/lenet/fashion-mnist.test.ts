@@ -7,8 +7,17 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from 'wasmconv';
 import {
-  CACHE_MAGIC, CACHE_VERSION, CLASSES, defaultCacheFile, HEADER_BYTES, loadFashionMnist, packageDir, PIXELS,
-  splitFashionMnist, TEST_PER_CLASS, TRAIN_PER_CLASS,
+  CACHE_MAGIC,
+  CACHE_VERSION,
+  CLASSES,
+  defaultCacheFile,
+  HEADER_BYTES,
+  loadFashionMnist,
+  packageDir,
+  PIXELS,
+  splitFashionMnist,
+  TEST_PER_CLASS,
+  TRAIN_PER_CLASS,
 } from '../../../examples/lenet/fashion-mnist.js';
 import { fakeImage, fakePixel, removeFakePackages, writeFakePackage } from './fake-package.js';
 
@@ -21,7 +30,16 @@ const N = CLASSES * PER_CLASS;
 function header(file: string) {
   const bytes = readFileSync(file);
   const u32 = (offset: number) => bytes.readUInt32LE(offset);
-  return { magic: bytes.subarray(0, 8).toString('latin1'), version: u32(8), count: u32(12), height: u32(16), width: u32(20), classes: u32(24), headerBytes: u32(28), size: bytes.length };
+  return {
+    magic: bytes.subarray(0, 8).toString('latin1'),
+    version: u32(8),
+    count: u32(12),
+    height: u32(16),
+    width: u32(20),
+    classes: u32(24),
+    headerBytes: u32(28),
+    size: bytes.length,
+  };
 }
 
 describe('the installed package', () => {
@@ -45,7 +63,13 @@ describe('Fashion-MNIST cache', () => {
     const first = loadFashionMnist({ packageDir: pkg });
     expect(first.info).toMatchObject({ source: 'json', rebuiltBecause: 'missing', cacheFile });
     expect(header(cacheFile)).toEqual({
-      magic: CACHE_MAGIC, version: CACHE_VERSION, count: N, height: 28, width: 28, classes: 10, headerBytes: HEADER_BYTES,
+      magic: CACHE_MAGIC,
+      version: CACHE_VERSION,
+      count: N,
+      height: 28,
+      width: 28,
+      classes: 10,
+      headerBytes: HEADER_BYTES,
       size: HEADER_BYTES + N + N * PIXELS,
     });
     const second = loadFashionMnist({ packageDir: pkg });
@@ -78,11 +102,11 @@ describe('Fashion-MNIST cache', () => {
   }
 
   it('is rebuilt, not trusted, when a pixel byte is changed', () => {
-    expect(rebuiltAfter((b) => (b[b.length - 100] ^= 1, b))).toMatch(/^corrupt/);
+    expect(rebuiltAfter((b) => ((b[b.length - 100] ^= 1), b))).toMatch(/^corrupt/);
   });
 
   it('is rebuilt when a label is changed', () => {
-    expect(rebuiltAfter((b) => (b[HEADER_BYTES + 3] = 9, b))).toMatch(/^corrupt/);
+    expect(rebuiltAfter((b) => ((b[HEADER_BYTES + 3] = 9), b))).toMatch(/^corrupt/);
   });
 
   it('is rebuilt when it is truncated, in its payload or in its header', () => {
@@ -92,7 +116,9 @@ describe('Fashion-MNIST cache', () => {
   });
 
   it('is rebuilt when it is of another format version or layout, or not a cache at all', () => {
-    expect(rebuiltAfter((b) => (b.writeUInt32LE(CACHE_VERSION - 1, 8), b))).toBe(`of format version ${CACHE_VERSION - 1}, this is version ${CACHE_VERSION}`);
+    expect(rebuiltAfter((b) => (b.writeUInt32LE(CACHE_VERSION - 1, 8), b))).toBe(
+      `of format version ${CACHE_VERSION - 1}, this is version ${CACHE_VERSION}`,
+    );
     expect(rebuiltAfter((b) => (b.writeUInt32LE(32, 16), b))).toBe('of another layout');
     expect(rebuiltAfter((b) => Buffer.concat([Buffer.from('not a cache'), b]))).toBe('not a wasmconv Fashion-MNIST cache');
   });
@@ -166,7 +192,11 @@ describe('Fashion-MNIST split and scaling', () => {
     expect(images.shape).toEqual([3, 1, 28, 28]);
     expect(labels.shape).toEqual([3]);
     expect(Array.from(labels.data)).toEqual([2, 0, 9]);
-    const expected = [[2, 2], [0, 0], [9, 4]].flatMap(([c, k]) => Array.from({ length: PIXELS }, (_, p) => Math.fround(fakePixel(c, k, p) / 255)));
+    const expected = [
+      [2, 2],
+      [0, 0],
+      [9, 4],
+    ].flatMap(([c, k]) => Array.from({ length: PIXELS }, (_, p) => Math.fround(fakePixel(c, k, p) / 255)));
     expect(Array.from(images.data)).toEqual(expected);
     // the ends of the range: torch.tensor([0, 255], dtype=uint8).float() / 255 is [0, 1]
     expect(Math.min(...images.data)).toBeGreaterThanOrEqual(0);

@@ -9,7 +9,15 @@ import { runCli } from '../../../examples/lenet/cli.js';
 import { HELP, type LeNetOptions, parseOptions, UsageError } from '../../../examples/lenet/options.js';
 
 const DEFAULTS: LeNetOptions = {
-  model: 'd2l', epochs: 10, batchSize: 256, lr: 0.9, seed: 0, backend: 'wasm', threads: null, save: null, cache: null,
+  model: 'd2l',
+  epochs: 10,
+  batchSize: 256,
+  lr: 0.9,
+  seed: 0,
+  backend: 'wasm',
+  threads: null,
+  save: null,
+  cache: null,
 };
 
 function parsed(...argv: string[]): LeNetOptions {
@@ -34,8 +42,34 @@ describe('lenet options', () => {
   it('take every option, as --name value or --name=value', () => {
     const save = join(dir, 'net.safetensors');
     const cache = join(dir, 'new-folder', 'fm.bin');
-    const argv = ['--model', 'modern', '--epochs', '3', '--batch-size=64', '--lr', '0.05', '--seed=7', '--backend', 'js', '--threads', '2', `--save=${save}`, '--cache', cache];
-    expect(parsed(...argv)).toEqual({ model: 'modern', epochs: 3, batchSize: 64, lr: 0.05, seed: 7, backend: 'js', threads: 2, save, cache });
+    const argv = [
+      '--model',
+      'modern',
+      '--epochs',
+      '3',
+      '--batch-size=64',
+      '--lr',
+      '0.05',
+      '--seed=7',
+      '--backend',
+      'js',
+      '--threads',
+      '2',
+      `--save=${save}`,
+      '--cache',
+      cache,
+    ];
+    expect(parsed(...argv)).toEqual({
+      model: 'modern',
+      epochs: 3,
+      batchSize: 64,
+      lr: 0.05,
+      seed: 7,
+      backend: 'js',
+      threads: 2,
+      save,
+      cache,
+    });
     expect(parsed('--threads', 'auto').threads).toBe('auto');
     expect(parsed('--lr', '1e-2').lr).toBe(0.01);
     expect(parsed('--save', 'relative.safetensors').save).toBe(resolve('relative.safetensors'));
@@ -65,11 +99,13 @@ describe('lenet options', () => {
   });
 
   it('refuse a learning rate that is not a positive number', () => {
-    for (const bad of ['0', '-0.1', 'abc', '', ' ', 'Infinity', 'NaN']) refused([`--lr=${bad}`], `--lr must be a positive number, got ${JSON.stringify(bad)}`);
+    for (const bad of ['0', '-0.1', 'abc', '', ' ', 'Infinity', 'NaN'])
+      refused([`--lr=${bad}`], `--lr must be a positive number, got ${JSON.stringify(bad)}`);
   });
 
   it('refuse a seed that is not a non-negative integer', () => {
-    for (const bad of ['-1', '1.5', 'x', '', '9007199254740993']) refused([`--seed=${bad}`], `--seed must be a non-negative integer, got ${JSON.stringify(bad)}`);
+    for (const bad of ['-1', '1.5', 'x', '', '9007199254740993'])
+      refused([`--seed=${bad}`], `--seed must be a non-negative integer, got ${JSON.stringify(bad)}`);
     expect(parsed('--seed', '0').seed).toBe(0);
   });
 
@@ -80,7 +116,8 @@ describe('lenet options', () => {
 
   it('refuse --threads while wasmconv has no threads, and a bad count when it has', () => {
     refused(['--threads', '2'], /^--threads: this wasmconv runs its kernels on one thread/, false);
-    for (const bad of ['0', '-1', '1.5', 'many', '']) refused([`--threads=${bad}`], `--threads must be a positive integer or auto, got ${JSON.stringify(bad)}`);
+    for (const bad of ['0', '-1', '1.5', 'many', ''])
+      refused([`--threads=${bad}`], `--threads must be a positive integer or auto, got ${JSON.stringify(bad)}`);
   });
 
   it('refuse a --save file that cannot be written at the end of the run, and a --cache that is a folder', () => {

@@ -28,7 +28,18 @@ beforeAll(async () => {
 });
 
 function optionsFor(model: ModelName, more: Partial<LeNetOptions> = {}): LeNetOptions {
-  return { model, epochs: 3, batchSize: 32, lr: DEFAULT_LR[model], seed: 0, backend: 'wasm', threads: null, save: null, cache: null, ...more };
+  return {
+    model,
+    epochs: 3,
+    batchSize: 32,
+    lr: DEFAULT_LR[model],
+    seed: 0,
+    backend: 'wasm',
+    threads: null,
+    save: null,
+    cache: null,
+    ...more,
+  };
 }
 
 const shapes = (net: wc.nn.Module) => Object.fromEntries(Object.entries(net.stateDict()).map(([k, t]) => [k, t.shape]));
@@ -36,19 +47,42 @@ const shapes = (net: wc.nn.Module) => Object.fromEntries(Object.entries(net.stat
 describe('the LeNet models', () => {
   it("d2l's has PyTorch's state_dict keys and shapes for its nn.Sequential", () => {
     expect(shapes(initialModel('d2l', 0))).toEqual({
-      '0.weight': [6, 1, 5, 5], '0.bias': [6], '3.weight': [16, 6, 5, 5], '3.bias': [16],
-      '7.weight': [120, 400], '7.bias': [120], '9.weight': [84, 120], '9.bias': [84], '11.weight': [10, 84], '11.bias': [10],
+      '0.weight': [6, 1, 5, 5],
+      '0.bias': [6],
+      '3.weight': [16, 6, 5, 5],
+      '3.bias': [16],
+      '7.weight': [120, 400],
+      '7.bias': [120],
+      '9.weight': [84, 120],
+      '9.bias': [84],
+      '11.weight': [10, 84],
+      '11.bias': [10],
     });
   });
 
   it('the modern one has batch normalisation after both convolutions and the first two linear layers', () => {
     const bn = (i: number, c: number) => ({
-      [`${i}.weight`]: [c], [`${i}.bias`]: [c], [`${i}.running_mean`]: [c], [`${i}.running_var`]: [c], [`${i}.num_batches_tracked`]: [],
+      [`${i}.weight`]: [c],
+      [`${i}.bias`]: [c],
+      [`${i}.running_mean`]: [c],
+      [`${i}.running_var`]: [c],
+      [`${i}.num_batches_tracked`]: [],
     });
     expect(shapes(initialModel('modern', 0))).toEqual({
-      '0.weight': [6, 1, 5, 5], '0.bias': [6], ...bn(1, 6), '4.weight': [16, 6, 5, 5], '4.bias': [16], ...bn(5, 16),
-      '9.weight': [120, 400], '9.bias': [120], ...bn(10, 120), '12.weight': [84, 120], '12.bias': [84], ...bn(13, 84),
-      '15.weight': [10, 84], '15.bias': [10],
+      '0.weight': [6, 1, 5, 5],
+      '0.bias': [6],
+      ...bn(1, 6),
+      '4.weight': [16, 6, 5, 5],
+      '4.bias': [16],
+      ...bn(5, 16),
+      '9.weight': [120, 400],
+      '9.bias': [120],
+      ...bn(10, 120),
+      '12.weight': [84, 120],
+      '12.bias': [84],
+      ...bn(13, 84),
+      '15.weight': [10, 84],
+      '15.bias': [10],
     });
     const text = initialModel('modern', 0).toString();
     expect(text).toContain('(10): BatchNorm1d(120, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
@@ -57,7 +91,13 @@ describe('the LeNet models', () => {
 
   it('draw xavier-uniform weights and PyTorch-default biases from the seed', () => {
     const net = initialModel('d2l', 3);
-    const layers: [string, number, number][] = [['0', 25, 150], ['3', 150, 400], ['7', 400, 120], ['9', 120, 84], ['11', 84, 10]];
+    const layers: [string, number, number][] = [
+      ['0', 25, 150],
+      ['3', 150, 400],
+      ['7', 400, 120],
+      ['9', 120, 84],
+      ['11', 84, 10],
+    ];
     for (const [name, fanIn, fanOut] of layers) {
       const { [`${name}.weight`]: w, [`${name}.bias`]: b } = net.stateDict();
       const maxAbs = (t: wc.Tensor) => Math.max(...Array.from(t.data, Math.abs));
@@ -72,7 +112,12 @@ describe('the LeNet models', () => {
 
   it('BatchNorm1d normalises each feature over the batch as torch.nn.BatchNorm1d does, and keeps its running statistics', () => {
     const bn = new BatchNorm1d(3);
-    const x = wc.tensor([[1, 2, -1], [3, 0, -1], [2, 7, 5], [6, 1, 1]]);
+    const x = wc.tensor([
+      [1, 2, -1],
+      [3, 0, -1],
+      [2, 7, 5],
+      [6, 1, 1],
+    ]);
     const y = bn.forward(x);
     expect(y.shape).toEqual([4, 3]);
     for (let c = 0; c < 3; c++) {
@@ -86,7 +131,9 @@ describe('the LeNet models', () => {
     bn.eval();
     const z = bn.forward(x);
     expect(z.data[0]).toBeCloseTo((1 - bn.running_mean!.data[0]) / Math.sqrt(bn.running_var!.data[0] + 1e-5), 5);
-    expect(() => bn.forward(wc.zeros([4, 3, 2]))).toThrow('BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got shape [4, 3, 2]');
+    expect(() => bn.forward(wc.zeros([4, 3, 2]))).toThrow(
+      'BatchNorm1d: expected an input [N, C] (this stand-in takes no length dimension), got shape [4, 3, 2]',
+    );
   });
 });
 
@@ -94,12 +141,24 @@ describe('the LeNet models', () => {
 function capture(isTTY = false): { out: string[]; err: string[]; io: CliEnvironment } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: { write: (s: string) => out.push(s), isTTY, columns: 100 }, err: { write: (s: string) => err.push(s) }, env: {}, dataset: { packageDir: pkg, ...SPLIT } } };
+  return {
+    out,
+    err,
+    io: {
+      out: { write: (s: string) => out.push(s), isTTY, columns: 100 },
+      err: { write: (s: string) => err.push(s) },
+      env: {},
+      dataset: { packageDir: pkg, ...SPLIT },
+    },
+  };
 }
 
 /** The epoch rows of the table the CLI prints. */
 function tableOf(text: string): number[][] {
-  return text.split('\n').filter((line) => /^\s+\d+\s+\d+\.\d{4}\s/.test(line)).map((line) => line.trim().split(/\s+/).map(Number));
+  return text
+    .split('\n')
+    .filter((line) => /^\s+\d+\s+\d+\.\d{4}\s/.test(line))
+    .map((line) => line.trim().split(/\s+/).map(Number));
 }
 
 // The loss falls within the few steps a test can afford with the modern model; d2l's sigmoid LeNet
@@ -160,7 +219,9 @@ describe('npm run lenet on a small Fashion-MNIST', () => {
     });
     expect(returned).toEqual(epochs);
     // 300 images in batches of 64: 5 per epoch, the last of 44
-    expect(batches.map(([epoch, done, total]) => [epoch, done, total])).toEqual([1, 2].flatMap((e) => [1, 2, 3, 4, 5].map((d) => [e, d, 5])));
+    expect(batches.map(([epoch, done, total]) => [epoch, done, total])).toEqual(
+      [1, 2].flatMap((e) => [1, 2, 3, 4, 5].map((d) => [e, d, 5])),
+    );
     for (const r of epochs) {
       expect(batches.filter(([e]) => e === r.epoch).at(-1)![3]).toBe(r.loss);
       expect(r.trainAccuracy * 300).toBeCloseTo(Math.round(r.trainAccuracy * 300), 9);
@@ -191,7 +252,8 @@ describe('npm run lenet on a small Fashion-MNIST', () => {
 
   it('gives the same run on the js backend as on wasm, within float32 rounding', async () => {
     const small = splitFashionMnist(loadFashionMnist({ packageDir: pkg }).data, { trainPerClass: 4, testPerClass: 2 });
-    const run = async (backend: 'js' | 'wasm') => (await trainLeNet(optionsFor('modern', { epochs: 1, batchSize: 20, backend }), small)).epochs[0];
+    const run = async (backend: 'js' | 'wasm') =>
+      (await trainLeNet(optionsFor('modern', { epochs: 1, batchSize: 20, backend }), small)).epochs[0];
     const onJs = await run('js');
     const onWasm = await run('wasm');
     expect(wc.getBackend()).toBe('wasm');

@@ -51,7 +51,8 @@ export function decodeDigits(bytes: Uint8Array): Digits {
   const rows = view.getUint16(8, true);
   const cols = view.getUint16(10, true);
   const expected = HEADER_BYTES + count * (1 + rows * cols);
-  if (bytes.length !== expected) throw new Error(`digits file: ${count} digits of ${rows}×${cols} need ${expected} bytes, got ${bytes.length}`);
+  if (bytes.length !== expected)
+    throw new Error(`digits file: ${count} digits of ${rows}×${cols} need ${expected} bytes, got ${bytes.length}`);
   const labels = bytes.slice(HEADER_BYTES, HEADER_BYTES + count);
   const raw = bytes.subarray(HEADER_BYTES + count);
   const pixels = new Float32Array(raw.length);

@@ -37,9 +37,18 @@ export const ARCHITECTURES: Record<Architecture, { label: string; build(seed: nu
     build: (seed) => {
       wc.manualSeed(seed);
       return new nn.Sequential(
-        new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }),
-        new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }), new nn.Flatten(),
-        new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+        new nn.Conv2d(1, 6, 5, { padding: 2 }),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2, { stride: 2 }),
+        new nn.Conv2d(6, 16, 5),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2, { stride: 2 }),
+        new nn.Flatten(),
+        new nn.Linear(400, 120),
+        new nn.ReLU(),
+        new nn.Linear(120, 84),
+        new nn.ReLU(),
+        new nn.Linear(84, 10),
       );
     },
   },
@@ -95,7 +104,8 @@ export class LeNetRun {
     this.heldOutCount = sets.heldOut.count;
     this.net = ARCHITECTURES[recipe.architecture].build(recipe.seed);
     const params = this.net.parameters();
-    this.optimizer = recipe.optimizer === 'adam' ? new wc.optim.Adam(params, { lr: recipe.lr }) : new wc.optim.SGD(params, { lr: recipe.lr });
+    this.optimizer =
+      recipe.optimizer === 'adam' ? new wc.optim.Adam(params, { lr: recipe.lr }) : new wc.optim.SGD(params, { lr: recipe.lr });
     this.loader = new wc.data.DataLoader(sets.train, { batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed });
     this.stepsPerEpoch = this.loader.length;
     this.batches = this.loader[Symbol.iterator]();

@@ -7,7 +7,17 @@ import * as wc from 'wasmconv';
 import digitsUrl from '../assets/mnist-digits.bin.gz?url';
 import { fetchDigits, type Digits } from '../lenet/digits.js';
 import { FRAME, toMnist } from '../lenet/preprocess.js';
-import { ARCHITECTURES, DEFAULT_LR, DEFAULT_RECIPE, LeNetRun, prepareDigits, type Architecture, type DigitSets, type OptimizerName, type Recipe } from '../lenet/training.js';
+import {
+  ARCHITECTURES,
+  DEFAULT_LR,
+  DEFAULT_RECIPE,
+  LeNetRun,
+  prepareDigits,
+  type Architecture,
+  type DigitSets,
+  type OptimizerName,
+  type Recipe,
+} from '../lenet/training.js';
 import { ProbabilityBars } from '../view/bars.js';
 import { LineChart, type Point } from '../view/chart.js';
 import { backendSwitch, formatDuration, numberInput } from '../view/controls.js';
@@ -65,7 +75,11 @@ interface History {
 }
 
 export function mountLeNet(root: HTMLElement): LeNetPanel {
-  const architecture = el('select', { name: 'architecture' }, ...Object.entries(ARCHITECTURES).map(([key, a]) => el('option', { value: key }, a.label)));
+  const architecture = el(
+    'select',
+    { name: 'architecture' },
+    ...Object.entries(ARCHITECTURES).map(([key, a]) => el('option', { value: key }, a.label)),
+  );
   const optimizer = el('select', { name: 'optimizer' }, el('option', { value: 'adam' }, 'Adam'), el('option', { value: 'sgd' }, 'SGD'));
   const lr = numberInput('lr', 'lr', DEFAULT_RECIPE.lr, 0.0001);
   const batchSize = numberInput('batch', 'batch', DEFAULT_RECIPE.batchSize, 1);
@@ -106,7 +120,13 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
   const pad = new Sketchpad('drawing pad: draw a digit here with the mouse, a pen or a finger', () => schedulePrediction());
   const clearButton = el('button', { type: 'button', 'data-action': 'clear' }, 'Clear');
   const sampleButton = el('button', { type: 'button', 'data-action': 'sample', disabled: '' }, 'Show a held-out digit');
-  const preview = el('canvas', { class: 'digit-preview', width: FRAME, height: FRAME, role: 'img', 'aria-label': 'the drawing as the network sees it, 28×28' });
+  const preview = el('canvas', {
+    class: 'digit-preview',
+    width: FRAME,
+    height: FRAME,
+    role: 'img',
+    'aria-label': 'the drawing as the network sees it, 28×28',
+  });
   const bars = new ProbabilityBars(
     Array.from({ length: 10 }, (_, k) => String(k)),
     'the network’s probability for each digit',
@@ -114,7 +134,18 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
   const verdict = el('p', { class: 'verdict', 'aria-live': 'polite' }, 'Draw a digit.');
 
   root.append(
-    el('div', { class: 'controls' }, ...labelled(['network', architecture], ['optimizer', optimizer]), lr.element, batchSize.element, epochs.element, seed.element, backend.element, trainButton, resetButton),
+    el(
+      'div',
+      { class: 'controls' },
+      ...labelled(['network', architecture], ['optimizer', optimizer]),
+      lr.element,
+      batchSize.element,
+      epochs.element,
+      seed.element,
+      backend.element,
+      trainButton,
+      resetButton,
+    ),
     readout,
     announcer,
     el('div', { class: 'charts' }, lossChart.element, accuracyChart.element, kernelsFigure),

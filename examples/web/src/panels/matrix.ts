@@ -19,7 +19,14 @@ const EXAMPLES: Record<string, Example> = {
   },
   sobel: {
     label: '4×5 input, 3×3 Sobel kernel',
-    make: () => ({ X: wc.arange(20).reshape(4, 5), K: wc.tensor([[1, 0, -1], [2, 0, -2], [1, 0, -1]]) }),
+    make: () => ({
+      X: wc.arange(20).reshape(4, 5),
+      K: wc.tensor([
+        [1, 0, -1],
+        [2, 0, -2],
+        [1, 0, -1],
+      ]),
+    }),
   },
   edges: {
     label: 'the 6×8 image, edge kernel [-1, 1]',

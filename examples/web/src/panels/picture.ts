@@ -11,9 +11,23 @@ import { divergingColor, formatValue, heatmap } from '../view/heatmap.js';
 
 const BINOMIAL5 = [1, 4, 6, 4, 1];
 const KERNELS: Record<string, { label: string; rows: number[][] }> = {
-  edge: { label: 'edges (3×3 Laplacian)', rows: [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]] },
+  edge: {
+    label: 'edges (3×3 Laplacian)',
+    rows: [
+      [-1, -1, -1],
+      [-1, 8, -1],
+      [-1, -1, -1],
+    ],
+  },
   blur: { label: 'blur (5×5 Gaussian)', rows: BINOMIAL5.map((a) => BINOMIAL5.map((b) => (a * b) / 256)) },
-  sharpen: { label: 'sharpen (3×3)', rows: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]] },
+  sharpen: {
+    label: 'sharpen (3×3)',
+    rows: [
+      [0, -1, 0],
+      [-1, 5, -1],
+      [0, -1, 0],
+    ],
+  },
 };
 const LEARNED = 'learned';
 /** Pictures larger than this on either side are scaled down, to keep the js backend interactive. */
@@ -50,7 +64,14 @@ export function mountPicture(root: HTMLElement): PicturePanel {
   const kernelView = el('div', { class: 'kernel-view' });
   const caption = el('p', { class: 'readout' });
   root.append(
-    el('div', { class: 'controls' }, el('label', { class: 'field' }, 'kernel ', kernelSelect), backend.element, el('label', { class: 'field' }, 'picture ', file), bundled),
+    el(
+      'div',
+      { class: 'controls' },
+      el('label', { class: 'field' }, 'kernel ', kernelSelect),
+      backend.element,
+      el('label', { class: 'field' }, 'picture ', file),
+      bundled,
+    ),
     el('div', { class: 'pictures' }, figure(original, 'input'), kernelView, figure(result, 'conv2d(input, kernel)')),
     caption,
   );
@@ -139,7 +160,8 @@ function convolve(image: ImageData, rows: number[][], kernel: string, backend: B
   const planes = new Float32Array(channels * h * w);
   for (let p = 0; p < h * w; p++) {
     const [r, g, b] = [rgba[4 * p] / 255, rgba[4 * p + 1] / 255, rgba[4 * p + 2] / 255];
-    if (signed) planes[p] = 0.299 * r + 0.587 * g + 0.114 * b; // ITU-R BT.601 luma
+    if (signed)
+      planes[p] = 0.299 * r + 0.587 * g + 0.114 * b; // ITU-R BT.601 luma
     else [planes[p], planes[h * w + p], planes[2 * h * w + p]] = [r, g, b];
   }
   const input = wc.tensor(planes, [1, channels, h, w]);

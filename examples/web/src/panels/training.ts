@@ -122,7 +122,11 @@ export function mountTraining(root: HTMLElement, onLearned: (kernel: Tensor) => 
   const runs = el(
     'table',
     { class: 'runs' },
-    el('thead', {}, el('tr', {}, ...['model', 'backend', 'epochs', 'lr', 'final loss', 'weight', 'time per step'].map((h) => el('th', {}, h)))),
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...['model', 'backend', 'epochs', 'lr', 'final loss', 'weight', 'time per step'].map((h) => el('th', {}, h))),
+    ),
     runsBody,
   );
 
@@ -138,20 +142,37 @@ export function mountTraining(root: HTMLElement, onLearned: (kernel: Tensor) => 
     start.disabled = true;
     root.dataset.state = 'running';
     try {
-      const run = await train(MODELS[model.value], model.value, backend.value(), epochs.value(), lr.value(), seed.value(), (r, trajectory) => {
-        const w = r.weight.map(formatValue).join(', ');
-        readout.textContent = `step ${r.losses.length}/${r.epochs} · loss ${r.losses.at(-1)!.toFixed(5)} · weight [${w}] · ${formatDuration(r.msPerStep)} per step on ${r.backend}`;
-        lossChart.draw([r.losses], r.epochs);
-        weightChart.draw([0, 1].map((k) => trajectory.map((w) => w[k])), r.epochs);
-        kernelView.replaceChildren(heatmap(wc.tensor(r.weight, [1, 2]), { name: 'learned kernel', cell: 56 }));
-      });
+      const run = await train(
+        MODELS[model.value],
+        model.value,
+        backend.value(),
+        epochs.value(),
+        lr.value(),
+        seed.value(),
+        (r, trajectory) => {
+          const w = r.weight.map(formatValue).join(', ');
+          readout.textContent = `step ${r.losses.length}/${r.epochs} · loss ${r.losses.at(-1)!.toFixed(5)} · weight [${w}] · ${formatDuration(r.msPerStep)} per step on ${r.backend}`;
+          lossChart.draw([r.losses], r.epochs);
+          weightChart.draw(
+            [0, 1].map((k) => trajectory.map((w) => w[k])),
+            r.epochs,
+          );
+          kernelView.replaceChildren(heatmap(wc.tensor(r.weight, [1, 2]), { name: 'learned kernel', cell: 56 }));
+        },
+      );
       runsBody.prepend(
         el(
           'tr',
           {},
-          ...[run.model, run.backend, run.epochs, run.lr, run.losses.at(-1)!.toFixed(5), `[${run.weight.map((w) => w.toFixed(4)).join(', ')}]`, formatDuration(run.msPerStep)].map(
-            (v) => el('td', {}, String(v)),
-          ),
+          ...[
+            run.model,
+            run.backend,
+            run.epochs,
+            run.lr,
+            run.losses.at(-1)!.toFixed(5),
+            `[${run.weight.map((w) => w.toFixed(4)).join(', ')}]`,
+            formatDuration(run.msPerStep),
+          ].map((v) => el('td', {}, String(v))),
         ),
       );
       root.dataset.run = JSON.stringify(run);

@@ -69,7 +69,11 @@ export class LineChart {
       const y = toY(tick);
       parts.push(
         svg('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: y, y2: y, class: 'gridline' }),
-        svg('text', { x: MARGIN.left - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, log ? `1e${Math.round(Math.log10(tick))}` : String(tick)),
+        svg(
+          'text',
+          { x: MARGIN.left - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' },
+          log ? `1e${Math.round(Math.log10(tick))}` : String(tick),
+        ),
       );
     }
     for (const x of xTicks(xMax)) {
@@ -84,7 +88,11 @@ export class LineChart {
       parts.push(
         svg('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: y, y2: y, class: 'guide' }),
         // labels sit on the side of their line away from the plot's middle, clear of the curves
-        svg('text', { x: width - MARGIN.right - 4, y: y < MARGIN.top + plotH / 2 ? y - 4 : y + 13, class: 'tick', 'text-anchor': 'end' }, g.label),
+        svg(
+          'text',
+          { x: width - MARGIN.right - 4, y: y < MARGIN.top + plotH / 2 ? y - 4 : y + 13, class: 'tick', 'text-anchor': 'end' },
+          g.label,
+        ),
       );
     }
     opts.series.forEach((s, k) => {

@@ -9,7 +9,13 @@ export function backendSwitch(group: string): { element: HTMLElement; value(): B
     input.checked = checked;
     return el('label', {}, input, ` ${name}`);
   };
-  const element = el('fieldset', { class: 'backend', 'data-control': 'backend' }, el('legend', {}, 'backend'), option('wasm', true), option('js', false));
+  const element = el(
+    'fieldset',
+    { class: 'backend', 'data-control': 'backend' },
+    el('legend', {}, 'backend'),
+    option('wasm', true),
+    option('js', false),
+  );
   return {
     element,
     value: () => (element.querySelector<HTMLInputElement>('input:checked')?.value ?? 'wasm') as BackendName,

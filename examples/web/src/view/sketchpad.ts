@@ -19,7 +19,10 @@ export class Sketchpad {
   private last: { x: number; y: number } = { x: 0, y: 0 };
 
   /** `onChange` runs after every piece of stroke and after clear() and show(). */
-  constructor(label: string, private readonly onChange: () => void) {
+  constructor(
+    label: string,
+    private readonly onChange: () => void,
+  ) {
     this.canvas = el('canvas', { class: 'sketchpad', width: SIDE, height: SIDE, role: 'img', 'aria-label': label });
     this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
     this.canvas.addEventListener('pointerdown', (e) => {
@@ -88,6 +91,9 @@ export class Sketchpad {
   private toCanvas(e: PointerEvent): { x: number; y: number } {
     const c = this.canvas;
     const r = c.getBoundingClientRect();
-    return { x: ((e.clientX - r.left - c.clientLeft) * SIDE) / c.clientWidth, y: ((e.clientY - r.top - c.clientTop) * SIDE) / c.clientHeight };
+    return {
+      x: ((e.clientX - r.left - c.clientLeft) * SIDE) / c.clientWidth,
+      y: ((e.clientY - r.top - c.clientTop) * SIDE) / c.clientHeight,
+    };
   }
 }
