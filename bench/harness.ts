@@ -265,7 +265,6 @@ function median(xs: number[]): number {
 
 const CHILD_MARK = '@@bench-timings ';
 
-/** What a child process times on the wasm backend: the relaxed-SIMD build, or the plain one on n threads. */
 /**
  * What a child process times: the relaxed-SIMD build, n threads beside one, or a peer runner alone
  * (`peer:<runner>`: ONNX Runtime Web, whose WebAssembly instance slowed wasmconv's calls in the
@@ -282,10 +281,10 @@ export function parseChild(spec: string): { build: wc.WasmBuild; threads: number
 }
 
 /**
- * Times the cases of `suite` (bench/index.ts SUITES) on the wasm backend as `child` says, in a
+ * Times the cases of `suite` (bench/index.ts SUITES) as `child` says (a wasm build, threads or a peer), in a
  * child process running this same entry with `--child <child> --suite <suite>` (one module
  * instance per process; Node 20 also needs --experimental-wasm-relaxed-simd for the relaxed
- * build). The timings come back under runner name `as`.
+ * build). The timings come back under runner name `as` (a peer child's keep their own).
  */
 export async function measureInChild(opts: RunOptions, child: ChildSpec, as: string, suite: string): Promise<Timing[]> {
   const flags = child === 'relaxed-simd' && !wc.relaxedSimdSupported() ? ['--experimental-wasm-relaxed-simd'] : [];
