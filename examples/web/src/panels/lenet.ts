@@ -356,19 +356,23 @@ export function mountLeNet(root: HTMLElement): LeNetPanel {
     });
 
   return {
-    status: () => ({
-      state,
-      recipe: run?.recipe ?? null,
-      steps: run?.steps ?? 0,
-      targetSteps: targetSteps(),
-      losses: [...history.losses],
-      accuracy: [...history.accuracy],
-      stepsPerSecond: history.sinceSteps / ((performance.now() - history.since) / 1000),
-      examplesPerSecond: history.sinceExamples / ((performance.now() - history.since) / 1000),
-      msPerStep: history.computeMs / Math.max(1, history.losses.length),
-      kernels: run ? Array.from(run.kernels()) : [],
-      prediction: input && probabilities ? { input: Array.from(input), probabilities: Array.from(probabilities) } : null,
-    }),
+    status: () => {
+      // one clock reading for both rates, so that examples/s ÷ steps/s is the batch size exactly
+      const seconds = (performance.now() - history.since) / 1000;
+      return {
+        state,
+        recipe: run?.recipe ?? null,
+        steps: run?.steps ?? 0,
+        targetSteps: targetSteps(),
+        losses: [...history.losses],
+        accuracy: [...history.accuracy],
+        stepsPerSecond: history.sinceSteps / seconds,
+        examplesPerSecond: history.sinceExamples / seconds,
+        msPerStep: history.computeMs / Math.max(1, history.losses.length),
+        kernels: run ? Array.from(run.kernels()) : [],
+        prediction: input && probabilities ? { input: Array.from(input), probabilities: Array.from(probabilities) } : null,
+      };
+    },
   };
 }
 
