@@ -15,13 +15,12 @@ import {
   gflops,
   markdownTable,
   measure,
-  measureInChild,
-  measureThreaded,
+  measureChildren,
+  RELAXED,
   onBackend,
   ratio,
   type RunOptions,
   type Runner,
-  runnerSelected,
   selectCases,
   Skip,
   ONE_THREAD,
@@ -88,7 +87,6 @@ const FLOP_FACTOR: Record<Mode, number> = { forward: 1, dX: 1, dW: 1, backward: 
 
 const WASM = 'wasm';
 const JS = 'js';
-const RELAXED = 'wasm-relaxed';
 const ourRunners = [backendRunner('wasm'), backendRunner('js')];
 const [tfCpu, tfWasm] = tfjsRunners;
 /** Who runs each mode in this process (the relaxed build runs every mode, in the child; ONNX Runtime Web only infers). */
@@ -220,7 +218,7 @@ export function conv2dCases(opts: RunOptions): BenchCase[] {
   );
 }
 
-/** Times every case in this process and the relaxed build in a child, then prints the tables and targets. */
+/** Times every case in this process, and the relaxed build, ONNX Runtime Web and n threads in child processes, then prints the tables and targets. */
 export async function runConv2d(opts: RunOptions): Promise<void> {
   const cases = conv2dCases(opts);
   if (cases.length === 0) return;
@@ -234,9 +232,7 @@ export async function runConv2d(opts: RunOptions): Promise<void> {
       )),
     );
   }
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'conv2d')));
-  if (runnerSelected(opts, ORT_WASM)) timings.push(...(await measureInChild(opts, `peer:${ORT_WASM}`, ORT_WASM, 'conv2d')));
-  timings.push(...(await measureThreaded(opts, 'conv2d')));
+  timings.push(...(await measureChildren(opts, 'conv2d', [ORT_WASM])));
   console.log(report(timings, opts.threads));
 }
 

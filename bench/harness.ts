@@ -317,6 +317,22 @@ export async function measureThreaded(opts: RunOptions, suite: string): Promise<
   return measureInChild(opts, `threads:${opts.threads}`, THREADED, suite);
 }
 
+/** The runner name of the relaxed-SIMD build's child. */
+export const RELAXED = 'wasm-relaxed';
+
+/**
+ * Every child process of `suite` the options select: the relaxed-SIMD build, each peer runner
+ * named in `peers` (timed alone, `peer:<name>`), and n threads beside one.
+ */
+export async function measureChildren(opts: RunOptions, suite: string, peers: readonly string[]): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, suite)));
+  for (const peer of peers.filter((p) => runnerSelected(opts, p)))
+    timings.push(...(await measureInChild(opts, `peer:${peer}`, peer, suite)));
+  timings.push(...(await measureThreaded(opts, suite)));
+  return timings;
+}
+
 /** The wasm backend (plain SIMD build) on `count` threads, as a runner: activating it re-inits when the count differs. */
 function threadsRunner(name: string, count: number): Runner {
   return {

@@ -19,8 +19,8 @@ import {
   formatTime,
   markdownTable,
   measure,
-  measureInChild,
-  measureThreaded,
+  measureChildren,
+  RELAXED,
   onBackend,
   ratio,
   type RunOptions,
@@ -299,7 +299,6 @@ const TORCH = 'pytorch';
 let torchVersion = '';
 const WASM = 'wasm';
 const JS = 'js';
-const RELAXED = 'wasm-relaxed';
 
 function lenetCase(batch: number, mode: Mode): BenchCase {
   return {
@@ -318,7 +317,7 @@ function lenetCase(batch: number, mode: Mode): BenchCase {
   };
 }
 
-/** Every LeNet case (the relaxed-SIMD child times these on wasm). */
+/** Every LeNet case (the relaxed-SIMD, threads and ONNX Runtime Web children time these too). */
 export function lenetCases(opts: RunOptions): BenchCase[] {
   return selectCases(
     LENET_BATCHES.flatMap((b) => MODES.map((m) => lenetCase(b, m))),
@@ -332,9 +331,7 @@ export async function runLeNet(opts: RunOptions): Promise<void> {
   if (cases.length === 0) return;
   const [tfCpu] = tfjsRunners;
   const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu], opts);
-  if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, 'lenet')));
-  if (runnerSelected(opts, ORT_WASM)) timings.push(...(await measureInChild(opts, `peer:${ORT_WASM}`, ORT_WASM, 'lenet')));
-  timings.push(...(await measureThreaded(opts, 'lenet')));
+  timings.push(...(await measureChildren(opts, 'lenet', [ORT_WASM])));
   if (runnerSelected(opts, TORCH)) {
     for (const batch of LENET_BATCHES.filter((b) => cases.some((c) => c.name.includes(`batch ${b} `)))) {
       const references = Object.fromEntries(MODES.map((m) => [m, lenetCase(batch, m).reference()])) as Record<Mode, Float32Array[]>;
