@@ -3,7 +3,7 @@
 // wasmconv backend, or another library: bench/peers.ts), and suites print markdown tables of
 // medians. Every speed-up is the ratio of two medians of the same run, never of numbers from
 // different runs.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import * as wc from 'wasmconv';
@@ -57,13 +57,8 @@ export interface RunOptions {
   filter?: string;
   /** Only these runners (by name); all when absent. */
   runners?: string[];
-  /** `--threads n`: the wasm runner is timed again on n threads (in a child process), with the speed-ups. */
+  /** `--threads n`: the wasm runner is timed again on n threads and on one (in child processes), with the speed-ups. */
   threads?: number;
-  /**
-   * Warm every round up as the first (the threads child re-inits wasm between rounds: a new
-   * memory, which grows again, and new workers, whose JavaScript V8 has not optimised yet).
-   */
-  rewarm?: boolean;
 }
 
 /** Whether `--runners` (absent: all) lets runner `name` run. */
@@ -234,8 +229,8 @@ async function timeRound(t: Task, round: number, rounds: number, opts: RunOption
     retainSamples: true,
     time: budget / rounds,
     iterations: Math.ceil(minIterations / rounds),
-    warmup: !slow || opts.rewarm === true,
-    warmupTime: (round === 0 || opts.rewarm) && !opts.quick ? 250 : 20,
+    warmup: !slow,
+    warmupTime: round === 0 && !opts.quick ? 250 : 20,
     warmupIterations: 2,
   });
   // tinybench runs the hook right before the timed iterations, so the runner is certain. An async
@@ -266,19 +261,12 @@ function median(xs: number[]): number {
 const CHILD_MARK = '@@bench-timings ';
 
 /**
- * What a child process times: the relaxed-SIMD build, n threads beside one, or a peer runner alone
- * (`peer:<runner>`: ONNX Runtime Web, whose WebAssembly instance slowed wasmconv's calls in the
- * same process, LeNet's inference from 8.8 to 14 ms at batch 256).
+ * What a child process times: the relaxed-SIMD build, a peer runner alone (`peer:<runner>`:
+ * ONNX Runtime Web, whose WebAssembly instance slowed wasmconv's calls in the same process,
+ * LeNet's inference from 8.8 to 14 ms at batch 256), or, for measureThreaded, the wasm backend
+ * on n threads round by round as the parent asks (`rounds:<n>`).
  */
-export type ChildSpec = 'relaxed-simd' | `threads:${number}` | `peer:${string}`;
-
-/** The build and thread count of a child spec (a `--child` value); throws on anything else. */
-export function parseChild(spec: string): { build: wc.WasmBuild; threads: number } {
-  if (spec === 'relaxed-simd') return { build: 'relaxed-simd', threads: 1 };
-  const n = /^threads:([1-9]\d*)$/.exec(spec)?.[1];
-  if (n === undefined) throw new Error(`bench: unknown --child ${spec} (relaxed-simd, threads:<n> or peer:<runner>)`);
-  return { build: 'simd', threads: Number(n) };
-}
+export type ChildSpec = 'relaxed-simd' | `peer:${string}` | `rounds:${number}`;
 
 /**
  * Times the cases of `suite` (bench/index.ts SUITES) as `child` says (a wasm build, threads or a peer), in a
@@ -304,17 +292,132 @@ export async function measureInChild(opts: RunOptions, child: ChildSpec, as: str
   return (JSON.parse(line.slice(CHILD_MARK.length)) as Timing[]).map((t) => (t.runner === 'wasm' ? { ...t, runner: as } : t));
 }
 
-/** The runner names of the threads child: the wasm backend on `--threads n` threads, and on one thread beside it. */
+/** The runner names of --threads: the wasm backend on n threads, on one, and on one in two processes at once. */
 export const THREADED = 'wasm-threads';
 export const ONE_THREAD = 'wasm-1-thread';
+export const TWO_PROCESSES = 'wasm-1-thread-x2';
 
 /**
- * `suite` timed on wasm on opts.threads threads and on one in a child process; none without
- * --threads (or when --runners leaves wasm-threads out).
+ * `suite` timed on wasm on opts.threads threads and on one, each in a child process of its own
+ * that inits once (a user's process: the 1-thread one has today's unshared memory, the n-thread
+ * one keeps its workers warm), and the two take turns round by round, so that the speed-up is a
+ * ratio of medians timed together: on a shared machine other jobs come and go within seconds.
+ * Each round also times a second 1-thread child at the same time as the first (TWO_PROCESSES):
+ * two processes that share nothing, whose throughput (2 × the 1-thread median ÷ their median)
+ * is the most two threads could give at that moment. None without --threads (or when --runners
+ * leaves wasm-threads out).
  */
-export async function measureThreaded(opts: RunOptions, suite: string): Promise<Timing[]> {
+export async function measureThreaded(opts: RunOptions, suite: string, cases: readonly BenchCase[]): Promise<Timing[]> {
   if (opts.threads === undefined || !runnerSelected(opts, THREADED)) return [];
-  return measureInChild(opts, `threads:${opts.threads}`, THREADED, suite);
+  const one = new RoundsChild(opts, suite, 1);
+  const many = new RoundsChild(opts, suite, opts.threads);
+  const other = new RoundsChild(opts, suite, 1);
+  const children = [one, many, other];
+  try {
+    const out: Timing[] = [];
+    for (const c of cases) {
+      const ready: Timing[] = [];
+      for (const child of children) ready.push(await child.setup(c.name));
+      const samples = ready.map((): number[] => []);
+      if (ready.every((t) => t.medianMs === undefined && t.skipped === undefined)) {
+        const rounds = opts.quick ? 2 : 5;
+        for (let round = 0; round < rounds; round++) {
+          samples[0].push(...(await one.round(round, rounds)));
+          samples[1].push(...(await many.round(round, rounds)));
+          const [a, b] = await Promise.all([one.round(round, rounds), other.round(round, rounds)]);
+          samples[2].push(...a, ...b);
+        }
+      }
+      [ONE_THREAD, THREADED, TWO_PROCESSES].forEach((runner, k) => {
+        const t = ready[k];
+        out.push(samples[k].length > 0 ? { ...t, runner, medianMs: median(samples[k]), samples: samples[k].length } : { ...t, runner });
+      });
+    }
+    return out;
+  } finally {
+    for (const child of children) child.end();
+  }
+}
+
+/** What a rounds child sends back: a case set up (its timing when it was skipped or timed once), or a round's samples. */
+type RoundsReply = { timing: Timing } | { samples: number[] } | { error: string };
+
+/** A child process timing the wasm backend on n threads round by round (childMain's `rounds:<n>`), one request at a time. */
+class RoundsChild {
+  private readonly proc: ChildProcess;
+  private pending: { resolve(r: RoundsReply): void; reject(e: Error): void } | null = null;
+
+  constructor(opts: RunOptions, suite: string, threads: number) {
+    const args = [...process.execArgv, process.argv[1], '--child', `rounds:${threads}`, '--suite', suite];
+    if (opts.quick) args.push('--quick');
+    this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.proc.on('message', (m: RoundsReply) => this.settle((p) => p.resolve(m)));
+    this.proc.on('exit', (code) => this.settle((p) => p.reject(new Error(`bench: the rounds:${threads} child exited with ${code}`))));
+  }
+
+  /** Sets case `name` up; its Timing has no median unless it was skipped or timed once (a call over 3 s). */
+  async setup(name: string): Promise<Timing> {
+    const reply = await this.ask({ setup: name });
+    if (!('timing' in reply)) throw new Error(`bench: a rounds child set ${name} up but sent no timing`);
+    return reply.timing;
+  }
+
+  async round(round: number, rounds: number): Promise<number[]> {
+    const reply = await this.ask({ round, rounds });
+    if (!('samples' in reply)) throw new Error('bench: a rounds child sent no samples');
+    return reply.samples;
+  }
+
+  end(): void {
+    if (this.proc.connected) this.proc.disconnect();
+  }
+
+  private ask(request: RoundsRequest): Promise<RoundsReply> {
+    return new Promise<RoundsReply>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.proc.send(request);
+    }).then((reply) => {
+      if ('error' in reply) throw new Error(reply.error);
+      return reply;
+    });
+  }
+
+  private settle(how: (p: { resolve(r: RoundsReply): void; reject(e: Error): void }) => void): void {
+    const p = this.pending;
+    this.pending = null;
+    if (p) how(p);
+  }
+}
+
+type RoundsRequest = { setup: string } | { round: number; rounds: number };
+
+/**
+ * The child's side of RoundsChild: inits wasm once on `threads` threads and answers the parent's
+ * requests in order (set a case up, time a round of it) until the parent disconnects.
+ */
+async function serveRounds(cases: readonly BenchCase[], threads: number, opts: RunOptions): Promise<void> {
+  await initWasm('simd', threads);
+  if (wc.threadCount() !== threads) throw new Error(`bench: asked for ${threads} threads but runs on ${wc.threadCount()}`);
+  const runner = backendRunner('wasm');
+  let task: Task | null = null;
+  let queue = Promise.resolve();
+  const answer = async (request: RoundsRequest): Promise<RoundsReply> => {
+    if ('setup' in request) {
+      const c = cases.find((k) => k.name === request.setup);
+      if (!c) throw new Error(`bench: no case ${request.setup} in this suite`);
+      const t = await prepare(c, runner, opts);
+      task = 'fn' in t ? t : null;
+      return { timing: 'fn' in t ? { name: c.name, runner: 'wasm', flops: c.flops } : t };
+    }
+    if (!task) throw new Error('bench: a round asked of a rounds child with no case set up');
+    return { samples: await timeRound(task, request.round, request.rounds, opts) };
+  };
+  process.on('message', (request: RoundsRequest) => {
+    queue = queue.then(async () => {
+      const reply = await answer(request).catch((err: unknown) => ({ error: String(err instanceof Error ? (err.stack ?? err) : err) }));
+      process.send!(reply);
+    });
+  });
 }
 
 /** The runner name of the relaxed-SIMD build's child. */
@@ -322,54 +425,44 @@ export const RELAXED = 'wasm-relaxed';
 
 /**
  * Every child process of `suite` the options select: the relaxed-SIMD build, each peer runner
- * named in `peers` (timed alone, `peer:<name>`), and n threads beside one.
+ * named in `peers` (timed alone, `peer:<name>`), and with --threads the 1- and n-thread ones of
+ * measureThreaded, over `cases` (the suite's cases this run selected).
  */
-export async function measureChildren(opts: RunOptions, suite: string, peers: readonly string[]): Promise<Timing[]> {
+export async function measureChildren(
+  opts: RunOptions,
+  suite: string,
+  cases: readonly BenchCase[],
+  peers: readonly string[],
+): Promise<Timing[]> {
   const timings: Timing[] = [];
   if (runnerSelected(opts, RELAXED)) timings.push(...(await measureInChild(opts, 'relaxed-simd', RELAXED, suite)));
   for (const peer of peers.filter((p) => runnerSelected(opts, p)))
     timings.push(...(await measureInChild(opts, `peer:${peer}`, peer, suite)));
-  timings.push(...(await measureThreaded(opts, suite)));
+  timings.push(...(await measureThreaded(opts, suite, cases)));
   return timings;
 }
 
-/** The wasm backend (plain SIMD build) on `count` threads, as a runner: activating it re-inits when the count differs. */
-function threadsRunner(name: string, count: number): Runner {
-  return {
-    name,
-    async activate() {
-      wc.setBackend('wasm');
-      await initWasm('simd', count);
-      if (wc.threadCount() !== count) throw new Error(`bench: asked for ${count} threads but runs on ${wc.threadCount()}`);
-    },
-  };
-}
-
 /**
- * The child's side of measureInChild: time `cases` on wasm as `spec` says, print them for the
- * parent. A threads child times them on n threads and on one, the two taking turns round by
- * round (measure), so that the speed-up is a ratio of medians timed together: on a shared
- * machine other jobs come and go within seconds, and a 1-thread median from the parent's run
- * would be of another moment.
+ * A child process's main: `cases` timed as `spec` says (ChildSpec), for measureInChild (printed
+ * for the parent) or measureThreaded (round by round, over IPC).
  */
 export async function childMain(spec: string, cases: readonly BenchCase[], opts: RunOptions, peers: readonly Runner[]): Promise<void> {
+  const rounds = /^rounds:([1-9]\d*)$/.exec(spec)?.[1];
+  if (rounds !== undefined) return serveRounds(cases, Number(rounds), opts);
   const peer = /^peer:(.+)$/.exec(spec)?.[1];
+  let timings: Timing[];
   if (peer !== undefined) {
     const runner = peers.find((r) => r.name === peer);
     if (!runner) throw new Error(`bench: unknown peer ${peer} (${peers.map((r) => r.name).join(', ')})`);
-    await initWasm('simd', 1); // the js reference each result is checked against runs on wasmconv
-    console.log(CHILD_MARK + JSON.stringify(await measure(cases, [runner], opts)));
-    return;
+    await initWasm('simd'); // the js reference each result is checked against runs on wasmconv
+    timings = await measure(cases, [runner], opts);
+  } else if (spec === 'relaxed-simd') {
+    await initWasm('relaxed-simd');
+    if (wc.wasmBuild() !== spec) throw new Error(`bench: child asked for ${spec} but runs ${wc.wasmBuild()}`);
+    timings = await measure(cases, [backendRunner('wasm')], opts);
+  } else {
+    throw new Error(`bench: unknown --child ${spec} (relaxed-simd, peer:<runner> or rounds:<n>)`);
   }
-  const want = parseChild(spec);
-  if (want.threads > 1) {
-    const timings = await measure(cases, [threadsRunner(ONE_THREAD, 1), threadsRunner(THREADED, want.threads)], { ...opts, rewarm: true });
-    console.log(CHILD_MARK + JSON.stringify(timings));
-    return;
-  }
-  await initWasm(want.build, want.threads);
-  if (wc.wasmBuild() !== want.build) throw new Error(`bench: child asked for ${want.build} but runs ${wc.wasmBuild()}`);
-  const timings = await measure(cases, [backendRunner('wasm')], opts);
   console.log(CHILD_MARK + JSON.stringify(timings));
 }
 
@@ -414,6 +507,15 @@ export function gflops(t: Timing | undefined): string {
 export function ratio(slow: Timing | undefined, fast: Timing | undefined): string {
   if (slow?.medianMs === undefined || fast?.medianMs === undefined) return '';
   return (slow.medianMs / fast.medianMs).toFixed(2);
+}
+
+/**
+ * The speed-up two threads could give at most: two 1-thread processes at once finish two calls
+ * in their median, one alone finishes one in its (measureThreaded), two decimals.
+ */
+export function ceiling(one: Timing | undefined, two: Timing | undefined): string {
+  if (one?.medianMs === undefined || two?.medianMs === undefined) return '';
+  return ((2 * one.medianMs) / two.medianMs).toFixed(2);
 }
 
 /** A markdown table with padded columns. */

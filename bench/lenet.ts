@@ -23,12 +23,14 @@ import {
   RELAXED,
   onBackend,
   ratio,
+  ceiling,
   type RunOptions,
   runnerSelected,
   selectCases,
   Skip,
   ONE_THREAD,
   THREADED,
+  TWO_PROCESSES,
   type Timed,
   type Timing,
 } from './harness.js';
@@ -331,7 +333,7 @@ export async function runLeNet(opts: RunOptions): Promise<void> {
   if (cases.length === 0) return;
   const [tfCpu] = tfjsRunners;
   const timings = await measure(cases, [backendRunner('wasm'), backendRunner('js'), tfCpu], opts);
-  timings.push(...(await measureChildren(opts, 'lenet', [ORT_WASM])));
+  timings.push(...(await measureChildren(opts, 'lenet', cases, [ORT_WASM])));
   if (runnerSelected(opts, TORCH)) {
     for (const batch of LENET_BATCHES.filter((b) => cases.some((c) => c.name.includes(`batch ${b} `)))) {
       const references = Object.fromEntries(MODES.map((m) => [m, lenetCase(batch, m).reference()])) as Record<Mode, Float32Array[]>;
@@ -357,12 +359,19 @@ function report(timings: Timing[], threads: number | undefined): string {
       times(ratio(at(b, m, ORT_WASM), at(b, m, WASM))),
       ...(threads === undefined
         ? []
-        : [cell(at(b, m, ONE_THREAD)), cell(at(b, m, THREADED)), times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED)))]),
+        : [
+            cell(at(b, m, ONE_THREAD)),
+            cell(at(b, m, THREADED)),
+            times(ratio(at(b, m, ONE_THREAD), at(b, m, THREADED))),
+            times(ceiling(at(b, m, ONE_THREAD), at(b, m, TWO_PROCESSES))),
+          ]),
     ]),
   );
-  // the threads child's 1-thread and n-thread medians, timed in turns (bench/harness.ts childMain)
+  // the threads children's 1-thread and n-thread medians, timed in turns, and the ceiling (bench/harness.ts measureThreaded)
   const threadColumns =
-    threads === undefined ? [] : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`];
+    threads === undefined
+      ? []
+      : ['wasm 1 thread (child)', `wasm ${threads} threads (child)`, `speed-up on ${threads} threads`, 'ceiling (two 1-thread processes)'];
   /** Why a runner's cells say n/a. */
   const notes = [
     [TORCH, 'PyTorch'],
