@@ -57,7 +57,11 @@ export interface InitOptions {
    * threads than that wait on each other). The extra threads are workers sharing one
    * `WebAssembly.Memory` with the caller, which takes a share of every job and returns when all
    * are done: ops stay synchronous, and their results are bitwise identical for every thread
-   * count, since the work is split by the shapes, never by the threads. Where memory cannot be
+   * count, since the work is split by the shapes, never by the threads. The convolutions, GEMMs
+   * and linear layers run there when they have enough work; memory-bound ops (elementwise maps,
+   * standalone activations and pooling, batch norm, softmax, the optimizers) and small
+   * convolutions run on the caller's thread on a memory of their own, as on one thread, since
+   * arrays copy into a shared memory at half the speed. Where memory cannot be
    * shared with workers (a page that is not cross-origin isolated, or no `SharedArrayBuffer`) it
    * runs on one thread whatever is asked; {@link threadCount} says what runs. The `'js'` backend
    * always runs on the caller's thread.
@@ -74,18 +78,30 @@ export interface InitOptions {
  */
 export const MAX_AUTO_THREADS = 8;
 
-interface Runtime {
+/** An instance of the kernels on a memory of its own, and how jobs run on it. */
+export interface Instance {
   exports: WasmExports;
   arena: Arena;
   /** THREAD_SCRATCH_BYTES of fixed scratch per thread, the caller's first (a job's scratch stride). */
   threadScratch: number;
-  build: WasmBuild | 'custom';
-  /** The workers, or null on one thread. */
+  /** The workers on this instance's memory, or null: its jobs run on the caller's thread. */
   pool: Pool | null;
   /** Runs a job on the pool, or on this thread alone. */
   run(job: Job): void;
   /** The TypeScript kernels over this instance that jobs may run (src/backend/wasm/tasks.ts). */
   tasks: Record<string, Kernel>;
+}
+
+interface Runtime extends Instance {
+  build: WasmBuild | 'custom';
+  /**
+   * Beside a pool, a second instance on a plain memory, for the ops too small or too memory-bound
+   * to gain from threads (src/backend/wasm/runtime.ts begin): V8 copies arrays into and out of a
+   * shared memory at half the speed (~42 µs a MB against ~23 here), so on the pool's memory such
+   * an op would be slower than on one thread. Null on one thread, and for a compiled module given
+   * to init (it cannot be unshared).
+   */
+  local: Instance | null;
   /** Threads as asked (1 when not asked): a later init() asking the same is a no-op. */
   asked: number;
 }
@@ -204,21 +220,41 @@ async function instantiate(source: BufferSource | WebAssembly.Module, build: Was
   if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports.heap_base !== 'function') {
     throw new TypeError('init: opts.wasm is not a wasmconv build (it exports no `memory` and `heap_base`)');
   }
-  // the control block, then each thread's fixed scratch, then the arena
-  const control = align64(exports.heap_base());
-  const threadScratch = control + CONTROL_BYTES;
-  const tasks = createTasks(exports as unknown as TaskExports);
   let pool: Pool | null = null;
   if (shared) {
     try {
-      pool = await Pool.start(asked, module, exports.memory, control, instance.exports, tasks);
+      pool = await Pool.start(
+        asked,
+        module,
+        exports.memory,
+        controlOf(exports),
+        instance.exports,
+        createTasks(exports as unknown as TaskExports),
+      );
     } catch (err) {
       throw new Error(`init: could not start ${asked} threads: ${(err as Error).message}`, { cause: err });
     }
   }
+  const local = pool && !(source instanceof WebAssembly.Module) ? await plainInstance(unsharedMemory(source)) : null;
+  return { ...instanceOn(exports, pool), build, local, asked };
+}
+
+/** The control block of the pool: the first 64-byte line past the module's static data. */
+const controlOf = (exports: WasmExports) => align64(exports.heap_base());
+
+/** The Instance of `exports`, with the arena after the control block and each thread's fixed scratch. */
+function instanceOn(exports: WasmExports, pool: Pool | null): Instance {
+  const threadScratch = controlOf(exports) + CONTROL_BYTES;
   const arena = new Arena(exports.memory, threadScratch + (pool?.threads ?? 1) * THREAD_SCRATCH_BYTES, maxPages.get(exports.memory));
+  const tasks = pool ? pool.tasks : createTasks(exports as unknown as TaskExports);
   const run = pool ? (job: Job) => pool.run(job) : runHere;
-  return { exports, arena, threadScratch, build, pool, run, tasks, asked };
+  return { exports, arena, threadScratch, pool, run, tasks };
+}
+
+/** The module of unshared `bytes` on a plain memory of its own, for one thread. */
+async function plainInstance(bytes: BufferSource): Promise<Instance> {
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory: newMemory(false) } });
+  return instanceOn(instance.exports as unknown as WasmExports, null);
 }
 
 /** The maximum of each memory made here, which the arena may not grow past. */
@@ -318,7 +354,7 @@ function chooseBuild(build: InitOptions['build'] = 'auto'): WasmBuild {
 
 /** Bytes of WebAssembly memory the instance holds now, 0 before init (internal: for the memory tests). */
 export function memoryBytes(): number {
-  return runtime?.arena.memoryBytes ?? 0;
+  return (runtime?.arena.memoryBytes ?? 0) + (runtime?.local?.arena.memoryBytes ?? 0);
 }
 
 /** True once `init()` has resolved. */

@@ -1,9 +1,11 @@
-// Every op family on the thread pool gives the same bits on 1, 2 and 3 threads: at sizes whose
-// jobs are dispatched to the workers (LeNet's layers at batch 256, BatchNorm at [256, 16, 10, 10],
-// softmax and cross entropy of [256, 10] and of long rows, Adam and SGD on LeNet's parameters, a
-// training step of each network; a LeNet step is checked to send every kernel family to the
-// workers), and through every PyTorch fixture family's cases, each op run on 1 thread and again
-// on 2 and 3 (tests/torch/runners.ts: the ops as the fixture suites run them).
+// Every op family gives the same bits on 1, 2 and 3 threads: the ops a threaded runtime sends to
+// the workers (convolutions, GEMMs, and the activations and pooling fused with a convolution, at
+// LeNet's sizes, batch 256: a LeNet step is checked to dispatch each of their kernels) and those it
+// keeps on the caller's thread on plain memory, having too little work per float they copy
+// (BatchNorm at [256, 16, 10, 10], softmax and cross entropy, the optimizers, lone elementwise
+// maps, small convolutions: src/backend/wasm/runtime.ts onThreads); a training step of each
+// network; and every PyTorch fixture family's cases, each op run on 1 thread and again on 2 and 3
+// (tests/torch/runners.ts: the ops as the fixture suites run them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { convActPool } from '../../src/ops/fused.js';
@@ -68,7 +70,7 @@ const labels = (batch: number, classes: number) => Int32Array.from({ length: bat
 afterAll(() => wc.init({ threads: 1 }));
 beforeAll(() => wc.setBackend('wasm'));
 
-describe('every op family gives the same bits on 1, 2 and 3 threads at sizes that use the workers', () => {
+describe('every op family gives the same bits on 1, 2 and 3 threads at the sizes of a LeNet training step', () => {
   it("linear: LeNet's three layers at batch 256 and a matmul of odd sizes, forward and every gradient", async () => {
     await onEachThreadCount(
       () => [
@@ -211,7 +213,7 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
     );
   });
 
-  it("a training step at batch 256 of d2l's LeNet (SGD), the ReLU + max pooling LeNet and a BatchNorm2d network (Adam) sends every kernel family to the workers", async () => {
+  it("a training step at batch 256 of d2l's LeNet (SGD), the ReLU + max pooling LeNet and a BatchNorm2d network (Adam) sends its convolutions, GEMMs and the activations and pooling fused with them to the workers, and keeps BatchNorm, Adam and a lone tanh on the caller's plain memory", async () => {
     await wc.init({ threads: 2 });
     const kernels = dispatchedKernels(() => {
       for (const model of ['lenet-d2l', 'lenet-relu', 'bn-net'] as const) {
@@ -224,6 +226,7 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
         opt.step();
       }
     });
+    const seen = [...kernels].join(' ');
     for (const k of [
       'gemm_tiles_f32',
       'conv2d_direct_f32',
@@ -235,20 +238,47 @@ describe('every op family gives the same bits on 1, 2 and 3 threads at sizes tha
       'sigmoid_backward_f32',
       'relu_f32',
       'relu_backward_f32',
-      'tanh_f32',
       'avg_pool2d_2x2_f32_simd',
       'avg_pool2d_2x2_grad_f32_simd',
       'max_pool2d_2x2_f32_simd',
       'max_pool2d_2x2_grad_f32_simd',
+      'bias_grad_f32',
+    ]) {
+      expect(kernels, seen).toContain(k);
+    }
+    // memory-bound ops copy as many floats as they compute on: runtime.ts WORK_PER_FLOAT
+    for (const k of [
       'batch_norm_stats_f32',
       'channel_affine_f32',
       'batch_norm_grad_sums_f32',
       'batch_norm_grad_input_f32',
       'adam_f32_simd',
-      'bias_grad_f32',
+      'tanh_f32',
     ]) {
-      expect(kernels, k).toContain(k);
+      expect(kernels, seen).not.toContain(k);
     }
+  });
+
+  it("convolutions with little work per float copied (the bench's b: 3×3 over one 256×256 channel; h: depthwise over 32 of 112×112) stay on the caller's thread, with the same bits", async () => {
+    const compute = () => [
+      results(
+        [
+          [1, 1, 256, 256],
+          [1, 1, 3, 3],
+        ],
+        (x, w) => wc.conv2d(x, w, null, { padding: 1 }),
+      ),
+      results(
+        [
+          [1, 32, 112, 112],
+          [32, 1, 3, 3],
+        ],
+        (x, w) => wc.conv2d(x, w, null, { padding: 1, groups: 32 }),
+      ),
+    ];
+    await wc.init({ threads: 2 });
+    expect(dispatchedKernels(compute)).toEqual(new Set());
+    await onEachThreadCount(compute, 'small convolutions');
   });
 
   it("a training step of each network of the fixtures (d2l's LeNet, ReLU + max pooling with Adam, BatchNorm with AdamW)", async () => {

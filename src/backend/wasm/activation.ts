@@ -1,6 +1,7 @@
 // The activations on WebAssembly (assembly/activation.ts): each map and gradient runs over element
-// ranges on the thread pool (runtime.ts elementJob), standalone or inside another op's session
-// (the fused convolution of ./fused.ts).
+// ranges (runtime.ts elementJob): on the thread pool inside a fused convolution's session
+// (./fused.ts); standalone, on the caller's thread even with threads, being memory-bound
+// (runtime.ts onThreads).
 import type { Activation, ActivationKernels } from '../types.js';
 import { begin, elementJob, type Session } from './runtime.js';
 

@@ -2,8 +2,9 @@
 // both of its passes there (statistics then the normalise pass; the backward's sums then the
 // input gradient), with the per-channel arithmetic between them in TypeScript
 // (src/backend/batch-norm.ts), so a [256, 16, 28, 28] input crosses into wasm memory once, not twice.
-// Every pass runs on the thread pool with the channels as its units: a channel's sums are one
-// thread's, in the same order on any number of threads.
+// Every pass is a job with the channels as its units: a channel's sums are one thread's, in the
+// same order on any number of threads (a threaded runtime keeps batch norm on the caller's thread,
+// as it copies about as many floats as it computes on: runtime.ts onThreads).
 import type { Arena } from '../../wasm/arena.js';
 import { addParamGrads, affineTerms, countOf, gradInputTerms, needsSums, trainingInvstd } from '../batch-norm.js';
 import type { BatchNormKernels, ChannelDims } from '../types.js';

@@ -6,7 +6,7 @@ import { colsSize, type ConvGeometry, type ConvGrads, type ConvKernels, convOutp
 import { type InputGradPhase, inputGradPhases } from './conv-phases.js';
 import { convFields, windowFields } from './fields.js';
 import { addParts, batchParts, biasAddAt, biasGradAt, type PartsExports } from './parts.js';
-import { begin, CHUNKS, grainOf, type Session, threadScratch, type ThreadScratch } from './runtime.js';
+import { begin, CHUNKS, grainOf, type OpSize, type Session, threadScratch, type ThreadScratch } from './runtime.js';
 
 export interface ConvExports extends PartsExports {
   im2col_scratch_f32(desc: number): number;
@@ -67,6 +67,16 @@ function phaseFields(p: InputGradPhase): Int32Array {
   return Int32Array.from([...convFields(p.conv), p.a, p.b, p.ky0, p.kyStep, p.kx0, p.kxStep]);
 }
 
+/** The forward's flops (each gradient's are as many): every output entry a dot product over the group's channels and taps. */
+export function convWork(g: ConvGeometry): number {
+  return 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
+}
+
+/** A conv backward's size (OpSize): both gradients' flops; x, w and dy copied in, dx and dw (and db) out. */
+export function backwardSize(x: Float32Array, w: Float32Array, dy: Float32Array, g: ConvGeometry): OpSize {
+  return { work: 2 * convWork(g), floats: 2 * (x.length + w.length) + dy.length };
+}
+
 /** conv2d_f32's work units: (image, group, 8-column panel) (assembly/gemm.ts TILE_N). */
 function forwardUnits(g: ConvGeometry): number {
   return g.batch * g.groups * Math.ceil((g.window.outH * g.window.outW) / 8);
@@ -103,7 +113,7 @@ function forwardAt(
   scratch: ThreadScratch,
 ): void {
   const e = s.exports;
-  const work = 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
+  const work = convWork(g);
   if (readsInPlace(g)) {
     const units = g.batch * g.groups;
     s.run({
@@ -386,7 +396,7 @@ export function backwardInSession(
  * One arena session: the descriptor and `inputs` copied in, then the output: a given array, which
  * the kernel adds into (copied in), or a new one of that many floats. `body` gets the session and
  * the pointers, then the output is copied back into the given array or out as the new one, which
- * is returned.
+ * is returned. `work` (flops), when given, lets a threaded runtime run it on the pool (begin).
  */
 function staged(
   op: string,
@@ -394,8 +404,11 @@ function staged(
   inputs: Float32Array[],
   out: Float32Array | number,
   body: (s: Session<ConvExports>, desc: number, ptrs: number[], out: number) => void,
+  work?: number,
 ): Float32Array {
-  const s = begin<ConvExports>(op);
+  const outFloats = typeof out === 'number' ? out : 2 * out.length;
+  const floats = inputs.reduce((sum, a) => sum + a.length, outFloats);
+  const s = begin<ConvExports>(op, work === undefined ? undefined : { work, floats });
   const { arena } = s;
   const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));
@@ -428,23 +441,35 @@ export const conv: ConvKernels = {
   },
   conv2d(x, w, bias, out, g) {
     if (out === null) {
-      const s = begin<ConvExports>('conv2d');
+      const s = begin<ConvExports>('conv2d', { work: convWork(g), floats: x.length + w.length + (bias?.length ?? 0) + convOutputSize(g) });
       return s.arena.take(forwardInSession(s, x, w, bias, g), convOutputSize(g));
     }
     // the bias added in the same session: its own would copy the output in and out again
-    return staged('conv2d', convFields(g), bias ? [x, w, bias] : [x, w], out, (s, d, [px, pw, pb = 0], py) =>
-      forwardAt(s, d, py, px, pw, pb, g, true, threadScratch(s, forwardScratch(s.exports, d, g), 'conv2d')),
+    return staged(
+      'conv2d',
+      convFields(g),
+      bias ? [x, w, bias] : [x, w],
+      out,
+      (s, d, [px, pw, pb = 0], py) => forwardAt(s, d, py, px, pw, pb, g, true, threadScratch(s, forwardScratch(s.exports, d, g), 'conv2d')),
+      convWork(g),
     );
   },
   conv2dGradInput(dy, w, dx, g) {
-    staged('conv2d', convFields(g), [dy, w], dx, (s, d, [pdy, pw], pdx) => gradInputAt(s, d, pdy, pw, pdx, g, inputGradPhases(g), true));
+    staged(
+      'conv2d',
+      convFields(g),
+      [dy, w],
+      dx,
+      (s, d, [pdy, pw], pdx) => gradInputAt(s, d, pdy, pw, pdx, g, inputGradPhases(g), true),
+      convWork(g),
+    );
   },
   conv2dGradWeight(x, dy, dw, g) {
-    staged('conv2d', convFields(g), [x, dy], dw, (s, d, [px, pdy], pdw) => gradWeightAt(s, d, px, pdy, pdw, g));
+    staged('conv2d', convFields(g), [x, dy], dw, (s, d, [px, pdy], pdw) => gradWeightAt(s, d, px, pdy, pdw, g), convWork(g));
   },
   conv2dBackward(x, w, dy, grads, g, zeroed) {
     // one session: dy copied in once for the three
-    const s = begin<ConvExports>('conv2d');
+    const s = begin<ConvExports>('conv2d', backwardSize(x, w, dy, g));
     backwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed);
   },
   biasAdd(out, bias, batch, plane) {

@@ -43,7 +43,7 @@ export function corr2dWith(
   dims: Corr2dDims,
   accumulate: boolean,
 ): void {
-  const s = begin<Exports>('corr2d');
+  const s = begin<Exports>('corr2d', { work: passWork(dims), floats: x.length + k.length + (accumulate ? 2 : 1) * out.length });
   const px = s.arena.put(x, 'corr2d');
   const pk = s.arena.put(k, 'corr2d');
   const po = accumulate ? s.arena.put(out, 'corr2d') : s.arena.alloc(out.length, 'corr2d');
@@ -59,7 +59,7 @@ export const corr2d: Corr2dKernels = {
     corr2dWith('simd', x, k, out, dims, accumulate);
   },
   corr2dGradInput(g, k, dx, dims) {
-    const s = begin<Exports>('corr2d');
+    const s = begin<Exports>('corr2d', { work: passWork(dims), floats: g.length + k.length + 2 * dx.length });
     const pd = s.arena.put(dx, 'corr2d');
     const pg = s.arena.put(g, 'corr2d');
     const pk = s.arena.put(k, 'corr2d');

@@ -1,6 +1,7 @@
 // Cross entropy on WebAssembly (assembly/cross-entropy.ts): each row's loss (or gradient) over the
-// outer slices on the thread pool (./softmax.ts rowsJob); the losses are summed here on one
-// thread, a batch's few hundred values.
+// outer slices as a job (./softmax.ts rowsJob; on the caller's thread even with threads, as it
+// copies as much as it computes: runtime.ts onThreads); the losses are summed here, a batch's few
+// hundred values.
 import type { Arena } from '../../wasm/arena.js';
 import type { CrossEntropyDesc, CrossEntropyKernels } from '../types.js';
 import { begin } from './runtime.js';

@@ -1,5 +1,6 @@
 // The elementwise family on WebAssembly (assembly/elementwise.ts): every map runs over element
-// ranges on the thread pool (runtime.ts elementJob). The two full sums that return one number
+// ranges (runtime.ts elementJob; on the caller's thread even with threads, being memory-bound:
+// runtime.ts onThreads). The two full sums that return one number
 // (sum, the MSE loss's squaredDiffSum) stay on one thread: a split sum would need fixed parts
 // added in order for thread-independent bits, and neither is in a CNN training step's hot path
 // (the loss sums a batch's few losses).

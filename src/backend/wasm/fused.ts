@@ -2,9 +2,9 @@
 // three ops' kernels one after another on buffers that stay in wasm memory (the convolution's
 // output is activated in place and pooled from there), so a layer's data crosses into and out of
 // wasm memory once, not three times, and the results are the three ops' own.
-import type { FusedKernels } from '../types.js';
+import { convOutputSize, type FusedKernels } from '../types.js';
 import { type ActivationExports, activationBackwardInSession, activationInSession } from './activation.js';
-import { backwardInSession, type ConvExports, forwardInSession } from './conv.js';
+import { backwardInSession, backwardSize, type ConvExports, convWork, forwardInSession } from './conv.js';
 import { depthwiseBackwardInSession, depthwiseForwardInSession } from './depthwise.js';
 import { poolBackwardInSession, type PoolExports, poolInSession } from './pool.js';
 import { begin } from './runtime.js';
@@ -13,7 +13,11 @@ type Exports = ConvExports & ActivationExports & PoolExports;
 
 export const fused: FusedKernels = {
   convActPool(x, w, bias, g, f, pool, saved, argmax) {
-    const s = begin<Exports>('conv2d');
+    const pooled = pool ? pool.g.c * pool.g.outH * pool.g.outW : 0;
+    const s = begin<Exports>('conv2d', {
+      work: convWork(g),
+      floats: x.length + w.length + convOutputSize(g) + pooled + (saved?.length ?? 0),
+    });
     const pz = g.window.c === 1 ? depthwiseForwardInSession(s, x, w, bias, g) : forwardInSession(s, x, w, bias, g);
     const n = g.batch * g.outChannels * g.window.outH * g.window.outW;
     activationInSession(s, f, pz, n);
@@ -26,7 +30,7 @@ export const fused: FusedKernels = {
   },
   convActPoolBackward(x, w, saved, argmax, dy, grads, g, f, pool, zeroed) {
     const op = 'conv2d';
-    const s = begin<Exports>(op);
+    const s = begin<Exports>(op, backwardSize(x, w, dy, g));
     const { arena } = s;
     const ps = arena.put(saved, op);
     const pdy = arena.put(dy, op);

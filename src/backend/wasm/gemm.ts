@@ -73,7 +73,7 @@ export function gemmAt(s: Session<GemmExports>, pc: number, pa: number, pb: numb
 
 /** C (+)= op(A)·op(B) through the arena. */
 export function gemmWith(variant: GemmVariant, a: Float32Array, b: Float32Array, c: Float32Array, d: GemmDesc): void {
-  const s = begin<GemmExports>('gemm');
+  const s = begin<GemmExports>('gemm', { work: 2 * d.m * d.n * d.k, floats: a.length + b.length + (d.accumulate ? 2 : 1) * c.length });
   const { arena } = s;
   const pa = arena.put(a, 'gemm');
   const pb = arena.put(b, 'gemm');

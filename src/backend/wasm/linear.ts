@@ -12,7 +12,10 @@ type Exports = GemmExports & ReduceExports;
 
 export const linear: LinearKernels = {
   linear(x, w, bias, { rows, inFeatures, outFeatures }) {
-    const s = begin<Exports>('linear');
+    const s = begin<Exports>('linear', {
+      work: 2 * rows * inFeatures * outFeatures,
+      floats: x.length + w.length + (bias?.length ?? 0) + rows * outFeatures,
+    });
     const { arena } = s;
     const px = arena.put(x, 'linear');
     const pw = arena.put(w, 'linear');
@@ -22,7 +25,7 @@ export const linear: LinearKernels = {
     return arena.take(py, rows * outFeatures);
   },
   linearBackward(x, w, dy, { dx, dw, db }, { rows, inFeatures, outFeatures }, zeroed) {
-    const s = begin<Exports>('linear');
+    const s = begin<Exports>('linear', { work: 4 * rows * inFeatures * outFeatures, floats: dy.length + 2 * (x.length + w.length) });
     const { arena } = s;
     const pdy = arena.put(dy, 'linear');
     // a zeroed buffer is written by its kernel, so it needs no copying in

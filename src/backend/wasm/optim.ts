@@ -1,5 +1,6 @@
 // The optimizer updates on WebAssembly (assembly/optim.ts): one fused kernel call per parameter,
-// over element ranges on the thread pool (runtime.ts elementJob).
+// over element ranges (runtime.ts elementJob; on the caller's thread even with threads, being
+// memory-bound: runtime.ts onThreads).
 import type { AdamHyper, OptimKernels, SgdHyper } from '../types.js';
 import { begin, elementJob } from './runtime.js';
 

@@ -1,7 +1,7 @@
 // Reductions over dims, their broadcast back and argmax on the wasm backend: assembly/reduce.ts
 // over the arena, the plan copied in as [units, count, run, width, bases, offsets]. The plan's
 // units (output values or rows) are independent, each summed whole by one thread: they are the
-// jobs' units on the thread pool.
+// jobs' units (on the caller's thread even with threads, being memory-bound: runtime.ts onThreads).
 import type { Arena } from '../../wasm/arena.js';
 import type { ReduceKernels, ReducePlan } from '../types.js';
 import { begin, grainOf, type Session, threadScratch } from './runtime.js';

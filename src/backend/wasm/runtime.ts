@@ -4,9 +4,12 @@
 // Every allocation happens before the kernel runs and the view is fetched after the last one,
 // so a memory.grow inside a call can never leave a stale view behind. `run` splits a kernel over
 // chunks of work units fixed by the caller and runs them on the thread pool (or here alone).
+// With threads, an op that tells begin() its size runs on the pool's shared memory when it has
+// enough work per float it copies (onThreads); every other op runs on the runtime's plain-memory
+// instance, on this thread, as fast as on a one-thread runtime.
 import type { Arena } from '../../wasm/arena.js';
 import { wasmRuntime } from '../../wasm/loader.js';
-import type { Job } from '../../wasm/threads/pool.js';
+import { DISPATCH_MIN, type Job } from '../../wasm/threads/pool.js';
 import type { Kernel } from '../../wasm/threads/protocol.js';
 
 export interface Session<E> {
@@ -22,16 +25,42 @@ export interface Session<E> {
   run(job: Job): void;
 }
 
-export function begin<E>(kernel: string): Session<E> {
+/** An op's size, for where it runs (onThreads): its work (as Job.work, all its jobs') and the floats it copies in and out. */
+export interface OpSize {
+  work: number;
+  floats: number;
+}
+
+/**
+ * Work per float copied that an op needs to run on the threads: copying into and out of a shared
+ * memory costs V8 twice what it costs on a plain one, which the threads must win back. Measured
+ * here: case b of the bench (a 3×3 conv of one 256×256 channel) and h (a depthwise 3×3 over 32
+ * channels of 112×112), at 9 flops per float, took 1.1–1.3× longer on the pool's memory than on
+ * one thread, with or without the workers; case c (LeNet's first conv at batch 64), at 43,
+ * gained 1.2–1.5× on 2 threads, and every op of a LeNet training step past this line gains.
+ */
+export const WORK_PER_FLOAT = 16;
+
+/** Whether an op of `size` runs on the threads (the pool's memory), rather than on this thread on plain memory. */
+export function onThreads(size: OpSize): boolean {
+  return size.work >= DISPATCH_MIN && size.work >= WORK_PER_FLOAT * size.floats;
+}
+
+/**
+ * Starts an op's arena session: on the pool's memory when the runtime has threads and `size`
+ * says the op gains from them, else on the plain instance (or the only one), whose jobs run here.
+ */
+export function begin<E>(kernel: string, size?: OpSize): Session<E> {
   const rt = wasmRuntime(kernel);
-  rt.arena.reset();
+  const at = rt.local && !(size && onThreads(size)) ? rt.local : rt;
+  at.arena.reset();
   return {
-    arena: rt.arena,
-    exports: rt.exports as unknown as E,
-    scratch: rt.threadScratch,
-    threads: rt.pool?.threads ?? 1,
-    tasks: rt.tasks,
-    run: rt.run,
+    arena: at.arena,
+    exports: at.exports as unknown as E,
+    scratch: at.threadScratch,
+    threads: at.pool?.threads ?? 1,
+    tasks: at.tasks,
+    run: at.run,
   };
 }
 

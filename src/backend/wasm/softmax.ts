@@ -1,5 +1,6 @@
 // softmax and logSoftmax on WebAssembly (assembly/softmax.ts), over the outer slices of x viewed
-// [outer, size, inner] on the thread pool: every row is computed whole by one thread.
+// [outer, size, inner] as a job whose rows are each computed whole by one thread (on the caller's
+// thread even with threads, being memory-bound: runtime.ts onThreads).
 import type { Kernel } from '../../wasm/threads/protocol.js';
 import type { Job } from '../../wasm/threads/pool.js';
 import type { RowsLayout, SoftmaxKernels } from '../types.js';

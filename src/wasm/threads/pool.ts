@@ -66,7 +66,8 @@ export class Pool {
   private constructor(
     private readonly control: Control,
     exports: WebAssembly.Exports,
-    tasks: Record<string, Kernel>,
+    /** The caller's TypeScript kernels, which jobs name by these very functions. */
+    readonly tasks: Record<string, Kernel>,
     private readonly workers: PoolWorker[],
     /** Whether this thread may block in Atomics.wait (Node's main thread and workers; not a page's main thread). */
     private readonly canSleep: boolean,
