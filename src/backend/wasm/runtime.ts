@@ -93,9 +93,9 @@ export function grainOf(units: number, chunks = CHUNKS): number {
  */
 const MIN_CHUNK_WORK = 1 << 15;
 
-/** grainOf, with chunks of at least MIN_CHUNK_WORK of the job's `work` (both fixed by the shape). */
-export function grainFor(units: number, work: number, chunks = CHUNKS): number {
-  return Math.max(grainOf(units, chunks), Math.ceil((units * MIN_CHUNK_WORK) / Math.max(work, 1)));
+/** grainOf, with chunks of at least `minChunk` of the job's `work` (all fixed by the shape). */
+export function grainFor(units: number, work: number, chunks = CHUNKS, minChunk = MIN_CHUNK_WORK): number {
+  return Math.max(grainOf(units, chunks), Math.ceil((units * minChunk) / Math.max(work, 1)));
 }
 
 /**
