@@ -322,10 +322,10 @@ export async function measureThreaded(opts: RunOptions, suite: string, cases: re
       if (ready.every((t) => t.medianMs === undefined && t.skipped === undefined)) {
         const rounds = opts.quick ? 2 : 5;
         for (let round = 0; round < rounds; round++) {
-          samples[0].push(...(await one.round(round, rounds)));
-          samples[1].push(...(await many.round(round, rounds)));
+          samples[0] = samples[0].concat(await one.round(round, rounds));
+          samples[1] = samples[1].concat(await many.round(round, rounds));
           const [a, b] = await Promise.all([one.round(round, rounds), other.round(round, rounds)]);
-          samples[2].push(...a, ...b);
+          samples[2] = samples[2].concat(a, b);
         }
       }
       [ONE_THREAD, THREADED, TWO_PROCESSES].forEach((runner, k) => {
