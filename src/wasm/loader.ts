@@ -79,7 +79,7 @@ export interface InitOptions {
 export const MAX_AUTO_THREADS = 8;
 
 /** An instance of the kernels on a memory of its own, and how jobs run on it. */
-export interface Instance {
+interface Instance {
   exports: WasmExports;
   arena: Arena;
   /** THREAD_SCRATCH_BYTES of fixed scratch per thread, the caller's first (a job's scratch stride). */

@@ -406,9 +406,9 @@ function staged(
   body: (s: Session<ConvExports>, desc: number, ptrs: number[], out: number) => void,
   work?: number,
 ): Float32Array {
-  const outFloats = typeof out === 'number' ? out : 2 * out.length;
-  const floats = inputs.reduce((sum, a) => sum + a.length, outFloats);
-  const s = begin<ConvExports>(op, work === undefined ? undefined : { work, floats });
+  // the output is copied in too when the kernel adds into a given array
+  const floats = () => inputs.reduce((sum, a) => sum + a.length, typeof out === 'number' ? out : 2 * out.length);
+  const s = begin<ConvExports>(op, work === undefined ? undefined : { work, floats: floats() });
   const { arena } = s;
   const desc = arena.putInt32(fields, op);
   const ptrs = inputs.map((a) => arena.put(a, op));

@@ -39,10 +39,10 @@ export interface OpSize {
  * one thread, with or without the workers; case c (LeNet's first conv at batch 64), at 43,
  * gained 1.2–1.5× on 2 threads, and every op of a LeNet training step past this line gains.
  */
-export const WORK_PER_FLOAT = 16;
+const WORK_PER_FLOAT = 16;
 
 /** Whether an op of `size` runs on the threads (the pool's memory), rather than on this thread on plain memory. */
-export function onThreads(size: OpSize): boolean {
+function onThreads(size: OpSize): boolean {
   return size.work >= DISPATCH_MIN && size.work >= WORK_PER_FLOAT * size.floats;
 }
 
