@@ -269,7 +269,7 @@ const CHILD_MARK = '@@bench-timings ';
 export type ChildSpec = 'relaxed-simd' | `peer:${string}` | `rounds:${number}`;
 
 /**
- * Times the cases of `suite` (bench/index.ts SUITES) as `child` says (a wasm build, threads or a peer), in a
+ * Times the cases of `suite` (bench/index.ts SUITES) as `child` says (the relaxed build or a peer), in a
  * child process running this same entry with `--child <child> --suite <suite>` (one module
  * instance per process; Node 20 also needs --experimental-wasm-relaxed-simd for the relaxed
  * build). The timings come back under runner name `as` (a peer child's keep their own).

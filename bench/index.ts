@@ -4,7 +4,7 @@
 // Runtime Web) and prints markdown tables of medians. Suites add their cases to the lists
 // below. With --threads n the conv2d and lenet cases are timed again on n threads (runner
 // wasm-threads, in a child process) and the tables add each case's speed-up.
-// `--child relaxed-simd | threads:<n>` is internal: the child process of bench/harness.ts measureInChild.
+// `--child relaxed-simd | peer:<runner> | rounds:<n>` is internal: the child processes of bench/harness.ts measureInChild and measureThreaded.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { batchNormCases } from './batch-norm.js';
