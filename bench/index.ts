@@ -3,7 +3,7 @@
 // relaxed-SIMD build in a child process; the conv2d forward and LeNet inference also on ONNX
 // Runtime Web) and prints markdown tables of medians. Suites add their cases to the lists
 // below. With --threads n the conv2d and lenet cases are timed again on n threads (runner
-// wasm-threads, in a child process) and the tables add each case's speed-up.
+// wasm-threads, and on one thread, in child processes) and the tables add each case's speed-up and ceiling.
 // `--child relaxed-simd | peer:<runner> | rounds:<n>` is internal: the child processes of bench/harness.ts measureInChild and measureThreaded.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
