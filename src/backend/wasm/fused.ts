@@ -13,11 +13,9 @@ type Exports = ConvExports & ActivationExports & PoolExports;
 
 export const fused: FusedKernels = {
   convActPool(x, w, bias, g, f, pool, saved, argmax) {
-    const pooled = pool ? pool.g.c * pool.g.outH * pool.g.outW : 0;
-    const s = begin<Exports>('conv2d', {
-      work: convWork(g),
-      floats: x.length + w.length + convOutputSize(g) + pooled + (saved?.length ?? 0),
-    });
+    // copied out: the pooled output (and its argmax) and the saved activation, or without pooling the activation alone
+    const copiedOut = pool ? pool.g.c * pool.g.outH * pool.g.outW * (argmax ? 2 : 1) + (saved?.length ?? 0) : convOutputSize(g);
+    const s = begin<Exports>('conv2d', { work: convWork(g), floats: x.length + w.length + (bias?.length ?? 0) + copiedOut });
     const pz = g.window.c === 1 ? depthwiseForwardInSession(s, x, w, bias, g) : forwardInSession(s, x, w, bias, g);
     const n = g.batch * g.outChannels * g.window.outH * g.window.outW;
     activationInSession(s, f, pz, n);
