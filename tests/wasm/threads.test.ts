@@ -2,13 +2,29 @@
 // (3 on this 2-core machine: one thread always straggles) for the bench cases, the PyTorch
 // fixtures' shapes and random shapes; a stress run of many small jobs with random gaps; a
 // process that only starts threads and runs one op exits by itself; a worker that fails to start
-// is a clear error from init, never a hang.
+// is a clear error from init, never a hang; a thread late to a finished job claims nothing of it.
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { wasmRuntime } from '../../src/wasm/loader.js';
-import { CONTROL_BYTES } from '../../src/wasm/threads/protocol.js';
+import {
+  CHUNKS,
+  CLOSED,
+  closeJob,
+  CONTROL_BYTES,
+  type Control,
+  controlAt,
+  GRAIN,
+  KERNEL,
+  NARGS,
+  NEXT,
+  openJob,
+  PARTIAL_ARG,
+  SCRATCH_ARG,
+  UNITS,
+  work,
+} from '../../src/wasm/threads/protocol.js';
 import { Pool } from '../../src/wasm/threads/pool.js';
 import { reportedCores } from '../../src/wasm/threads/spawn.js';
 import { FC_SEED, randomData } from '../helpers.js';
@@ -174,5 +190,73 @@ describe('results are bitwise identical on 1, 2 and 3 threads', () => {
       else if (gap > 0.4) for (const stop = performance.now() + gap; performance.now() < stop;);
       expectSameBits(convResults(xs, ws, { padding: 1 }), want[i], `job ${i}`);
     }
+  });
+});
+
+describe('the job protocol', () => {
+  /** A control block whose kernel 0 records the first unit of each chunk it runs, and a writer of one-unit-chunk jobs into it. */
+  function protocol() {
+    const control = controlAt(new SharedArrayBuffer(CONTROL_BYTES), 0);
+    const { ints } = control;
+    const ran: number[] = [];
+    const write = (chunks: number) => {
+      ints[KERNEL] = 0;
+      ints[NARGS] = 0;
+      ints[SCRATCH_ARG] = -1;
+      ints[PARTIAL_ARG] = -1;
+      ints[UNITS] = chunks;
+      ints[GRAIN] = 1;
+      Atomics.store(ints, CHUNKS, chunks);
+    };
+    return { control, ints, ran, write, kernels: [(first: number) => ran.push(first)] };
+  }
+
+  it("a thread that comes to a finished job claims nothing of it, while the caller writes the next job's descriptor or after", () => {
+    const { control, ran, write, kernels } = protocol();
+    write(2);
+    openJob(control, 1);
+    work(control, kernels, 0, 1); // the caller runs both chunks
+    expect(ran).toEqual([0, 1]);
+    closeJob(control, 1);
+    write(5); // the next job, written but not yet opened
+    work(control, kernels, 1, 1); // a worker late to job 1
+    openJob(control, 2);
+    work(control, kernels, 1, 1);
+    expect(ran).toEqual([0, 1]);
+    work(control, kernels, 1, 2);
+    expect(ran).toEqual([0, 1, 0, 1, 2, 3, 4]);
+  });
+
+  it("a thread that claims past a job's last chunk just before the caller closes it runs nothing, though it then reads the next job's chunk count", () => {
+    const { control, ints, ran, write, kernels } = protocol();
+    write(2);
+    openJob(control, 1);
+    work(control, kernels, 0, 1);
+    // between a worker's claim of chunk 2 and its reading the chunk count, the caller closes job 1 and writes job 2
+    const load = Atomics.load;
+    let late = true;
+    Atomics.load = ((a: Int32Array, i: number) => {
+      if (a === ints && i === CHUNKS && late) {
+        late = false;
+        closeJob(control, 1);
+        write(5);
+      }
+      return load(a, i);
+    }) as typeof Atomics.load;
+    try {
+      work(control, kernels, 1, 1);
+    } finally {
+      Atomics.load = load;
+    }
+    expect(late).toBe(false);
+    expect(ran).toEqual([0, 1]);
+  });
+
+  it('the pool closes each job it ran before it returns', async () => {
+    await wc.init({ threads: 2 });
+    const pool = wasmRuntime('test').pool!;
+    convResults([8, 16, 32, 32], [16, 16, 3, 3], { padding: 1 }); // jobs big enough to dispatch
+    const { ints } = (pool as unknown as { control: Control }).control;
+    expect(Atomics.load(ints, NEXT) & 0xffff).toBe(CLOSED);
   });
 });

@@ -7,8 +7,8 @@ import {
   type Control,
   controlAt,
   FAILED,
+  closeJob,
   FINISHED,
-  firstClaim,
   GEN,
   GRAIN,
   KERNEL,
@@ -17,7 +17,7 @@ import {
   MAX_ARGS,
   MAX_CHUNKS,
   NARGS,
-  NEXT,
+  openJob,
   PARKED,
   PARTIAL_ARG,
   PARTIAL_BYTES,
@@ -139,7 +139,7 @@ export class Pool {
     args.set(job.args);
     ints[UNITS] = job.units;
     ints[GRAIN] = job.grain;
-    ints[CHUNKS] = chunks;
+    Atomics.store(ints, CHUNKS, chunks); // read atomically by threads that claim past the end (protocol.ts work)
     ints[SCRATCH_ARG] = job.scratch?.arg ?? -1;
     ints[SCRATCH_BYTES] = job.scratch?.bytes ?? 0;
     ints[PARTIAL_ARG] = job.partial?.arg ?? -1;
@@ -147,11 +147,12 @@ export class Pool {
     Atomics.store(ints, FAILED, 0);
     Atomics.store(ints, FINISHED, 0);
     const gen = ++this.gen;
-    Atomics.store(ints, NEXT, firstClaim(gen));
+    openJob(this.control, gen);
     Atomics.store(ints, GEN, gen);
     if (Atomics.load(ints, PARKED) > 0) Atomics.notify(ints, GEN);
     work(this.control, this.kernels, 0, gen);
     this.waitFor(chunks);
+    closeJob(this.control, gen);
     if (Atomics.load(ints, FAILED) !== 0) throw new Error('thread pool: a kernel failed in a worker (a trap in WebAssembly)');
   }
 

@@ -7,9 +7,12 @@
 // threads; which thread runs a chunk changes only its scratch.
 //
 // Claiming: NEXT holds (job tag << 16) | next chunk index. A thread claims with a compare-exchange
-// that succeeds only while the tag is its job's, then reads the descriptor: a thread that wakes
-// late sees another tag and claims nothing, and one that did claim knows the job is unfinished
-// (it holds a chunk), so the descriptor it reads is that job's.
+// that succeeds only while the tag is its job's; a thread that wakes late sees another tag and
+// claims nothing. The caller closes a job (its index set to CLOSED) once every chunk is finished,
+// before it writes the next job's descriptor. A claim past the last chunk can still succeed just
+// before the close, and the descriptor read after it may already be the next job's, so a thread
+// reads the chunk count and then checks that the job is still open: if so, the count was this
+// job's; a thread holding a real chunk never sees its job closed (the caller waits for it).
 
 /** Int32 slots of the control block. */
 export const GEN = 0; // the job's generation, bumped to announce it
@@ -36,6 +39,8 @@ export const MAX_ARGS = 24;
 export const CONTROL_BYTES = 64 * Math.ceil((INT_SLOTS * 4 + MAX_ARGS * 8) / 64);
 /** Chunks a job may have (the index field of NEXT). */
 export const MAX_CHUNKS = 0x8000;
+/** NEXT's index once the job is closed: above any claim (at most MAX_CHUNKS + one per thread). */
+export const CLOSED = 0xffff;
 
 export type Kernel = (...args: number[]) => unknown;
 
@@ -78,13 +83,14 @@ export function runChunk({ ints, args }: Control, kernels: readonly Kernel[], th
 export function work(control: Control, kernels: readonly Kernel[], thread: number, gen: number): void {
   const { ints } = control;
   const tag = gen & 0xffff;
+  const open = (next: number) => next >>> 16 === tag && (next & 0xffff) !== CLOSED;
   for (;;) {
     const next = Atomics.load(ints, NEXT);
-    if (next >>> 16 !== tag) return;
+    if (!open(next)) return;
     if (Atomics.compareExchange(ints, NEXT, next, next + 1) !== next) continue;
     const chunk = next & 0xffff;
-    const chunks = ints[CHUNKS];
-    if (chunk >= chunks) return;
+    const chunks = Atomics.load(ints, CHUNKS);
+    if (!open(Atomics.load(ints, NEXT)) || chunk >= chunks) return;
     try {
       runChunk(control, kernels, thread, chunk);
     } catch {
@@ -94,9 +100,14 @@ export function work(control: Control, kernels: readonly Kernel[], thread: numbe
   }
 }
 
-/** The value NEXT starts a job at. */
-export function firstClaim(gen: number): number {
-  return ((gen & 0xffff) << 16) | 0;
+/** Opens job `gen`, whose descriptor is written: chunks are claimed from 0 (then GEN announces it). */
+export function openJob({ ints }: Control, gen: number): void {
+  Atomics.store(ints, NEXT, (gen & 0xffff) << 16);
+}
+
+/** Closes job `gen`, all of whose chunks are finished: no thread claims from it any more. */
+export function closeJob({ ints }: Control, gen: number): void {
+  Atomics.store(ints, NEXT, ((gen & 0xffff) << 16) | CLOSED);
 }
 
 /** How long an idle worker spins on GEN before it sleeps (waking a sleeper costs ~100 µs). */
