@@ -10,6 +10,7 @@ import * as wc from '../../src/index.js';
 import { wasmRuntime } from '../../src/wasm/loader.js';
 import {
   CHUNKS,
+  CLAIMS,
   CLOSED,
   closeJob,
   CONTROL_BYTES,
@@ -18,9 +19,9 @@ import {
   GRAIN,
   KERNEL,
   NARGS,
-  NEXT,
   openJob,
   PARTIAL_ARG,
+  rangesOf,
   SCRATCH_ARG,
   UNITS,
   work,
@@ -211,40 +212,48 @@ describe('the job protocol', () => {
     return { control, ints, ran, write, kernels: [(first: number) => ran.push(first)] };
   }
 
+  it("deals a job's chunks into one range per thread: a thread runs its own range first, then the others' in turn", () => {
+    const { control, ran, write, kernels } = protocol();
+    write(7);
+    openJob(control, 1, 3, 7); // ranges [0, 2), [2, 4), [4, 7)
+    work(control, kernels, 1, 3, 1); // thread 1 of 3, alone
+    expect(ran).toEqual([2, 3, 4, 5, 6, 0, 1]);
+  });
+
   it("a thread that comes to a finished job claims nothing of it, while the caller writes the next job's descriptor or after", () => {
     const { control, ran, write, kernels } = protocol();
     write(2);
-    openJob(control, 1);
-    work(control, kernels, 0, 1); // the caller runs both chunks
+    openJob(control, 1, 2, 2);
+    work(control, kernels, 0, 2, 1); // the caller runs both chunks
     expect(ran).toEqual([0, 1]);
-    closeJob(control, 1);
+    closeJob(control, 1, 2);
     write(5); // the next job, written but not yet opened
-    work(control, kernels, 1, 1); // a worker late to job 1
-    openJob(control, 2);
-    work(control, kernels, 1, 1);
+    work(control, kernels, 1, 2, 1); // a worker late to job 1
+    openJob(control, 2, 2, 5);
+    work(control, kernels, 1, 2, 1);
     expect(ran).toEqual([0, 1]);
-    work(control, kernels, 1, 2);
-    expect(ran).toEqual([0, 1, 0, 1, 2, 3, 4]);
+    work(control, kernels, 1, 2, 2);
+    expect(ran).toEqual([0, 1, 2, 3, 4, 0, 1]);
   });
 
-  it("a thread that claims past a job's last chunk just before the caller closes it runs nothing, though it then reads the next job's chunk count", () => {
+  it("a thread that claims past a range's last chunk just before the caller closes the job runs nothing, though it then reads the next job's chunk count", () => {
     const { control, ints, ran, write, kernels } = protocol();
     write(2);
-    openJob(control, 1);
-    work(control, kernels, 0, 1);
-    // between a worker's claim of chunk 2 and its reading the chunk count, the caller closes job 1 and writes job 2
+    openJob(control, 1, 2, 2);
+    work(control, kernels, 0, 2, 1);
+    // between a worker's claim past its range and its reading the chunk count, the caller closes job 1 and writes job 2
     const load = Atomics.load;
     let late = true;
     Atomics.load = ((a: Int32Array, i: number) => {
       if (a === ints && i === CHUNKS && late) {
         late = false;
-        closeJob(control, 1);
+        closeJob(control, 1, 2);
         write(5);
       }
       return load(a, i);
     }) as typeof Atomics.load;
     try {
-      work(control, kernels, 1, 1);
+      work(control, kernels, 1, 2, 1);
     } finally {
       Atomics.load = load;
     }
@@ -257,6 +266,6 @@ describe('the job protocol', () => {
     const pool = wasmRuntime('test').pool!;
     convResults([8, 16, 32, 32], [16, 16, 3, 3], { padding: 1 }); // jobs big enough to dispatch
     const { ints } = (pool as unknown as { control: Control }).control;
-    expect(Atomics.load(ints, NEXT) & 0xffff).toBe(CLOSED);
+    for (let r = 0; r < rangesOf(2); r++) expect(Atomics.load(ints, CLAIMS + r) & 0xffff).toBe(CLOSED);
   });
 });

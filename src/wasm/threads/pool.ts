@@ -108,7 +108,7 @@ export class Pool {
           const w = spawnWorker(`wasmconv thread ${t}`, source);
           workers.push(w);
           w.onFailure(failed);
-          w.postMessage({ module, memory, control: offset, thread: t });
+          w.postMessage({ module, memory, control: offset, thread: t, threads });
         }
         void waitForReady(control.ints, threads - 1).then(() => {
           clearTimeout(timer);
@@ -147,12 +147,12 @@ export class Pool {
     Atomics.store(ints, FAILED, 0);
     Atomics.store(ints, FINISHED, 0);
     const gen = ++this.gen;
-    openJob(this.control, gen);
+    openJob(this.control, gen, this.threads, chunks);
     Atomics.store(ints, GEN, gen);
     if (Atomics.load(ints, PARKED) > 0) Atomics.notify(ints, GEN);
-    work(this.control, this.kernels, 0, gen);
+    work(this.control, this.kernels, 0, this.threads, gen);
     this.waitFor(chunks);
-    closeJob(this.control, gen);
+    closeJob(this.control, gen, this.threads);
     if (Atomics.load(ints, FAILED) !== 0) throw new Error('thread pool: a kernel failed in a worker (a trap in WebAssembly)');
   }
 

@@ -1,9 +1,10 @@
 // A pool worker. Bundled at build time into one script (scripts/embed-worker.mjs) that the package
 // carries as a string and starts from memory (./spawn.ts): no file for users to serve. It gets the
-// compiled module, the shared memory and its thread number in one message, instantiates the
-// module on that memory (the kernels allocate nothing and keep no state, so a second instance on
-// the same memory is safe), says it is ready, then serves jobs until the process ends: it spins on
-// the generation word for SPIN_MS after each job, then sleeps in Atomics.wait.
+// compiled module, the shared memory, its thread number and the pool's thread count in one
+// message, instantiates the module on that memory (the kernels allocate nothing and keep no
+// state, so a second instance on the same memory is safe), says it is ready, then serves jobs
+// until the process ends: it spins on the generation word for SPIN_MS after each job, then sleeps
+// in Atomics.wait.
 import { createTasks, type TaskExports } from '../../backend/wasm/tasks.js';
 import { controlAt, GEN, kernelTable, PARKED, READY, SPIN_MS, work } from './protocol.js';
 
@@ -12,6 +13,8 @@ interface Start {
   memory: WebAssembly.Memory;
   control: number;
   thread: number;
+  /** The pool's threads, the caller's included. */
+  threads: number;
 }
 
 interface Port {
@@ -30,7 +33,7 @@ const port: Port =
     ? (self as unknown as Port)
     : process.getBuiltinModule('node:worker_threads').parentPort;
 
-function serve({ module, memory, control: offset, thread }: Start): void {
+function serve({ module, memory, control: offset, thread, threads }: Start): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = kernelTable(instance.exports, createTasks(instance.exports as unknown as TaskExports));
   const control = controlAt(memory.buffer, offset);
@@ -54,7 +57,7 @@ function serve({ module, memory, control: offset, thread }: Start): void {
       continue;
     }
     seen = gen;
-    work(control, kernels, thread, gen);
+    work(control, kernels, thread, threads, gen);
   }
 }
 
