@@ -20,6 +20,7 @@
 
 /** Int32 slots of the control block. */
 export const GEN = 0; // the job's generation, bumped to announce it
+// slot 1 is free: an even count of slots keeps the float64 arguments after them 8-byte aligned
 export const FINISHED = 2; // chunks run to the end
 export const KERNEL = 3; // index into the kernel table
 export const NARGS = 4;
