@@ -72,6 +72,11 @@ export function convWork(g: ConvGeometry): number {
   return 2 * convOutputSize(g) * g.window.c * g.window.kh * g.window.kw;
 }
 
+/** A conv forward's size (OpSize): `work` flops; x, w and the bias copied in, `out` floats copied out. */
+export function forwardSize(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: number, work: number): OpSize {
+  return { work, floats: x.length + w.length + (bias?.length ?? 0) + out };
+}
+
 /** A conv backward's size (OpSize): both gradients' flops; x, w and dy copied in, dx and dw (and db) out. */
 export function backwardSize(x: Float32Array, w: Float32Array, dy: Float32Array, g: ConvGeometry): OpSize {
   return { work: 2 * convWork(g), floats: 2 * (x.length + w.length) + dy.length };
@@ -441,7 +446,7 @@ export const conv: ConvKernels = {
   },
   conv2d(x, w, bias, out, g) {
     if (out === null) {
-      const s = begin<ConvExports>('conv2d', { work: convWork(g), floats: x.length + w.length + (bias?.length ?? 0) + convOutputSize(g) });
+      const s = begin<ConvExports>('conv2d', forwardSize(x, w, bias, convOutputSize(g), convWork(g)));
       return s.arena.take(forwardInSession(s, x, w, bias, g), convOutputSize(g));
     }
     // the bias added in the same session: its own would copy the output in and out again

@@ -6,7 +6,7 @@ import { THREAD_SCRATCH_BYTES } from '../../wasm/threads/protocol.js';
 import { backwardScratch, depthwiseUnits, depthwiseWritesDx, forwardScratch } from '../depthwise.js';
 import { type ConvGeometry, type ConvGrads, convOutputSize, type DepthwiseKernels } from '../types.js';
 import type { DepthwiseVariant } from './depthwise-steps.js';
-import { backwardSize } from './conv.js';
+import { backwardSize, forwardSize } from './conv.js';
 import { convFields } from './fields.js';
 import { addParts, batchParts, biasGradAt, type PartsExports } from './parts.js';
 import { begin, CHUNKS, grainOf, type Session, threadScratch } from './runtime.js';
@@ -117,7 +117,7 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
   const v = variant === 'scalar' ? 1 : 0;
   return {
     depthwiseConv2d(x, w, bias, g) {
-      const s = begin<PartsExports>('conv2d', { work: passWork(g), floats: x.length + w.length + (bias?.length ?? 0) + convOutputSize(g) });
+      const s = begin<PartsExports>('conv2d', forwardSize(x, w, bias, convOutputSize(g), passWork(g)));
       // a new array copied straight from memory, never zeroed (Arena.take)
       return s.arena.take(depthwiseForwardInSession(s, x, w, bias, g, v), convOutputSize(g));
     },

@@ -4,7 +4,7 @@
 // wasm memory once, not three times, and the results are the three ops' own.
 import { convOutputSize, type FusedKernels } from '../types.js';
 import { type ActivationExports, activationBackwardInSession, activationInSession } from './activation.js';
-import { backwardInSession, backwardSize, type ConvExports, convWork, forwardInSession } from './conv.js';
+import { backwardInSession, backwardSize, type ConvExports, convWork, forwardInSession, forwardSize } from './conv.js';
 import { depthwiseBackwardInSession, depthwiseForwardInSession } from './depthwise.js';
 import { poolBackwardInSession, type PoolExports, poolInSession } from './pool.js';
 import { begin } from './runtime.js';
@@ -15,7 +15,7 @@ export const fused: FusedKernels = {
   convActPool(x, w, bias, g, f, pool, saved, argmax) {
     // copied out: the pooled output (and its argmax) and the saved activation, or without pooling the activation alone
     const copiedOut = pool ? pool.g.c * pool.g.outH * pool.g.outW * (argmax ? 2 : 1) + (saved?.length ?? 0) : convOutputSize(g);
-    const s = begin<Exports>('conv2d', { work: convWork(g), floats: x.length + w.length + (bias?.length ?? 0) + copiedOut });
+    const s = begin<Exports>('conv2d', forwardSize(x, w, bias, copiedOut, convWork(g)));
     const pz = g.window.c === 1 ? depthwiseForwardInSession(s, x, w, bias, g) : forwardInSession(s, x, w, bias, g);
     const n = g.batch * g.outChannels * g.window.outH * g.window.outW;
     activationInSession(s, f, pz, n);
