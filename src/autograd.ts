@@ -9,6 +9,7 @@
 // for another backward; ops that save nothing of their own may run backward again regardless.
 import type { Tensor } from './tensor.js';
 import { kernels } from './backend/index.js';
+import type { Kept } from './backend/types.js';
 import { pooledFloats, release } from './buffers.js';
 import { describe, fmtShape, sameShape } from './shape.js';
 
@@ -29,8 +30,17 @@ export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly backward: BackwardFn;
-  /** Arrays of ./buffers.ts that only the backward reads: given back after it, null once they are. */
-  saved: (Float32Array | Int32Array)[] | null;
+  /** Arrays of ./buffers.ts (or a backend's Kept) that only the backward reads: given back after it, null once they are. */
+  saved: Saved[] | null;
+}
+
+/** What an op keeps for its backward alone. */
+export type Saved = Float32Array | Int32Array | Kept;
+
+/** Gives a saved array back to ./buffers.ts, or a Kept to its backend. */
+function giveBack(s: Saved): void {
+  if (s instanceof Float32Array || s instanceof Int32Array) release(s);
+  else s.release();
 }
 
 let gradEnabled = true;
@@ -71,18 +81,12 @@ export function noGrad<T>(fn: () => T): T {
  * Makes `out` a graph node when grad mode is on and some input requires a gradient. `saved`:
  * pooled arrays (./buffers.ts) the backward reads and nothing else does, given back after it.
  */
-export function record(
-  out: Tensor,
-  op: string,
-  inputs: readonly Tensor[],
-  backward: BackwardFn,
-  saved: (Float32Array | Int32Array)[] = [],
-): Tensor {
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, saved: Saved[] = []): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.gradFn = { op, inputs, backward, saved };
     out.requiresGrad = true;
   } else {
-    saved.forEach(release);
+    saved.forEach(giveBack);
   }
   return out;
 }
@@ -124,7 +128,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     if (t.gradFn) {
       t.gradFn.backward(g, gradOf, untouched);
       if (!retainGraph && t.gradFn.saved!.length > 0) {
-        t.gradFn.saved!.forEach(release);
+        t.gradFn.saved!.forEach(giveBack);
         t.gradFn.saved = null;
       }
     } else if (t.grad) {

@@ -455,15 +455,28 @@ export interface CrossEntropyKernels {
 export type FusedPool = { kind: 'max'; g: WindowGeometry } | { kind: 'avg'; g: WindowGeometry; divisor: AvgPoolDivisor };
 
 /**
+ * What a fused layer's forward keeps for its backward (with pooling): the activation's output and
+ * max pooling's argmax, held by the backend that made them. The wasm backend keeps them, and the
+ * input, in WebAssembly memory, where its backward reads them without copying them back in.
+ */
+export interface Kept {
+  /** The activation's output (from the wasm backend, a copy out of its memory). */
+  activation(): Float32Array;
+  /** Max pooling's argmax (null for average pooling). */
+  argmax(): Int32Array | null;
+  /** Gives the memory back, once no backward will read it. */
+  release(): void;
+}
+
+/**
  * A convolution, its activation and the pooling after it as one call each way, with the kernels
  * of the three ops in the same order, so the same numbers: the convolution's output and the
  * activation's stay in a backend's own memory in between (src/ops/fused.ts).
  */
 export interface FusedKernels {
   /**
-   * A new array of pool(f(conv2d(x, w) + bias)), or of f(conv2d(x, w) + bias) when pool is null.
-   * With pooling, what the backward reads is written into the arrays given (null: not needed):
-   * `saved` the activation's output, `argmax` max pooling's argmax (PoolKernels.maxPool2d).
+   * A new array of pool(f(conv2d(x, w) + bias)), or of f(conv2d(x, w) + bias) when pool is null;
+   * with pooling and `keep`, also what the backward reads (else `kept` is null).
    */
   convActPool(
     x: Float32Array,
@@ -472,19 +485,17 @@ export interface FusedKernels {
     g: ConvGeometry,
     f: Activation,
     pool: FusedPool | null,
-    saved: Float32Array | null,
-    argmax: Int32Array | null,
-  ): Float32Array;
+    keep: boolean,
+  ): { out: Float32Array; kept: Kept | null };
   /**
-   * dx, dw, db (the ones not null) += the gradients for output gradient dy, from the activation's
-   * output `saved` (the output itself without pooling) and max pooling's argmax; `zeroed` as in
+   * dx, dw, db (the ones not null) += the gradients for output gradient dy, from what the forward
+   * kept (with pooling) or the forward's output, the activation's (without); `zeroed` as in
    * conv2dBackward.
    */
   convActPoolBackward(
     x: Float32Array,
     w: Float32Array,
-    saved: Float32Array,
-    argmax: Int32Array | null,
+    saved: Kept | Float32Array,
     dy: Float32Array,
     grads: ConvGrads,
     g: ConvGeometry,

@@ -10,9 +10,7 @@
 //             dz = f's gradient from y (relu, sigmoid and tanh read their output), then conv2d's.
 import { isGradEnabled, record } from '../autograd.js';
 import { kernels } from '../backend/index.js';
-import type { FusedPool } from '../backend/types.js';
-import { pooledFloats, pooledInts } from '../buffers.js';
-import { sizeOf } from '../shape.js';
+import type { FusedPool, Kept } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { relu, sigmoid, tanh } from './activation.js';
 import { madeTensor } from './check.js';
@@ -60,13 +58,15 @@ export function convActPool(
   const outShape = pool ? [g.batch, g.outChannels, pool.g.outH, pool.g.outW] : shape;
   const inputs = b ? [x, weight, b] : [x, weight];
   // with pooling, the activation's output and max pooling's argmax are kept for the backward
-  // alone, in pooled arrays (src/buffers.ts); without, the output itself is what it reads
-  const save = pool !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const kept = save ? pooledFloats(sizeOf(shape), false) : null;
-  const argmax = save && pool?.kind === 'max' ? pooledInts(sizeOf(outShape)) : null;
-  const out = madeTensor('conv2d', outShape, () =>
-    kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, kept, argmax),
+  // alone, by the backend (FusedKernels); without, the output itself is what it reads
+  const keep = pool !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  let made: { out: Float32Array; kept: Kept | null } | undefined;
+  const out = madeTensor(
+    'conv2d',
+    outShape,
+    () => (made = kernels('conv2d').convActPool(x.data, weight.data, b && b.data, g, f, pool, keep)).out,
   );
+  const kept = made!.kept;
   const saved = kept ?? out.data;
   // grad_fn is the last op's, as PyTorch's would be
   const last = pool ? `${pool.kind}Pool2d` : f;
@@ -86,9 +86,9 @@ export function convActPool(
               { ...grads, dx: null, db: null },
             ]
           : [grads];
-      for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved, argmax, dy, p, g, f, pool, zeroed);
+      for (const p of passes) k.convActPoolBackward(x.data, weight.data, saved, dy, p, g, f, pool, zeroed);
     },
-    [kept, argmax].filter((a) => a !== null),
+    kept ? [kept] : [],
   );
   return unbatch(result);
 }

@@ -343,34 +343,34 @@ function gradWeightAt(s: Session<ConvExports>, desc: number, px: number, pdy: nu
 }
 
 /**
- * conv2d(x, w) + bias into a new buffer of the session (its pointer returned): the output of a
- * convolution that another kernel of the same session goes on with (src/backend/wasm/fused.ts).
+ * conv2d(x, w) + bias of x at `px` into `py`, buffers of the session: the output of a convolution
+ * that another kernel of the same session may go on with (src/backend/wasm/fused.ts).
  */
 export function forwardInSession(
   s: Session<ConvExports>,
-  x: Float32Array,
+  px: number,
   w: Float32Array,
   bias: Float32Array | null,
   g: ConvGeometry,
-): number {
+  py: number,
+): void {
   const op = 'conv2d';
   const { arena } = s;
   const d = arena.putInt32(convFields(g), op);
-  const [px, pw] = [arena.put(x, op), arena.put(w, op)];
+  const pw = arena.put(w, op);
   const pb = bias ? arena.put(bias, op) : 0;
-  const py = arena.alloc(convOutputSize(g), op);
   forwardAt(s, d, py, px, pw, pb, g, false, threadScratch(s, forwardScratch(s.exports, d, g), op));
-  return py;
 }
 
 /**
  * dx, dw, db += conv2d's gradients (the ones not null) for the output gradient at `pdy` in the
- * session, read back into the arrays; `zeroed`: they hold zeros, so they are made in place here,
- * not copied in (and dx, where one phase writes every pixel, not even zero-filled).
+ * session (x at `px`, read for dw alone), read back into the arrays; `zeroed`: they hold zeros,
+ * so they are made in place here, not copied in (and dx, where one phase writes every pixel, not
+ * even zero-filled).
  */
 export function backwardInSession(
   s: Session<ConvExports>,
-  x: Float32Array,
+  px: number,
   w: Float32Array,
   pdy: number,
   { dx, dw, db }: ConvGrads,
@@ -380,7 +380,6 @@ export function backwardInSession(
   const op = 'conv2d';
   const { arena } = s;
   const desc = arena.putInt32(convFields(g), op);
-  const px = dw ? arena.put(x, op) : 0;
   const pw = dx ? arena.put(w, op) : 0;
   const phases = dx ? inputGradPhases(g) : [];
   const writeDx = zeroed && dx !== null && gradInputWritesEveryPixel(g, phases);
@@ -447,7 +446,9 @@ export const conv: ConvKernels = {
   conv2d(x, w, bias, out, g) {
     if (out === null) {
       const s = begin<ConvExports>('conv2d', forwardSize(x, w, bias, convOutputSize(g), convWork(g)));
-      return s.arena.take(forwardInSession(s, x, w, bias, g), convOutputSize(g));
+      const py = s.arena.alloc(convOutputSize(g), 'conv2d');
+      forwardInSession(s, s.arena.put(x, 'conv2d'), w, bias, g, py);
+      return s.arena.take(py, convOutputSize(g));
     }
     // the bias added in the same session: its own would copy the output in and out again
     return staged(
@@ -475,7 +476,8 @@ export const conv: ConvKernels = {
   conv2dBackward(x, w, dy, grads, g, zeroed) {
     // one session: dy copied in once for the three
     const s = begin<ConvExports>('conv2d', backwardSize(x, w, dy, g));
-    backwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed);
+    const pdy = s.arena.put(dy, 'conv2d');
+    backwardInSession(s, grads.dw ? s.arena.put(x, 'conv2d') : 0, w, pdy, grads, g, zeroed);
   },
   biasAdd(out, bias, batch, plane) {
     staged('bias', new Int32Array(0), [bias], out, (s, _d, [pb], po) => biasAddAt(s, po, pb, batch, bias.length, plane));

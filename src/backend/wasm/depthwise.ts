@@ -20,23 +20,23 @@ const passWork = (g: ConvGeometry) => 2 * convOutputSize(g) * g.window.kh * g.wi
 const taskScratch = (s: Session<PartsExports>, floats: number) => threadScratch(s, THREAD_SCRATCH_BYTES / 4 + floats, 'conv2d');
 
 /**
- * The depthwise forward into a new buffer of the session (its pointer returned), for a kernel of
- * the same session to go on with (src/backend/wasm/fused.ts); `v` 1 runs the scalar primitives.
+ * The depthwise forward of x at `px` into `py`, buffers of the session, where a kernel of the same
+ * session may go on with it (src/backend/wasm/fused.ts); `v` 1 runs the scalar primitives.
  */
 export function depthwiseForwardInSession(
   s: Session<PartsExports>,
-  x: Float32Array,
+  px: number,
   w: Float32Array,
   bias: Float32Array | null,
   g: ConvGeometry,
+  py: number,
   v = 0,
-): number {
+): void {
   const op = 'conv2d';
   const { arena } = s;
   const desc = arena.putInt32(convFields(g), op);
-  const [px, pw] = [arena.put(x, op), arena.put(w, op)];
+  const pw = arena.put(w, op);
   const pb = bias ? arena.put(bias, op) : 0;
-  const py = arena.alloc(convOutputSize(g), op);
   const scratch = taskScratch(s, forwardScratch(g));
   const units = depthwiseUnits(g);
   s.run({
@@ -47,16 +47,16 @@ export function depthwiseForwardInSession(
     scratch: { arg: 6, bytes: scratch.bytes },
     work: passWork(g),
   });
-  return py;
 }
 
 /**
  * dx, dw, db += the depthwise gradients (the ones not null) for the output gradient at `pdy` in
- * the session, read back into the arrays; `zeroed`: they hold zeros, made in place here.
+ * the session (x at `px`, read for dw alone), read back into the arrays; `zeroed`: they hold
+ * zeros, made in place here.
  */
 export function depthwiseBackwardInSession(
   s: Session<PartsExports>,
-  x: Float32Array,
+  px: number,
   w: Float32Array,
   pdy: number,
   { dx, dw, db }: ConvGrads,
@@ -67,7 +67,6 @@ export function depthwiseBackwardInSession(
   const op = 'conv2d';
   const { arena } = s;
   const desc = arena.putInt32(convFields(g), op);
-  const px = dw ? arena.put(x, op) : 0;
   const pw = dx ? arena.put(w, op) : 0;
   const writeDx = depthwiseWritesDx(g, zeroed);
   const [pdx, pdw, pdb] = [dx, dw, db].map((b) => {
@@ -119,12 +118,15 @@ export function depthwiseWith(variant: DepthwiseVariant): DepthwiseKernels {
     depthwiseConv2d(x, w, bias, g) {
       const s = begin<PartsExports>('conv2d', forwardSize(x, w, bias, convOutputSize(g), passWork(g)));
       // a new array copied straight from memory, never zeroed (Arena.take)
-      return s.arena.take(depthwiseForwardInSession(s, x, w, bias, g, v), convOutputSize(g));
+      const py = s.arena.alloc(convOutputSize(g), 'conv2d');
+      depthwiseForwardInSession(s, s.arena.put(x, 'conv2d'), w, bias, g, py, v);
+      return s.arena.take(py, convOutputSize(g));
     },
     depthwiseConv2dBackward(x, w, dy, grads, g, zeroed) {
       // one session: dy copied in once for the three
       const s = begin<PartsExports>('conv2d', backwardSize(x, w, dy, g));
-      depthwiseBackwardInSession(s, x, w, s.arena.put(dy, 'conv2d'), grads, g, zeroed, v);
+      const pdy = s.arena.put(dy, 'conv2d');
+      depthwiseBackwardInSession(s, grads.dw ? s.arena.put(x, 'conv2d') : 0, w, pdy, grads, g, zeroed, v);
     },
   };
 }

@@ -240,25 +240,17 @@ const simdWindows = windowKernels('simd');
 export type WindowPool = { kind: 'max' } | { kind: 'avg'; divisor: AvgPoolDivisor };
 
 /**
- * The pooling of the g.c planes at `px` in the session, into new buffers of the session: the
- * output's pointer and, for max pooling with `withArgmax`, the argmax's (else 0).
+ * The pooling of the g.c planes at `px` in the session into a new buffer of the session (its
+ * pointer returned), and for max pooling its argmax into `pa` (0: none).
  */
-export function poolInSession(
-  s: Session<PoolExports>,
-  pool: WindowPool,
-  px: number,
-  g: WindowGeometry,
-  withArgmax: boolean,
-): { po: number; pa: number } {
+export function poolInSession(s: Session<PoolExports>, pool: WindowPool, px: number, g: WindowGeometry, pa: number): number {
   const op = `${pool.kind}Pool2d`;
   const { arena } = s;
   const desc = arena.putInt32(descriptor(g), op);
-  const n = g.c * g.outH * g.outW;
-  const po = arena.alloc(n, op);
-  const pa = pool.kind === 'max' && withArgmax ? arena.alloc(n, op) : 0;
+  const po = arena.alloc(g.c * g.outH * g.outW, op);
   if (pool.kind === 'max') simdWindows.max(s, po, pa, px, desc, g, g.c);
   else simdWindows.avg(s, po, px, desc, g, pool.divisor, g.c);
-  return { po, pa };
+  return po;
 }
 
 /** The pooling's input gradient for the output gradient at `pdy`, written into a new buffer of the session (its pointer). */
