@@ -15,28 +15,34 @@ const free = new Map<number, ArrayBuffer[]>();
 const owned = new WeakSet<ArrayBuffer>();
 let pooledBytes = 0;
 
-function take(bytes: number): ArrayBuffer {
+/** A pooled buffer of `bytes`, or a new one, which is all zeros (`fresh`). */
+function take(bytes: number): { buffer: ArrayBuffer; fresh: boolean } {
   const list = free.get(bytes);
   const reused = list?.pop();
   if (reused) {
     pooledBytes -= bytes;
-    return reused;
+    return { buffer: reused, fresh: false };
   }
   const made = new ArrayBuffer(bytes);
   owned.add(made);
-  return made;
+  return { buffer: made, fresh: true };
 }
 
-/** A Float32Array of n floats, zero-filled when `zeroed` (else of any content: the caller writes all of it). */
+/**
+ * A Float32Array of n floats, zero-filled when `zeroed` (else of any content: the caller writes
+ * all of it). A new buffer is zeros already: filling it again cost a backward of case f (a
+ * 6.4 MB input gradient, made anew whenever `x.grad` was reset) ~0.2 ms.
+ */
 export function pooledFloats(n: number, zeroed: boolean): Float32Array {
-  const a = new Float32Array(take(n * 4));
-  if (zeroed) a.fill(0);
+  const { buffer, fresh } = take(n * 4);
+  const a = new Float32Array(buffer);
+  if (zeroed && !fresh) a.fill(0);
   return a;
 }
 
 /** An Int32Array of n entries, of any content (the caller writes all of it). */
 export function pooledInts(n: number): Int32Array {
-  return new Int32Array(take(n * 4));
+  return new Int32Array(take(n * 4).buffer);
 }
 
 /** Gives an array made by pooledFloats or pooledInts back, once nothing reads it any more. */

@@ -7,6 +7,7 @@ import { pooledFloats, pooledInts, release } from '../src/buffers.js';
 describe('buffers', () => {
   it('hands a released array out again for the same size, zero-filled when asked', () => {
     const a = pooledFloats(1000, true);
+    expect(a.every((v) => v === 0)).toBe(true); // a new one, zeros without a fill
     a.fill(7);
     release(a);
     const b = pooledFloats(1000, true);
