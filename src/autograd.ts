@@ -79,7 +79,8 @@ export function noGrad<T>(fn: () => T): T {
 
 /**
  * Makes `out` a graph node when grad mode is on and some input requires a gradient. `saved`:
- * pooled arrays (./buffers.ts) the backward reads and nothing else does, given back after it.
+ * pooled arrays (./buffers.ts), or what a backend kept, that the backward reads and nothing else
+ * does, given back after it.
  */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, saved: Saved[] = []): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {

@@ -1,35 +1,12 @@
 // The fused convolution, activation and pooling on the reference kernels: the three ops' kernels
 // one after another, each result handed to the next.
-import { pooledFloats, pooledInts, release } from '../../buffers.js';
+import { pooledFloats, pooledInts } from '../../buffers.js';
+import { activationOf, KeptArrays } from '../kept.js';
 import type { FusedKernels, Kept } from '../types.js';
 import { activation } from './activation.js';
 import { conv } from './conv.js';
 import { depthwise } from './depthwise.js';
 import { pool as pooling } from './pool.js';
-
-/** What a forward keeps, in arrays of src/buffers.ts (given back to it on release). */
-export class KeptArrays implements Kept {
-  constructor(
-    private readonly saved: Float32Array,
-    private readonly indices: Int32Array | null,
-  ) {}
-
-  activation(): Float32Array {
-    return this.saved;
-  }
-
-  argmax(): Int32Array | null {
-    return this.indices;
-  }
-
-  release(): void {
-    release(this.saved);
-    if (this.indices) release(this.indices);
-  }
-}
-
-/** `saved` as the activation's output: the forward's own output, or what it kept. */
-export const activationOf = (saved: Kept | Float32Array) => (saved instanceof Float32Array ? saved : saved.activation());
 
 export const fused: FusedKernels = {
   convActPool(x, w, bias, g, f, pool, keep) {

@@ -6,8 +6,8 @@
 // the arena keeps from the forward's call to the backward's (Arena.keep): on a LeNet training step
 // at batch 256 that is 8.4 MB not copied out and 8.4 MB not copied back in.
 import type { Arena } from '../../wasm/arena.js';
-import { activationOf, KeptArrays } from '../js/fused.js';
 import { pooledFloats, pooledInts } from '../../buffers.js';
+import { activationOf, KeptArrays } from '../kept.js';
 import { convOutputSize, type FusedKernels, type Kept } from '../types.js';
 import { type ActivationExports, activationBackwardInSession, activationInSession } from './activation.js';
 import { backwardInSession, backwardSize, type ConvExports, convWork, forwardInSession, forwardSize } from './conv.js';
