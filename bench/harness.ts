@@ -298,6 +298,14 @@ export const ONE_THREAD = 'wasm-1-thread';
 export const TWO_PROCESSES = 'wasm-1-thread-x2';
 
 /**
+ * Rounds of measureThreaded, each with its share of a runner's ~1 s: twice the other suites'
+ * five, so that a slow spell of the shared machine (seconds long) falls on the 1- and the
+ * n-thread process alike. With five, one run read e's backward at 0.88× while both 1-thread
+ * processes timed together slowed to a ceiling of 1.38 (bench/README.md).
+ */
+const THREADED_ROUNDS = 10;
+
+/**
  * `suite` timed on wasm on opts.threads threads and on one, each in a child process of its own
  * that inits once (a user's process: the 1-thread one has today's unshared memory, the n-thread
  * one keeps its workers warm), and the two take turns round by round, so that the speed-up is a
@@ -320,10 +328,10 @@ export async function measureThreaded(opts: RunOptions, suite: string, cases: re
       for (const child of children) ready.push(await child.setup(c.name));
       const samples = ready.map((): number[] => []);
       if (ready.every((t) => t.medianMs === undefined && t.skipped === undefined)) {
-        const rounds = opts.quick ? 2 : 5;
+        const rounds = opts.quick ? 2 : THREADED_ROUNDS;
         for (let round = 0; round < rounds; round++) {
-          samples[0] = samples[0].concat(await one.round(round, rounds));
-          samples[1] = samples[1].concat(await many.round(round, rounds));
+          // each goes first in every other round, so that neither is always timed next to the pair
+          for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) samples[k] = samples[k].concat(await [one, many][k].round(round, rounds));
           const [a, b] = await Promise.all([one.round(round, rounds), other.round(round, rounds)]);
           samples[2] = samples[2].concat(a, b);
         }
