@@ -117,7 +117,7 @@ export class Arena {
   /** Allocates room for an int32 array (index maps) and copies it in. */
   putInt32(src: Int32Array, op: string): number {
     const ptr = this.alloc(src.length, op); // 4-byte slots, like float32
-    new Int32Array(this.f32().buffer, ptr, src.length).set(src);
+    this.int32At(ptr, src.length).set(src);
     return ptr;
   }
 
@@ -138,6 +138,21 @@ export class Arena {
    */
   take(ptr: number, floats: number): Float32Array {
     return new Float32Array(this.f32().subarray(ptr >>> 2, (ptr >>> 2) + floats));
+  }
+
+  /** A new array of the `n` int32 values (index maps) at `ptr`, copy-constructed as take's. */
+  takeInt32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.int32At(ptr, n));
+  }
+
+  /** Copies `dst.length` int32 values from `ptr` into `dst`. */
+  readInt32(ptr: number, dst: Int32Array): void {
+    dst.set(this.int32At(ptr, dst.length));
+  }
+
+  /** An int32 view of the `n` slots at `ptr` (valid until the next allocation). */
+  private int32At(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.f32().buffer, ptr, n);
   }
 
   /** Copies `dst.length` floats from `ptr` into `dst`. */

@@ -43,7 +43,7 @@ class KeptInWasm implements Kept {
   }
 
   argmax(): Int32Array | null {
-    return this.pa ? new Int32Array(this.arena.f32().buffer, this.pa, this.argmaxLength).slice() : null;
+    return this.pa ? this.arena.takeInt32(this.pa, this.argmaxLength) : null;
   }
 
   release(): void {
@@ -78,7 +78,7 @@ export const fused: FusedKernels = {
     const saved = pooledFloats(n, false);
     arena.read(pz, saved);
     const argmax = pa ? pooledInts(argmaxLength) : null;
-    argmax?.set(new Int32Array(arena.f32().buffer, pa, argmaxLength));
+    if (argmax) arena.readInt32(pa, argmax);
     return { out, kept: new KeptArrays(saved, argmax) };
   },
   convActPoolBackward(x, w, saved, dy, grads, g, f, pool, zeroed) {

@@ -127,9 +127,7 @@ function forward(
     const at = p0 * outPlane * 4;
     run(s, px, po + at, pa && pa + at, pdesc, p1 - p0);
   }
-  const out = arena.take(po, n);
-  // copy-constructed, as take does, which skips zeroing the new array first (slice() does not)
-  return { out, argmax: pa ? new Int32Array(new Int32Array(arena.f32().buffer, pa, n)) : null };
+  return { out: arena.take(po, n), argmax: pa ? arena.takeInt32(pa, n) : null };
 }
 
 /**
