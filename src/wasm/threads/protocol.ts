@@ -123,15 +123,20 @@ export function work(control: Control, kernels: readonly Kernel[], thread: numbe
   }
 }
 
+/** A claim word of job `gen`: its tag and a chunk index (or CLOSED). */
+function claimWord(gen: number, index: number): number {
+  return ((gen & 0xffff) << 16) | index;
+}
+
 /** Opens job `gen` of `chunks` chunks for `threads` threads, whose descriptor is written (then GEN announces it). */
 export function openJob({ ints }: Control, gen: number, threads: number, chunks: number): void {
   const ranges = rangesOf(threads);
-  for (let r = 0; r < ranges; r++) Atomics.store(ints, CLAIMS + r, ((gen & 0xffff) << 16) | rangeStart(r, ranges, chunks));
+  for (let r = 0; r < ranges; r++) Atomics.store(ints, CLAIMS + r, claimWord(gen, rangeStart(r, ranges, chunks)));
 }
 
 /** Closes job `gen`, all of whose chunks are finished: no thread claims from it any more. */
 export function closeJob({ ints }: Control, gen: number, threads: number): void {
-  for (let r = 0; r < rangesOf(threads); r++) Atomics.store(ints, CLAIMS + r, ((gen & 0xffff) << 16) | CLOSED);
+  for (let r = 0; r < rangesOf(threads); r++) Atomics.store(ints, CLAIMS + r, claimWord(gen, CLOSED));
 }
 
 /** How long an idle worker spins on GEN before it sleeps (waking a sleeper costs ~100 µs). */
