@@ -118,20 +118,24 @@ function forwardAt(
   scratch: ThreadScratch,
 ): void {
   const e = s.exports;
-  const work = convWork(g);
-  if (readsInPlace(g)) {
-    const units = g.batch * g.groups;
-    s.run({
-      kernel: e.conv2d_direct_f32,
-      args: [py, px, pw, pb, desc, +accumulate, scratch.ptr],
-      units,
-      grain: grainOf(units),
-      scratch: { arg: 6, bytes: scratch.bytes },
-      work,
-    });
+  if (!readsInPlace(g)) {
+    gemmForwardAt(s, desc, py, px, packWeights(s, desc, pw, g), pb, g, accumulate, scratch);
     return;
   }
-  // the weights packed once, for every thread's panels
+  const units = g.batch * g.groups;
+  s.run({
+    kernel: e.conv2d_direct_f32,
+    args: [py, px, pw, pb, desc, +accumulate, scratch.ptr],
+    units,
+    grain: grainOf(units),
+    scratch: { arg: 6, bytes: scratch.bytes },
+    work: convWork(g),
+  });
+}
+
+/** The weights at `pw` packed once for every thread's panels of gemmForwardAt; returns where. */
+function packWeights(s: Session<ConvExports>, desc: number, pw: number, g: ConvGeometry): number {
+  const e = s.exports;
   const packed = s.arena.alloc(e.conv2d_packed_weights_f32(desc), 'conv2d');
   const rowPanels = g.groups * Math.ceil(g.outChannels / g.groups / 4);
   s.run({
@@ -141,6 +145,42 @@ function forwardAt(
     grain: grainOf(rowPanels),
     work: 2 * g.outChannels * g.window.c * g.window.kh * g.window.kw,
   });
+  return packed;
+}
+
+/**
+ * Wᵀ (each group's [o, c·kh·kw] transposed) packed as packWeights packs a kernel, straight from w
+ * at `pw` (`desc` holds g): the A operand of col2im's GEMM, and the packed kernel of a 1×1
+ * convolution's input-gradient phase (conv-phases.ts), which is that very Wᵀ.
+ */
+function packWeightsT(s: Session<ConvExports>, desc: number, pw: number, g: ConvGeometry): number {
+  const e = s.exports;
+  const { c, kh, kw } = g.window;
+  const packed = s.arena.alloc(e.conv2d_packed_weights_t_f32(desc), 'conv2d');
+  const tapPanels = g.groups * Math.ceil((c * kh * kw) / 4);
+  s.run({
+    kernel: e.conv2d_pack_weights_t_f32,
+    args: [packed, pw, desc],
+    units: tapPanels,
+    grain: grainOf(tapPanels),
+    work: 2 * g.outChannels * c * kh * kw,
+  });
+  return packed;
+}
+
+/** y (+)= conv2d(x, ·) + bias (pb, 0 for none) through the GEMM, on weights packed by packWeights (or packWeightsT, which packs the same way). */
+function gemmForwardAt(
+  s: Session<ConvExports>,
+  desc: number,
+  py: number,
+  px: number,
+  packed: number,
+  pb: number,
+  g: ConvGeometry,
+  accumulate: boolean,
+  scratch: ThreadScratch,
+): void {
+  const e = s.exports;
   const units = forwardUnits(g);
   s.run({
     kernel: e.conv2d_f32,
@@ -148,7 +188,7 @@ function forwardAt(
     units,
     grain: grainOf(units),
     scratch: { arg: 5, bytes: scratch.bytes },
-    work,
+    work: convWork(g),
   });
   if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
@@ -224,8 +264,8 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
 
 /**
  * dx (+)= conv2d's input gradient, on arena pointers (`desc` holds g): phase by phase
- * (./conv-phases.ts), each phase's kernel cut from w and its forward convolution of dy run into
- * dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
+ * (./conv-phases.ts), each phase's kernel cut from w (a 1×1 kernel's, Wᵀ, packed from w
+ * directly) and its forward convolution of dy run into dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
  * pixels; or as col2im(Wᵀ·dY) where the phases would multiply too much padding or leave too
  * many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller.
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
@@ -243,18 +283,10 @@ function gradInputAt(
   const op = 'conv2d';
   const { arena, exports: e } = s;
   if (gradInputByCol2im(g, phases)) {
-    const { c, kh, kw, outH, outW } = g.window;
+    const { c, outH, outW } = g.window;
     const images = g.batch * g.groups;
     // Wᵀ and dY packed once, for every thread's blocks
-    const packed = arena.alloc(e.conv2d_packed_weights_t_f32(desc), op);
-    const tapPanels = g.groups * Math.ceil((c * kh * kw) / 4);
-    s.run({
-      kernel: e.conv2d_pack_weights_t_f32,
-      args: [packed, pw, desc],
-      units: tapPanels,
-      grain: grainOf(tapPanels),
-      work: 2 * g.outChannels * c * kh * kw,
-    });
+    const packed = packWeightsT(s, desc, pw, g);
     const panels = arena.alloc(e.conv2d_packed_dy_f32(desc), op);
     const dyPanels = images * Math.ceil((outH * outW) / 8);
     s.run({
@@ -284,9 +316,17 @@ function gradInputAt(
   const dense = direct ? pdx : arena.alloc(Math.max(0, ...phases.map(denseSize)), op);
   const planes = g.batch * g.groups * g.window.c;
   const scratch = threadScratch(s, Math.max(0, ...phases.map((p, i) => forwardScratch(e, descs[i], p.conv))), op);
+  // a 1×1 kernel's phases all take Wᵀ, packed straight from w rather than cut out, then packed
+  const pointwise = g.window.kh === 1 && g.window.kw === 1;
+  let packedT = 0;
   phases.forEach((p, i) => {
-    e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
-    forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
+    if (pointwise && !readsInPlace(p.conv)) {
+      packedT ||= packWeightsT(s, desc, pw, g);
+      gemmForwardAt(s, descs[i], dense, pdy, packedT, 0, p.conv, direct && accumulate, scratch);
+    } else {
+      e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
+      forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
+    }
     if (!direct)
       s.run({
         kernel: e.conv2d_phase_add_f32,
