@@ -5,7 +5,6 @@
 // below. With --threads n the conv2d and lenet cases are timed again on n threads (runner
 // wasm-threads, and on one thread, in child processes) and the tables add each case's speed-up and ceiling.
 // `--child relaxed-simd | peer:<runner> | rounds:<n>` is internal: the child processes of bench/harness.ts measureInChild and measureThreaded.
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { batchNormCases } from './batch-norm.js';
 import { activationCases } from './activation.js';
@@ -16,25 +15,10 @@ import { childMain, environment, initWasm, runCases } from './harness.js';
 import { shapeCases } from './linear.js';
 import { ortRunner } from './onnx.js';
 import { optimCases } from './optim.js';
+import { runPinned } from './pinned.js';
 import { poolCases } from './pool.js';
 
-// The bench runs itself again, once, in a pinned environment:
-// - --expose-gc, so that every timed run starts from a collected heap (bench/harness.ts);
-// - glibc malloc's mmap threshold fixed. A big allocation (every op's new output tensor, TF.js's
-//   dataSync copy) gets either fresh pages from mmap, each faulting on its first write, or reused
-//   heap memory, by a threshold that glibc moves with the process's allocation history. On this
-//   shared VM a fault costs ~1 µs per 4 KiB, so the same call flipped between two speeds with what
-//   ran before it (case h forward: 0.49 or 0.95 ms, for wasmconv and TF.js alike). Fixed, every
-//   runner allocates from reused memory.
-const PINNED = { MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
-if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
-  const execArgv = process.execArgv.includes('--expose-gc') ? process.execArgv : [...process.execArgv, '--expose-gc'];
-  const { status } = spawnSync(process.execPath, [...execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, ...PINNED },
-  });
-  process.exit(status ?? 1);
-}
+runPinned();
 
 const { values } = parseArgs({
   options: {

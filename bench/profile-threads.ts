@@ -6,12 +6,16 @@
 // dispatch threshold, JavaScript), which only the caller runs. With the jobs scaling perfectly, n
 // threads would take jobs ÷ n + rest: "at most" is the speed-up that gives. The caller-alone side
 // copies into the shared memory, at its half speed, so "at most" is a little above what a 1-thread
-// runtime (plain memory) allows. It runs on the library's sources (tsx), as it reaches inside the pool.
+// runtime (plain memory) allows. It runs on the library's sources (tsx), as it reaches inside the
+// pool, and with malloc pinned as `npm run bench` (./pinned.ts).
 import { parseArgs } from 'node:util';
 
 import * as wc from '../src/index.js';
 import { type Job, Pool, runHere } from '../src/wasm/threads/pool.js';
 import { CONV_CASES } from './conv2d.js';
+import { runPinned } from './pinned.js';
+
+runPinned();
 
 const { values } = parseArgs({
   options: {

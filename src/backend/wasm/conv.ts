@@ -105,7 +105,11 @@ function forwardScratch(e: ConvExports, desc: number, g: ConvGeometry): number {
   return readsInPlace(g) ? e.conv2d_direct_scratch_f32(desc) : e.conv2d_scratch_f32(desc);
 }
 
-/** y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g), on the session's threads. */
+/**
+ * y (+)= conv2d(x, w) (+ bias: pb, 0 for none), on arena pointers (`desc` holds g), on the
+ * session's threads. `packed`, when given, is w already packed by packWeights (or packWeightsT,
+ * which packs the same way) for a convolution that does not read its windows in place.
+ */
 function forwardAt(
   s: Session<ConvExports>,
   desc: number,
@@ -116,24 +120,36 @@ function forwardAt(
   g: ConvGeometry,
   accumulate: boolean,
   scratch: ThreadScratch,
+  packed = 0,
 ): void {
   const e = s.exports;
-  if (!readsInPlace(g)) {
-    gemmForwardAt(s, desc, py, px, packWeights(s, desc, pw, g), pb, g, accumulate, scratch);
+  const work = convWork(g);
+  if (readsInPlace(g)) {
+    const units = g.batch * g.groups;
+    s.run({
+      kernel: e.conv2d_direct_f32,
+      args: [py, px, pw, pb, desc, +accumulate, scratch.ptr],
+      units,
+      grain: grainOf(units),
+      scratch: { arg: 6, bytes: scratch.bytes },
+      work,
+    });
     return;
   }
-  const units = g.batch * g.groups;
+  packed ||= packWeights(s, desc, pw, g);
+  const units = forwardUnits(g);
   s.run({
-    kernel: e.conv2d_direct_f32,
-    args: [py, px, pw, pb, desc, +accumulate, scratch.ptr],
+    kernel: e.conv2d_f32,
+    args: [py, px, packed, desc, +accumulate, scratch.ptr],
     units,
     grain: grainOf(units),
-    scratch: { arg: 6, bytes: scratch.bytes },
-    work: convWork(g),
+    scratch: { arg: 5, bytes: scratch.bytes },
+    work,
   });
+  if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
-/** The weights at `pw` packed once for every thread's panels of gemmForwardAt; returns where. */
+/** The weights at `pw` packed once for every thread's panels of the forward's GEMM; returns where. */
 function packWeights(s: Session<ConvExports>, desc: number, pw: number, g: ConvGeometry): number {
   const e = s.exports;
   const packed = s.arena.alloc(e.conv2d_packed_weights_f32(desc), 'conv2d');
@@ -166,31 +182,6 @@ function packWeightsT(s: Session<ConvExports>, desc: number, pw: number, g: Conv
     work: 2 * g.outChannels * c * kh * kw,
   });
   return packed;
-}
-
-/** y (+)= conv2d(x, ·) + bias (pb, 0 for none) through the GEMM, on weights packed by packWeights (or packWeightsT, which packs the same way). */
-function gemmForwardAt(
-  s: Session<ConvExports>,
-  desc: number,
-  py: number,
-  px: number,
-  packed: number,
-  pb: number,
-  g: ConvGeometry,
-  accumulate: boolean,
-  scratch: ThreadScratch,
-): void {
-  const e = s.exports;
-  const units = forwardUnits(g);
-  s.run({
-    kernel: e.conv2d_f32,
-    args: [py, px, packed, desc, +accumulate, scratch.ptr],
-    units,
-    grain: grainOf(units),
-    scratch: { arg: 5, bytes: scratch.bytes },
-    work: convWork(g),
-  });
-  if (pb) biasAddAt(s, py, pb, g.batch, g.outChannels, g.window.outH * g.window.outW);
 }
 
 /**
@@ -265,9 +256,9 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
 /**
  * dx (+)= conv2d's input gradient, on arena pointers (`desc` holds g): phase by phase
  * (./conv-phases.ts), each phase's kernel cut from w (a 1×1 kernel's, Wᵀ, packed from w
- * directly) and its forward convolution of dy run into dx itself (stride 1: one phase, every pixel) or into a dense buffer then added onto the phase's
- * pixels; or as col2im(Wᵀ·dY) where the phases would multiply too much padding or leave too
- * many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller.
+ * directly) and its forward convolution of dy run into dx itself (stride 1: one phase, every
+ * pixel) or into a dense buffer then added onto the phase's pixels; or as col2im(Wᵀ·dY) where
+ * the phases would multiply too much padding or leave too many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller.
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
@@ -320,13 +311,9 @@ function gradInputAt(
   const pointwise = g.window.kh === 1 && g.window.kw === 1;
   let packedT = 0;
   phases.forEach((p, i) => {
-    if (pointwise && !readsInPlace(p.conv)) {
-      packedT ||= packWeightsT(s, desc, pw, g);
-      gemmForwardAt(s, descs[i], dense, pdy, packedT, 0, p.conv, direct && accumulate, scratch);
-    } else {
-      e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
-      forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch);
-    }
+    if (pointwise && !readsInPlace(p.conv)) packedT ||= packWeightsT(s, desc, pw, g);
+    else e.conv2d_phase_weights_f32(kernel, pw, desc, descs[i]);
+    forwardAt(s, descs[i], dense, pdy, kernel, 0, p.conv, direct && accumulate, scratch, packedT);
     if (!direct)
       s.run({
         kernel: e.conv2d_phase_add_f32,
