@@ -167,6 +167,20 @@ describe('wasm conv kernels equal the js reference', () => {
     }
   });
 
+  it("a 1×1 kernel's dX phase: Wᵀ packed straight from w (grouped, strided, padded), or cut out where the phase reads in place", () => {
+    for (const [s, inPlace] of [
+      [{ groups: 2, c: 6, o: 10, h: 9, w: 11, k: [1, 1], stride: [2, 2], pad: [1, 1] }, false],
+      [{ batch: 2, c: 20, o: 12, h: 7, w: 9, k: [1, 1] }, false],
+      [{ c: 8, o: 64, h: 6, w: 10, k: [1, 1] }, true],
+    ] as [Shape, boolean][]) {
+      const g = geometry(s);
+      const phases = inputGradPhases(g);
+      expect(gradInputByCol2im(g, phases)).toBe(false);
+      expect(phases.map((p) => readsInPlace(p.conv))).toEqual([inPlace]);
+      compare(g);
+    }
+  });
+
   it('strided col2im over several GEMM passes of positions (output rows split between them, a partial last panel)', () => {
     const s: Shape = { c: 6, o: 16, h: 59, w: 61, k: [5, 5], stride: [2, 2] }; // 150 taps × 28·29 positions: passes of 432 and 380
     const g = geometry(s);
