@@ -30,51 +30,9 @@ import {
   type Timed,
   type Timing,
 } from './harness.js';
+import { CONV_CASES, type ConvCase, type ConvSpec } from './conv-cases.js';
 import { ORT_INFERENCE_ONLY, ORT_LABEL, ORT_WASM, ortForward } from './onnx.js';
-import {
-  type CaseData,
-  type ConvSpec,
-  TFJS_CPU,
-  TFJS_WASM,
-  tfBackward,
-  tfForward,
-  tfGradInput,
-  tfjsRunners,
-  tfTrainStep,
-} from './peers.js';
-
-interface ConvCase extends ConvSpec {
-  id: string;
-}
-
-const conv = (id: string, [n, c, h, w]: number[], o: number, [kh, kw]: number[], opts: Partial<ConvSpec> = {}): ConvCase => ({
-  id,
-  n,
-  c,
-  h,
-  w,
-  o,
-  kh,
-  kw,
-  stride: 1,
-  pad: 0,
-  dilation: 1,
-  groups: 1,
-  ...opts,
-});
-
-export const CONV_CASES: ConvCase[] = [
-  conv('a', [1, 1, 6, 8], 1, [1, 2]),
-  conv('b', [1, 1, 256, 256], 1, [3, 3], { pad: 1 }),
-  conv('c', [64, 1, 28, 28], 6, [5, 5], { pad: 2 }),
-  conv('d', [64, 6, 14, 14], 16, [5, 5]),
-  conv('e', [1, 64, 56, 56], 64, [3, 3], { pad: 1 }),
-  conv('f', [8, 64, 56, 56], 64, [3, 3], { pad: 1 }),
-  conv('g', [1, 64, 56, 56], 128, [3, 3], { stride: 2, pad: 1 }),
-  conv('h', [1, 32, 112, 112], 32, [3, 3], { pad: 1, groups: 32 }),
-  conv('i', [1, 32, 64, 64], 32, [3, 3], { pad: 2, dilation: 2 }),
-  conv('j', [1, 256, 28, 28], 256, [1, 1]),
-];
+import { type CaseData, TFJS_CPU, TFJS_WASM, tfBackward, tfForward, tfGradInput, tfjsRunners, tfTrainStep } from './peers.js';
 
 /** The --quick subset: the tiny case, one big single-channel image, a LeNet layer, the depthwise case. */
 const QUICK = ['a', 'b', 'd', 'h'];

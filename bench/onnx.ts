@@ -12,7 +12,8 @@
 // instance in the same process slowed wasmconv's calls.
 import * as ort from 'onnxruntime-web';
 import { type Runner, Skip, type Timed } from './harness.js';
-import type { CaseData, ConvSpec } from './peers.js';
+import type { ConvSpec } from './conv-cases.js';
+import type { CaseData } from './peers.js';
 
 ort.env.wasm.numThreads = 1;
 ort.env.wasm.proxy = false;

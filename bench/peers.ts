@@ -12,22 +12,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { ConvSpec } from './conv-cases.js';
 import { type Runner, Skip, type Timed } from './harness.js';
-
-/** A conv2d benchmark case in torch's terms (input [n, c, h, w], weight [o, c/groups, kh, kw]). */
-export interface ConvSpec {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  o: number;
-  kh: number;
-  kw: number;
-  stride: number;
-  pad: number;
-  dilation: number;
-  groups: number;
-}
 
 tf.env().set('PROD', true); // no "install the node backend" banner, no debug checks
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

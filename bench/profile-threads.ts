@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 
 import * as wc from '../src/index.js';
 import { type Job, Pool, runHere } from '../src/wasm/threads/pool.js';
-import { CONV_CASES } from './conv2d.js';
+import { CONV_CASES } from './conv-cases.js';
 import { runPinned } from './pinned.js';
 
 runPinned();
