@@ -258,7 +258,8 @@ function gradInputWritesEveryPixel(g: ConvGeometry, phases: readonly InputGradPh
  * (./conv-phases.ts), each phase's kernel cut from w (a 1×1 kernel's, Wᵀ, packed from w
  * directly) and its forward convolution of dy run into dx itself (stride 1: one phase, every
  * pixel) or into a dense buffer then added onto the phase's pixels; or as col2im(Wᵀ·dY) where
- * the phases would multiply too much padding or leave too many channel lanes idle; `phases` are inputGradPhases(g), computed once by the caller.
+ * the phases would multiply too much padding or leave too many channel lanes idle; `phases` are
+ * inputGradPhases(g), computed once by the caller.
  * Without `accumulate` (only where gradInputWritesEveryPixel) dx is written.
  */
 function gradInputAt(
